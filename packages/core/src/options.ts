@@ -1,0 +1,99 @@
+import { parseHost, parsePort } from './endpoint.ts';
+import { UsageError } from './errors.ts';
+import type { OptionSpec, OptionSpecs } from './plugin.ts';
+
+/** How an option is named in messages: `--timeout`, or `port` for a positional. */
+export function optionLabel(name: string, spec: OptionSpec): string {
+  return spec.positional !== undefined ? name : `--${name}`;
+}
+
+const decimal = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$/;
+
+/**
+ * Turns one raw value (a string from argv or a prompt, or an already typed value) into the
+ * option's type, checking kind, range and choices. Throws a UsageError naming the input.
+ */
+export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): unknown {
+  const label = optionLabel(name, spec);
+  const fail = (why: string, hint?: string): never => {
+    throw new UsageError(`Cannot parse ${label} "${String(raw)}": ${why}`, hint);
+  };
+  let value: unknown = raw;
+  if (spec.type === 'boolean') {
+    if (typeof raw === 'string') {
+      if (['true', '1', 'yes'].includes(raw)) value = true;
+      else if (['false', '0', 'no'].includes(raw)) value = false;
+      else fail('must be true or false');
+    }
+    if (typeof value !== 'boolean') fail('must be true or false');
+    return value;
+  }
+  if (spec.type === 'number') {
+    if (spec.kind === 'port') {
+      try {
+        return parsePort(raw as string | number, { allowZero: spec.allowZero, name: label });
+      } catch (error) {
+        throw new UsageError((error as Error).message, `use a port ${spec.allowZero ? '0' : '1'}-65535`);
+      }
+    }
+    const text = String(raw).trim();
+    if (typeof raw !== 'number' && !decimal.test(text)) fail(numberRule(spec));
+    const number = typeof raw === 'number' ? raw : Number(text);
+    if (!Number.isFinite(number)) fail(numberRule(spec));
+    // Kinds (ms, count, bytes) are whole numbers; a plain number may have a fraction.
+    if (spec.kind !== undefined && !Number.isInteger(number)) fail(numberRule(spec));
+    if (spec.min !== undefined && number < spec.min) fail(numberRule(spec));
+    if (spec.max !== undefined && number > spec.max) fail(numberRule(spec));
+    value = number;
+  } else {
+    if (typeof raw !== 'string') fail('must be text');
+    const text = raw as string;
+    if (spec.choices && !spec.choices.includes(text)) fail(`must be one of ${spec.choices.join(', ')}`);
+    if (spec.kind === 'host') {
+      try {
+        value = parseHost(text, label);
+      } catch (error) {
+        throw new UsageError((error as Error).message, 'use an IP address or a host name');
+      }
+    }
+    if (spec.required && text === '' && spec.kind !== 'host') fail('must not be empty');
+  }
+  const problem = (spec.validate as ((v: unknown) => string | undefined) | undefined)?.(value);
+  if (problem) fail(problem);
+  return value;
+}
+
+function numberRule(spec: OptionSpec): string {
+  const what = spec.kind === 'ms' ? 'a whole number of milliseconds' : spec.kind ? 'a whole number' : 'a number';
+  if (spec.min !== undefined && spec.max !== undefined) return `must be ${what} ${spec.min}-${spec.max}`;
+  if (spec.min !== undefined) return `must be ${what} >= ${spec.min}`;
+  if (spec.max !== undefined) return `must be ${what} <= ${spec.max}`;
+  return `must be ${what}`;
+}
+
+/**
+ * Applies defaults, parses every given value, and checks required options. `raw` holds what
+ * the user gave (strings from argv or prompts, or typed values from code).
+ */
+export function resolveOptions<S extends OptionSpecs>(
+  specs: S,
+  raw: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(raw)) {
+    if (!(name in specs)) throw new UsageError(`Unknown option "--${name}"`, 'see --help');
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    const given = raw[name];
+    if (given === undefined) {
+      if (spec.required) {
+        const label = optionLabel(name, spec);
+        throw new UsageError(`Missing ${label}: ${spec.help}`, 'see --help');
+      }
+      out[name] = spec.default ?? (spec.type === 'boolean' ? false : undefined);
+      continue;
+    }
+    out[name] = parseOptionValue(name, spec, given);
+  }
+  return out;
+}
