@@ -18,19 +18,22 @@ export interface ParsePortOptions {
 
 const digits = /^[0-9]+$/;
 
+/** Why a port text is wrong, or undefined when it is a valid port. */
+function portProblem(text: string, allowZero: boolean | undefined): string | undefined {
+  const range = allowZero ? '0-65535 (0 picks a free port)' : '1-65535';
+  if (!digits.test(text)) return `port must be a number ${range}`;
+  const port = Number(text);
+  if (port > 65535 || (port === 0 && !allowZero)) return `port must be ${range}`;
+  return undefined;
+}
+
 /** Parses a decimal port; rejects `1e3`, `0x50`, `-1`, `65536` and empty strings. */
 export function parsePort(input: string | number, options: ParsePortOptions = {}): number {
   const name = options.name ?? 'port';
   const text = String(input).trim();
-  const range = options.allowZero ? '0-65535 (0 picks a free port)' : '1-65535';
-  if (!digits.test(text)) {
-    throw new UsageError(`Cannot parse ${name} "${input}": port must be a number ${range}`);
-  }
-  const port = Number(text);
-  if (port > 65535 || (port === 0 && !options.allowZero)) {
-    throw new UsageError(`Cannot parse ${name} "${input}": port must be ${range}`);
-  }
-  return port;
+  const problem = portProblem(text, options.allowZero);
+  if (problem) throw new UsageError(`Cannot parse ${name} "${input}": ${problem}`);
+  return Number(text);
 }
 
 /** 4 for a dotted quad, 6 for an IPv6 literal, undefined for a host name. */
@@ -40,17 +43,22 @@ export function ipFamily(address: string): AddressFamily | undefined {
   return undefined;
 }
 
+/** A dotted quad of decimal bytes without leading zeros (they would read as octal elsewhere). */
 export function isIPv4(address: string): boolean {
   const parts = address.split('.');
   return (
     parts.length === 4 &&
-    parts.every((p) => digits.test(p) && p.length <= 3 && Number(p) <= 255 && (p === '0' || p[0] !== '0'))
+    parts.every(
+      (p) => digits.test(p) && p.length <= 3 && Number(p) <= 255 && (p === '0' || p[0] !== '0'),
+    )
   );
 }
 
+/** An IPv6 literal without brackets, with an optional embedded IPv4 tail and `%zone`. */
 export function isIPv6(address: string): boolean {
   const zone = address.indexOf('%');
   if (zone === 0 || zone === address.length - 1) return false;
+  if (zone !== -1 && !/^[0-9a-zA-Z_.-]+$/.test(address.slice(zone + 1))) return false;
   let bare = zone === -1 ? address : address.slice(0, zone);
   const lastColon = bare.lastIndexOf(':');
   if (lastColon === -1) return false;
@@ -70,29 +78,30 @@ export function isIPv6(address: string): boolean {
 
 const hostLabel = /^(?!-)[a-zA-Z0-9_-]{1,63}(?<!-)$/;
 
-/** Checks a host: an IP literal or a DNS name. Returns it without brackets. */
-export function parseHost(input: string, name = 'host'): string {
-  const text = input.trim();
-  if (text === '') throw new UsageError(`Cannot parse ${name} "${input}": host is empty`);
+/** Why a host text is wrong, or the host without brackets. */
+function checkHost(text: string): { host: string } | { problem: string } {
+  if (text === '') return { problem: 'host is empty' };
   if (text.startsWith('[') || text.endsWith(']')) {
-    if (!(text.startsWith('[') && text.endsWith(']'))) {
-      throw new UsageError(`Cannot parse ${name} "${input}": unbalanced brackets`);
-    }
+    if (!(text.startsWith('[') && text.endsWith(']'))) return { problem: 'unbalanced brackets' };
     const inner = text.slice(1, -1);
-    if (!isIPv6(inner)) {
-      throw new UsageError(`Cannot parse ${name} "${input}": brackets must hold an IPv6 address`);
-    }
-    return inner;
+    if (!isIPv6(inner)) return { problem: 'brackets must hold an IPv6 address' };
+    return { host: inner };
   }
-  if (isIPv4(text) || isIPv6(text)) return text;
-  if (/^[0-9.]+$/.test(text)) {
-    throw new UsageError(`Cannot parse ${name} "${input}": not a valid IPv4 address`);
-  }
+  if (isIPv4(text) || isIPv6(text)) return { host: text };
+  if (/^[0-9.]*[0-9][0-9.]*$/.test(text)) return { problem: 'not a valid IPv4 address' };
+  if (text.includes(':')) return { problem: 'not a valid IPv6 address' };
   const labels = (text.endsWith('.') ? text.slice(0, -1) : text).split('.');
   if (text.length > 253 || !labels.every((l) => hostLabel.test(l))) {
-    throw new UsageError(`Cannot parse ${name} "${input}": not a valid host name or IP address`);
+    return { problem: 'not a valid host name or IP address' };
   }
-  return text;
+  return { host: text };
+}
+
+/** Checks a host: an IP literal or a DNS name. Returns it without brackets. */
+export function parseHost(input: string, name = 'host'): string {
+  const checked = checkHost(String(input).trim());
+  if ('problem' in checked) throw new UsageError(`Cannot parse ${name} "${input}": ${checked.problem}`);
+  return checked.host;
 }
 
 export interface ParseEndpointOptions extends ParsePortOptions {
@@ -104,64 +113,57 @@ export interface ParseEndpointOptions extends ParsePortOptions {
 
 /**
  * Parses `host:port`, `[v6]:port`, a bare port (with `defaultHost`), or a bare host
- * (with `defaultPort`).
+ * (with `defaultPort`). Throws a UsageError: `Cannot parse endpoint "x:99999": port must be 1-65535`.
  */
 export function parseEndpoint(input: string, options: ParseEndpointOptions = {}): Endpoint {
-  const text = input.trim();
+  const text = String(input).trim();
   const fail = (why: string): never => {
-    throw new UsageError(`Cannot parse endpoint "${input}": ${why}`);
+    throw new UsageError(`Cannot parse ${options.name ?? 'endpoint'} "${input}": ${why}`);
   };
-  if (text === '') fail('endpoint is empty');
   const portOf = (p: string): number => {
-    try {
-      return parsePort(p, options);
-    } catch (error) {
-      return fail((error as Error).message.replace(/^.*?: /, ''));
-    }
+    const problem = portProblem(p, options.allowZero);
+    return problem ? fail(problem) : Number(p);
   };
   const hostOf = (h: string): string => {
-    try {
-      return parseHost(h);
-    } catch (error) {
-      return fail((error as Error).message.replace(/^.*?: /, ''));
-    }
+    const checked = checkHost(h);
+    return 'problem' in checked ? fail(checked.problem) : checked.host;
   };
   const make = (address: string, port: number): Endpoint => {
     const family = ipFamily(address);
     return family ? { address, port, family } : { address, port };
   };
+  const withDefaultPort = (host: string, usage: string): Endpoint =>
+    options.defaultPort === undefined
+      ? fail(`port is missing (use ${usage})`)
+      : make(host, options.defaultPort);
 
+  if (text === '') fail('endpoint is empty');
+  if (/\s/.test(text)) fail('spaces are not allowed');
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
     if (close === -1) fail('unbalanced brackets');
     const host = hostOf(text.slice(0, close + 1));
     const rest = text.slice(close + 1);
-    if (rest === '') {
-      if (options.defaultPort === undefined) fail('port is missing (use [host]:port)');
-      return make(host, options.defaultPort as number);
-    }
+    if (rest === '') return withDefaultPort(host, '[host]:port');
     if (!rest.startsWith(':')) fail('expected ":" and a port after "]"');
     return make(host, portOf(rest.slice(1)));
   }
   if (text.includes(']')) fail('unbalanced brackets');
-  if (digits.test(text) && options.defaultHost !== undefined && !isIPv4(text)) {
-    return make(options.defaultHost, portOf(text));
+  if (digits.test(text)) {
+    if (options.defaultHost === undefined) fail('host is missing (use host:port)');
+    return make(options.defaultHost as string, portOf(text));
   }
   const colons = text.split(':').length - 1;
-  if (colons === 0) {
-    if (options.defaultPort === undefined) fail('port is missing (use host:port)');
-    return make(hostOf(text), options.defaultPort as number);
-  }
+  if (colons === 0) return withDefaultPort(hostOf(text), 'host:port');
   if (colons > 1) {
     // A bare IPv6 literal: only valid without a port.
-    if (!isIPv6(text)) fail('IPv6 addresses with a port need brackets: [::1]:8080');
-    if (options.defaultPort === undefined) fail('IPv6 addresses with a port need brackets: [::1]:8080');
+    if (!isIPv6(text) || options.defaultPort === undefined) {
+      fail('IPv6 addresses with a port need brackets: [::1]:8080');
+    }
     return make(text, options.defaultPort as number);
   }
-  const at = text.lastIndexOf(':');
-  const host = text.slice(0, at);
-  if (host === '') fail('host is empty');
-  return make(hostOf(host), portOf(text.slice(at + 1)));
+  const at = text.indexOf(':');
+  return make(hostOf(text.slice(0, at)), portOf(text.slice(at + 1)));
 }
 
 /** `127.0.0.1:80`, `[::1]:80`, `example.com:80`. */
@@ -170,24 +172,41 @@ export function formatEndpoint(endpoint: Endpoint): string {
   return `${host}:${endpoint.port}`;
 }
 
-const loopbackV6 = /^(0{0,4}:){7}0{0,3}1$|^::1$/;
 
 /** True for 127.0.0.0/8, ::1, ::ffff:127.x and "localhost". */
 export function isLoopback(address: string): boolean {
   const a = address.toLowerCase();
   if (a === 'localhost' || a.endsWith('.localhost')) return true;
   if (isIPv4(a)) return a.startsWith('127.');
-  if (a.startsWith('::ffff:')) return isLoopback(a.slice(7));
-  return loopbackV6.test(a);
+  if (a.startsWith('::ffff:') && isIPv4(a.slice(7))) return a.slice(7).startsWith('127.');
+  const groups = expandIPv6(a);
+  return groups !== undefined && groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1;
 }
 
 /** True for 0.0.0.0 and ::, which bind every interface. */
 export function isWildcard(address: string): boolean {
-  return address === '0.0.0.0' || /^[0:]+$/.test(address);
+  return address === '0.0.0.0' || (isIPv6(address) && /^[0:]+$/.test(address));
 }
 
 /** Python's repr of a socket address tuple, as the seed prints it: `('127.0.0.1', 5000)`. */
 export function formatPythonAddress(endpoint: Endpoint): string {
   if (endpoint.address.includes(':')) return `('${endpoint.address}', ${endpoint.port}, 0, 0)`;
   return `('${endpoint.address}', ${endpoint.port})`;
+}
+
+/** The eight 16-bit groups of an IPv6 literal (zone dropped), or undefined when it is not one. */
+export function expandIPv6(address: string): number[] | undefined {
+  if (!isIPv6(address)) return undefined;
+  let bare = address.split('%')[0] as string;
+  const lastColon = bare.lastIndexOf(':');
+  const tail = bare.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    const [a, b, c, d] = tail.split('.').map(Number) as [number, number, number, number];
+    bare = `${bare.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', rest] = bare.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = rest === undefined || rest === '' ? [] : rest.split(':');
+  const middle = Array.from({ length: 8 - left.length - right.length }, () => '0');
+  return [...left, ...middle, ...right].map((g) => Number.parseInt(g, 16));
 }

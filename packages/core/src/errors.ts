@@ -13,6 +13,7 @@ export type SocketErrorCode =
   | 'EHOSTUNREACH'
   | 'ENETUNREACH'
   | 'EINVAL'
+  | 'ENOENT'
   | 'EMISMATCH'
   | 'EABORTED'
   | 'EUNKNOWN';
@@ -32,6 +33,7 @@ export const reasons: Record<SocketErrorCode, string> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   EINVAL: 'invalid argument',
+  ENOENT: 'no such file or directory',
   EMISMATCH: 'data mismatch',
   EABORTED: 'aborted',
   EUNKNOWN: 'unexpected error',
@@ -49,8 +51,24 @@ export interface SocketErrorOptions {
   cause?: unknown;
 }
 
+/** The same name as `reasons`, easier to find. */
+export const socketErrorReasons = reasons;
+
+// Brands survive duplicate copies of core (a plugin with its own node_modules): instanceof
+// checks the brand, so the CLI still tells a plugin's usage error from a runtime failure.
+const socketErrorBrand = Symbol.for('socklab.SocketError');
+const usageErrorBrand = Symbol.for('socklab.UsageError');
+
+function branded(value: unknown, brand: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
 /** "Cannot <action> <target>: <reason>", with a stable `code`. */
 export class SocketError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === SocketError ? branded(value, socketErrorBrand) : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+  readonly [socketErrorBrand] = true;
   override readonly name = 'SocketError';
   readonly code: SocketErrorCode;
   readonly action: string;
@@ -71,6 +89,10 @@ export class SocketError extends Error {
 
 /** A malformed invocation: bad option value, missing argument. Exit code 2. */
 export class UsageError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === UsageError ? branded(value, usageErrorBrand) : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+  readonly [usageErrorBrand] = true;
   override readonly name = 'UsageError';
   readonly hint: string | undefined;
   constructor(message: string, hint?: string) {
@@ -90,13 +112,14 @@ const denoNames: Record<string, SocketErrorCode> = {
   TimedOut: 'ETIMEDOUT',
   PermissionDenied: 'EACCES',
   NotCapable: 'EACCES',
+  NotFound: 'ENOENT',
   InvalidData: 'EINVAL',
   TimeoutError: 'ETIMEDOUT',
   AbortError: 'EABORTED',
 };
 
 const knownCodes = new Set(Object.keys(reasons));
-const aliases: Record<string, SocketErrorCode> = {
+const aliases: Partial<Record<string, SocketErrorCode>> = {
   EAI_AGAIN: 'ENOTFOUND',
   EAI_NONAME: 'ENOTFOUND',
   EAI_NODATA: 'ENOTFOUND',
@@ -109,32 +132,56 @@ const aliases: Record<string, SocketErrorCode> = {
   ERR_STREAM_DESTROYED: 'EPIPE',
   EPERM: 'EACCES',
   ECANCELED: 'EABORTED',
+  ENOTSOCK: 'EINVAL',
+  EAFNOSUPPORT: 'EINVAL',
   ABORT_ERR: 'EABORTED',
 };
 
-/** Finds the stable code of a native error from its `code`, `errno` text or `name`. */
+// Messages carrying only words: Deno's DNS failures, some Bun and libuv texts.
+const phrases: [RegExp, SocketErrorCode][] = [
+  [/failed to lookup address|name or service not known|nodename nor servname|no address associated with hostname|temporary failure in name resolution|name does not resolve/i, 'ENOTFOUND'],
+  [/address already in use/i, 'EADDRINUSE'],
+  [/connection refused/i, 'ECONNREFUSED'],
+  [/connection reset/i, 'ECONNRESET'],
+  [/permission denied|operation not permitted/i, 'EACCES'],
+  [/timed out/i, 'ETIMEDOUT'],
+  [/message too long/i, 'EMSGSIZE'],
+  [/broken pipe/i, 'EPIPE'],
+  [/no such file or directory/i, 'ENOENT'],
+];
+
+function known(code: string): SocketErrorCode | undefined {
+  if (knownCodes.has(code)) return code as SocketErrorCode;
+  return aliases[code];
+}
+
+/**
+ * Finds the stable code of a native error from its `code` (Node, Bun, recent Deno), its `name`
+ * (Deno's error classes), or its message (errno names, "os error N", plain words).
+ */
 export function socketErrorCode(error: unknown): SocketErrorCode {
   if (error instanceof SocketError) return error.code;
   if (typeof error !== 'object' || error === null) return 'EUNKNOWN';
   const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
-  if (typeof code === 'string') {
-    if (knownCodes.has(code)) return code as SocketErrorCode;
-    if (code in aliases) return aliases[code] as SocketErrorCode;
-  }
-  if (typeof name === 'string' && name in denoNames) return denoNames[name] as SocketErrorCode;
-  // Bun and Deno sometimes only put the errno name in the message ("... (os error 98)").
+  if (typeof code === 'string' && known(code)) return known(code) as SocketErrorCode;
+  if (typeof name === 'string' && Object.hasOwn(denoNames, name)) return denoNames[name] as SocketErrorCode;
   if (typeof message === 'string') {
-    const found = /\b(E[A-Z]{3,})\b/.exec(message)?.[1];
-    if (found && knownCodes.has(found)) return found as SocketErrorCode;
-    if (found && found in aliases) return aliases[found] as SocketErrorCode;
+    for (const match of message.matchAll(/\b(E[A-Z_]{3,})\b/g)) {
+      const found = known(match[1] as string);
+      if (found) return found;
+    }
     const os = /os error (\d+)/.exec(message)?.[1];
-    if (os) return linuxErrno[Number(os)] ?? 'EUNKNOWN';
+    if (os && linuxErrno[Number(os)]) return linuxErrno[Number(os)] as SocketErrorCode;
+    for (const [pattern, found] of phrases) if (pattern.test(message)) return found;
   }
+  // Node's DNS errors from dns.lookup may carry only the errno name as a number-less code.
+  if (typeof name === 'string' && name === 'DNSException') return 'ENOTFOUND';
   return 'EUNKNOWN';
 }
 
 const linuxErrno: Record<number, SocketErrorCode> = {
   1: 'EACCES',
+  2: 'ENOENT',
   13: 'EACCES',
   22: 'EINVAL',
   32: 'EPIPE',
@@ -153,4 +200,14 @@ const linuxErrno: Record<number, SocketErrorCode> = {
 export function toSocketError(error: unknown, options: SocketErrorOptions): SocketError {
   if (error instanceof SocketError) return error;
   return new SocketError(socketErrorCode(error), { ...options, cause: error });
+}
+
+/** True for a SocketError, even one made by another copy of @socklab/core. */
+export function isSocketError(value: unknown): value is SocketError {
+  return value instanceof SocketError;
+}
+
+/** True for a UsageError, even one made by another copy of @socklab/core. */
+export function isUsageError(value: unknown): value is UsageError {
+  return value instanceof UsageError;
 }

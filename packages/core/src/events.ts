@@ -94,19 +94,21 @@ export function createEventClock(start: number = performance.now()) {
 
 export type EventClock = ReturnType<typeof createEventClock>;
 
-/** `bytes`, `text` (when valid UTF-8, cut at 1 KiB) and the raw `payload` for an event. */
+/**
+ * `bytes`, `text` and the raw `payload` for an event. `text` is the payload when it is valid
+ * UTF-8; past 1 KiB it is the first 1 KiB cut back to a character boundary, and only that
+ * prefix is decoded (hot paths carry large chunks).
+ */
 export function payloadFields(data: Uint8Array): Pick<LabEvent, 'bytes' | 'text' | 'payload'> {
   const fields: Pick<LabEvent, 'bytes' | 'text' | 'payload'> = { bytes: data.length, payload: data };
-  const text = bytesToText(data);
-  if (text === undefined) return fields;
-  if (data.length <= maxEventText) {
-    fields.text = text;
-  } else {
-    // Cut at a character boundary: back off continuation bytes (10xxxxxx).
-    let end = maxEventText;
-    while (end > 0 && ((data[end] as number) & 0xc0) === 0x80) end--;
-    fields.text = bytesToText(data.subarray(0, end)) as string;
+  let end = data.length;
+  if (end > maxEventText) {
+    // Back off at most three continuation bytes (10xxxxxx) to start the cut on a character.
+    end = maxEventText;
+    while (end > maxEventText - 3 && ((data[end] as number) & 0xc0) === 0x80) end--;
   }
+  const text = bytesToText(data.subarray(0, end));
+  if (text !== undefined) fields.text = text;
   return fields;
 }
 
@@ -118,10 +120,19 @@ export function eventToJSON(event: LabEvent, options: { hex?: boolean } = {}): R
   return out;
 }
 
+/** "IPv6" when the address has a colon, else "IPv4" (for paths, pass "unix" to eventAddress). */
 export function addressFamily(address: string): 'IPv4' | 'IPv6' {
   return address.includes(':') ? 'IPv6' : 'IPv4';
 }
 
-export function eventAddress(address: string, port: number): EventAddress {
+/** An event address; `family` accepts Node's "IPv4"/"IPv6", 4/6, or "unix" for path sockets. */
+export function eventAddress(
+  address: string,
+  port: number,
+  family?: EventAddress['family'] | 4 | 6 | string,
+): EventAddress {
+  if (family === 'unix') return { address, port: 0, family: 'unix' };
+  if (family === 4 || family === 'IPv4') return { address, port, family: 'IPv4' };
+  if (family === 6 || family === 'IPv6') return { address, port, family: 'IPv6' };
   return { address, port, family: addressFamily(address) };
 }

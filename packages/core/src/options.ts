@@ -40,15 +40,23 @@ export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): 
     if (typeof raw !== 'number' && !decimal.test(text)) fail(numberRule(spec));
     const number = typeof raw === 'number' ? raw : Number(text);
     if (!Number.isFinite(number)) fail(numberRule(spec));
-    // Kinds (ms, count, bytes) are whole numbers; a plain number may have a fraction.
-    if (spec.kind !== undefined && !Number.isInteger(number)) fail(numberRule(spec));
-    if (spec.min !== undefined && number < spec.min) fail(numberRule(spec));
+    // Kinds (ms, count, bytes) are whole, non-negative numbers; a plain number may have a fraction.
+    if (spec.kind !== undefined && !Number.isSafeInteger(number)) fail(numberRule(spec));
+    if (number < minOf(spec)) fail(numberRule(spec));
     if (spec.max !== undefined && number > spec.max) fail(numberRule(spec));
-    value = number;
+    value = Object.is(number, -0) ? 0 : number;
   } else {
     if (typeof raw !== 'string') fail('must be text');
     const text = raw as string;
     if (spec.choices && !spec.choices.includes(text)) fail(`must be one of ${spec.choices.join(', ')}`);
+    if (spec.kind === 'port') {
+      try {
+        parsePort(text, { allowZero: spec.allowZero, name: label });
+      } catch (error) {
+        throw new UsageError((error as Error).message, `use a port ${spec.allowZero ? '0' : '1'}-65535`);
+      }
+      value = text.trim();
+    }
     if (spec.kind === 'host') {
       try {
         value = parseHost(text, label);
@@ -56,17 +64,26 @@ export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): 
         throw new UsageError((error as Error).message, 'use an IP address or a host name');
       }
     }
-    if (spec.required && text === '' && spec.kind !== 'host') fail('must not be empty');
+    const needsText = spec.required || spec.kind === 'path' || spec.kind === 'file';
+    if (needsText && text === '' && spec.kind !== 'host') fail('must not be empty');
   }
   const problem = (spec.validate as ((v: unknown) => string | undefined) | undefined)?.(value);
   if (problem) fail(problem);
   return value;
 }
 
+// Durations, counts and sizes are never negative, even without an explicit min.
+function minOf(spec: OptionSpec): number {
+  return spec.min ?? (spec.kind !== undefined ? 0 : Number.NEGATIVE_INFINITY);
+}
+
 function numberRule(spec: OptionSpec): string {
   const what = spec.kind === 'ms' ? 'a whole number of milliseconds' : spec.kind ? 'a whole number' : 'a number';
-  if (spec.min !== undefined && spec.max !== undefined) return `must be ${what} ${spec.min}-${spec.max}`;
-  if (spec.min !== undefined) return `must be ${what} >= ${spec.min}`;
+  const min = minOf(spec);
+  if (Number.isFinite(min) && spec.max !== undefined) {
+    return min < 0 ? `must be ${what} from ${min} to ${spec.max}` : `must be ${what} ${min}-${spec.max}`;
+  }
+  if (Number.isFinite(min)) return `must be ${what} >= ${min}`;
   if (spec.max !== undefined) return `must be ${what} <= ${spec.max}`;
   return `must be ${what}`;
 }

@@ -1,9 +1,13 @@
 import type { LabEvent } from './events.ts';
+import { parseOptionValue } from './options.ts';
 
 export type OptionType = 'string' | 'number' | 'boolean';
 
 /** What a string or number option means, for validation, help and the wizard's prompt. */
 export type OptionKind = 'port' | 'host' | 'ms' | 'count' | 'bytes' | 'text' | 'file' | 'path';
+
+/** Every option kind, for checks and tools. */
+export const optionKinds: readonly OptionKind[] = ['port', 'host', 'ms', 'count', 'bytes', 'text', 'file', 'path'];
 
 interface OptionTypes {
   string: string;
@@ -123,6 +127,10 @@ export function definePlugin<const P extends Plugin>(plugin: P): P {
     seen.add(command.name);
     if (typeof command.run !== 'function') fail(`${where}: run must be a function`);
     if (typeof command.summary !== 'string') fail(`${where}: summary is missing`);
+    if (command.check !== undefined && typeof command.check !== 'function') fail(`${where}: check must be a function`);
+    if (!['undefined', 'boolean', 'function'].includes(typeof command.graceful)) {
+      fail(`${where}: graceful must be a boolean or a function`);
+    }
     const problem = checkOptionSpecs(command.options);
     if (problem) fail(`${where}: ${problem}`);
   }
@@ -141,11 +149,38 @@ export function checkOptionSpecs(specs: OptionSpecs): string | undefined {
       return `${where}: type must be string, number or boolean`;
     }
     if (typeof spec.help !== 'string' || spec.help === '') return `${where}: help is missing`;
+    if (spec.kind !== undefined && !optionKinds.includes(spec.kind)) {
+      return `${where}: kind must be one of ${optionKinds.join(', ')}`;
+    }
+    if (spec.choices !== undefined) {
+      if (spec.type !== 'string') return `${where}: choices need type string`;
+      if (!Array.isArray(spec.choices) || spec.choices.length === 0 || !spec.choices.every((c) => typeof c === 'string')) {
+        return `${where}: choices must be a non-empty list of strings`;
+      }
+    }
+    for (const bound of ['min', 'max'] as const) {
+      if (spec[bound] !== undefined && (spec.type !== 'number' || !Number.isFinite(spec[bound]))) {
+        return `${where}: ${bound} must be a finite number on a number option`;
+      }
+    }
+    if (spec.min !== undefined && spec.max !== undefined && spec.min > spec.max) {
+      return `${where}: min is above max`;
+    }
+    for (const fn of ['validate'] as const) {
+      if (spec[fn] !== undefined && typeof spec[fn] !== 'function') return `${where}: ${fn} must be a function`;
+    }
     if (spec.default !== undefined && typeof spec.default !== spec.type) {
       return `${where}: default must be a ${spec.type}`;
     }
     if (spec.choices && spec.default !== undefined && !spec.choices.includes(String(spec.default))) {
       return `${where}: default is not one of its choices`;
+    }
+    if (spec.default !== undefined) {
+      try {
+        parseOptionValue(name, spec, spec.default);
+      } catch (error) {
+        return `${where}: default ${JSON.stringify(spec.default)} is invalid (${(error as Error).message})`;
+      }
     }
     if (spec.short !== undefined) {
       if (!/^[a-zA-Z]$/.test(spec.short) || shorts.has(spec.short)) {
@@ -155,6 +190,9 @@ export function checkOptionSpecs(specs: OptionSpecs): string | undefined {
     }
     if (spec.positional !== undefined) {
       if (spec.type === 'boolean') return `${where}: a flag cannot be positional`;
+      if (!Number.isInteger(spec.positional) || spec.positional < 0) {
+        return `${where}: positional must be a whole number >= 0`;
+      }
       positions.push(spec.positional);
     }
   }
