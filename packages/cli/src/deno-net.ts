@@ -1,0 +1,16 @@
+import { detectRuntime } from '@socklab/core';
+
+/** True under Deno started without --unstable-net (no Deno.listenDatagram): UDP cannot work. */
+export function denoLacksUnstableNet(): boolean {
+  if (detectRuntime().name !== 'deno') return false;
+  const deno = (globalThis as { Deno?: { listenDatagram?: unknown } }).Deno;
+  return typeof deno?.listenDatagram !== 'function';
+}
+
+/** The exact command line that runs this same invocation with the flag. */
+export function denoRerunHint(args: readonly string[] = []): string {
+  const deno = (globalThis as { Deno?: { mainModule?: string } }).Deno;
+  let script = 'socklab/dist/bin.js';
+  if (deno?.mainModule?.startsWith('file:')) script = decodeURIComponent(new URL(deno.mainModule).pathname);
+  return ['deno run -A --unstable-net', script, ...args].join(' ');
+}

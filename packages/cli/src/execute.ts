@@ -1,0 +1,96 @@
+import type { LabEvent, Lookup, Plugin } from '@socklab/core';
+import type { OutputFlags } from './common-flags.ts';
+import { denoLacksUnstableNet, denoRerunHint } from './deno-net.ts';
+import { isUsageError, runtimeLine, usageLine, writeDebug } from './failure.ts';
+import type { CliIO, StopSignal } from './io.ts';
+import type { AnyCommand } from './parse.ts';
+import { createRenderer, type OutputMode, type Renderer, useColor } from './render/index.ts';
+
+export interface ExecuteOptions {
+  io: CliIO;
+  plugin: Plugin;
+  command: AnyCommand;
+  /** Already resolved and checked option values. */
+  options: Record<string, unknown>;
+  flags?: Partial<OutputFlags>;
+  /** Replaces the renderer chosen from the flags (the wizard draws its own). */
+  renderer?: Renderer;
+  /** The words typed after `socklab`, for messages (`udp client`). */
+  argv?: readonly string[];
+  lookup?: Lookup;
+}
+
+/** Exit codes, as DESIGN.md lists them. */
+export const exitCodes = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+/**
+ * Runs a command: aborts it on SIGINT/SIGTERM (a second one exits at once), renders its events,
+ * reports a failure in one line, and returns the exit code. Never calls process.exit itself
+ * except for the second interrupt.
+ */
+export async function executeCommand(run: ExecuteOptions): Promise<number> {
+  const { io, plugin, command, options } = run;
+  const flags = run.flags ?? {};
+  const path = command.name === plugin.name ? [plugin.name] : [plugin.name, command.name];
+  if (plugin.name === 'udp' && denoLacksUnstableNet()) {
+    io.stderr(`socklab: UDP under Deno needs --unstable-net; run: ${denoRerunHint(run.argv ?? path)}\n`);
+    return exitCodes.failure;
+  }
+  const mode: OutputMode = flags.json ? 'json' : flags.trace ? 'trace' : 'plain';
+  const renderer =
+    run.renderer ?? createRenderer(mode, io, { hex: flags.hex, color: useColor(io.isTTY.stdout, io.env) });
+  const graceful = typeof command.graceful === 'function' ? command.graceful(options as never) : command.graceful === true;
+  const controller = new AbortController();
+  let interrupted: StopSignal | undefined;
+  const stopListening = io.onSignal?.((signal) => {
+    if (interrupted) {
+      io.stderr('socklab: interrupted again, exiting now\n');
+      io.forceExit?.(exitCodes.interrupted);
+      return;
+    }
+    interrupted = signal;
+    controller.abort(new DOMException(`Interrupted by ${signal}`, 'AbortError'));
+  });
+  const started = performance.now();
+  try {
+    const events = command.run(options as never, {
+      signal: controller.signal,
+      trace: flags.trace === true,
+      hex: flags.hex === true,
+      lookup: run.lookup,
+      stdin: io.stdin,
+    });
+    // for-await calls the generator's return() when we leave early, so it closes its sockets.
+    for await (const event of events) renderer.event(event);
+    if (interrupted) return graceful ? exitCodes.ok : exitCodes.interrupted;
+    return exitCodes.ok;
+  } catch (error) {
+    if (interrupted) return graceful ? exitCodes.ok : exitCodes.interrupted;
+    if (isUsageError(error)) {
+      io.stderr(`${usageLine(error, path)}\n`);
+      if (flags.debug) writeDebug(io, error);
+      return exitCodes.usage;
+    }
+    const line = await runtimeLine(error);
+    if (mode === 'json' && !run.renderer) io.stdout(`${JSON.stringify(failureEvent(error, line, started))}\n`);
+    io.stderr(`${line}\n`);
+    if (flags.debug) writeDebug(io, error);
+    return exitCodes.failure;
+  } finally {
+    stopListening?.();
+  }
+}
+
+/** The failure as a last NDJSON `error` event, so --json consumers see why the stream ended. */
+function failureEvent(error: unknown, line: string, started: number): LabEvent {
+  const e = error as { code?: unknown; reason?: unknown };
+  const event: LabEvent = {
+    type: 'error',
+    time: new Date().toISOString(),
+    elapsedMs: Math.round((performance.now() - started) * 1000) / 1000,
+    message: line.replace(/^socklab: /, ''),
+  };
+  if (typeof e?.code === 'string') event.code = e.code;
+  if (typeof e?.reason === 'string') event.reason = e.reason;
+  return event;
+}

@@ -1,0 +1,68 @@
+import type { CliIO } from './io.ts';
+import { denoLacksUnstableNet } from './deno-net.ts';
+import { describePortHolder, findFreePortNear, parseTarget } from './port-holder.ts';
+
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  code?: string;
+  target?: string;
+  hint?: string;
+  stack?: string;
+  cause?: unknown;
+}
+
+/** UsageError by name too: a plugin may bundle its own copy of core. */
+export function isUsageError(error: unknown): boolean {
+  return (error as ErrorLike | undefined)?.name === 'UsageError';
+}
+
+export function isSocketError(error: unknown): boolean {
+  const e = error as ErrorLike | undefined;
+  return e?.name === 'SocketError' && typeof e.code === 'string';
+}
+
+/**
+ * The one line for a usage error: message, its hint when it adds something, and where to read more.
+ * `socklab: Cannot parse port "abc": port must be a number 1-65535 (see socklab udp client --help)`
+ */
+export function usageLine(error: unknown, path: readonly string[]): string {
+  const e = error as ErrorLike;
+  // Core's hints "see --help" and "use a port …" repeat what the message or the pointer says.
+  const hint = e.hint && !/^see\b/.test(e.hint) && !/^use a port\b/.test(e.hint) ? `; ${e.hint}` : '';
+  return `socklab: ${e.message}${hint} (see ${['socklab', ...path].join(' ')} --help)`;
+}
+
+/** The one line for a runtime failure, enriched for ports in use and Deno's missing flag. */
+export async function runtimeLine(error: unknown): Promise<string> {
+  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike;
+  let message = e.message || String(error);
+  let hint = e.hint;
+  if (isSocketError(e) && e.code === 'EADDRINUSE' && e.target) {
+    const target = parseTarget(e.target);
+    if (target) {
+      const [holder, free] = await Promise.all([
+        describePortHolder(target.proto, target.port),
+        findFreePortNear(target.proto, target.host, target.port).catch(() => undefined),
+      ]);
+      if (holder) message += ` (${holder})`;
+      if (free !== undefined) hint = hint ? `${hint}, e.g. ${free} is free` : `port ${free} is free`;
+    }
+  }
+  // Deno without --unstable-net fails UDP with "listenDatagram is not a function" and the like.
+  const causeText = String((e.cause as ErrorLike | undefined)?.message ?? '');
+  if (denoLacksUnstableNet() && /listenDatagram|unstable|not a function/i.test(message + causeText)) {
+    hint = `${hint ? `${hint}; ` : ''}UDP under Deno needs --unstable-net: deno run -A --unstable-net …`;
+  }
+  return `socklab: ${message}${hint ? `; ${hint}` : ''}`;
+}
+
+/** With --debug: the stack and its causes. */
+export function writeDebug(io: Pick<CliIO, 'stderr'>, error: unknown): void {
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 5; depth++) {
+    const e = current as ErrorLike;
+    io.stderr(`${depth === 0 ? '' : 'caused by: '}${e?.stack ?? String(current)}\n`);
+    current = e?.cause;
+  }
+}

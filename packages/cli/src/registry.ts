@@ -1,0 +1,206 @@
+import { realpathSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { definePlugin, type Plugin } from '@socklab/core';
+import { cliVersion } from './version.ts';
+import { findPackageDir, findPluginPackages, readPackage } from './plugin-packages.ts';
+
+/** Where a plugin came from, as `socklab plugins` shows it. */
+export type PluginSource = 'built-in' | '--plugin' | 'env' | 'node_modules';
+
+export interface LoadedPlugin {
+  plugin: Plugin;
+  source: PluginSource;
+  /** The specifier, package directory or package name it was loaded from. */
+  from: string;
+  version: string | undefined;
+}
+
+export interface BrokenPlugin {
+  /** The plugin's name when known, else the specifier or package name. */
+  name: string;
+  source: PluginSource;
+  from: string;
+  /** One line saying what is wrong. */
+  error: string;
+}
+
+export interface Registry {
+  plugins: LoadedPlugin[];
+  broken: BrokenPlugin[];
+  find(name: string): LoadedPlugin | undefined;
+}
+
+/** Something that may hold a plugin as its default export. */
+export interface PluginCandidate {
+  source: PluginSource;
+  from: string;
+  load: () => Promise<unknown>;
+  version?: string;
+  /** The plugin's name for error reports when it cannot be loaded (defaults to `from`). */
+  name?: string;
+  /** The package folder, so a package named with --plugin is not loaded again from node_modules. */
+  dir?: string;
+  /** Built-ins still being written: a missing default export is skipped, not broken. */
+  optional?: boolean;
+}
+
+export interface LoadRegistryOptions {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  /** `--plugin` specifiers, in order. */
+  specifiers?: readonly string[];
+  /** Defaults to the UDP, TCP and inspector packages. */
+  builtins?: readonly PluginCandidate[];
+  /** Plugins that are part of the CLI itself (doctor, plugins): loaded after the built-ins. */
+  internal?: readonly Plugin[];
+  /** Folders whose node_modules (and their parents') are searched; default: cwd and the CLI's folder. */
+  searchFrom?: readonly string[];
+}
+
+/** The built-in plugin packages, imported lazily so one failing never stops the others. */
+export function builtinCandidates(): PluginCandidate[] {
+  const names = ['@socklab/transport-udp', '@socklab/transport-tcp', '@socklab/inspector'];
+  const loaders: Record<string, () => Promise<unknown>> = {
+    '@socklab/transport-udp': () => import('@socklab/transport-udp'),
+    '@socklab/transport-tcp': () => import('@socklab/transport-tcp'),
+    '@socklab/inspector': () => import('@socklab/inspector'),
+  };
+  return names.map((name) => {
+    const dir = findPackageDir(name, cliDir());
+    let version: string | undefined;
+    try {
+      version = dir ? readPackage(dir).version : undefined;
+    } catch {}
+    return { source: 'built-in', from: name, load: loaders[name] as () => Promise<unknown>, optional: true, version };
+  });
+}
+
+/** Loads built-ins, then --plugin and SOCKLAB_PLUGINS specifiers, then node_modules packages. */
+export async function loadRegistry(options: LoadRegistryOptions): Promise<Registry> {
+  const plugins: LoadedPlugin[] = [];
+  const broken: BrokenPlugin[] = [];
+  const add = (loaded: LoadedPlugin) => {
+    const taken = plugins.find((p) => p.plugin.name === loaded.plugin.name);
+    if (taken) {
+      broken.push({
+        name: loaded.plugin.name,
+        source: loaded.source,
+        from: loaded.from,
+        error: `name "${loaded.plugin.name}" is already taken by ${describeSource(taken)}`,
+      });
+    } else {
+      plugins.push(loaded);
+    }
+  };
+  const seenDirs = new Set<string>();
+  const take = async (candidate: PluginCandidate) => {
+    if (candidate.dir) seenDirs.add(realDir(candidate.dir));
+    const result = await loadCandidate(candidate);
+    if (result && 'error' in result) broken.push(result);
+    else if (result) add(result);
+  };
+  for (const candidate of options.builtins ?? builtinCandidates()) await take(candidate);
+  for (const plugin of options.internal ?? []) {
+    add({ plugin, source: 'built-in', from: '@socklab/cli', version: plugin.version ?? cliVersion() });
+  }
+  for (const specifier of options.specifiers ?? []) await take(specifierCandidate(specifier, '--plugin', options.cwd));
+  for (const specifier of splitList(options.env?.SOCKLAB_PLUGINS)) {
+    await take(specifierCandidate(specifier, 'env', options.cwd));
+  }
+  const searchFrom = options.searchFrom ?? [options.cwd, cliDir()];
+  for (const found of findPluginPackages(searchFrom)) {
+    if (!seenDirs.has(realDir(found.dir))) await take(packageCandidate(found.dir, found.name, 'node_modules'));
+  }
+  return { plugins, broken, find: (name) => plugins.find((p) => p.plugin.name === name) };
+}
+
+function describeSource(loaded: LoadedPlugin): string {
+  return loaded.source === 'built-in' ? 'the built-in plugin' : `the plugin from ${loaded.from}`;
+}
+
+async function loadCandidate(candidate: PluginCandidate): Promise<LoadedPlugin | BrokenPlugin | undefined> {
+  const fail = (error: unknown, name = candidate.name ?? candidate.from): BrokenPlugin => ({
+    name,
+    source: candidate.source,
+    from: candidate.from,
+    error: oneLine(error),
+  });
+  let module: unknown;
+  try {
+    module = await candidate.load();
+  } catch (error) {
+    return fail(error);
+  }
+  const value = (module as { default?: unknown } | undefined)?.default;
+  if (value === undefined) {
+    if (candidate.optional) return undefined;
+    return fail('no default export: export default definePlugin({ name, summary, commands })');
+  }
+  try {
+    const plugin = definePlugin(value as Plugin);
+    return { plugin, source: candidate.source, from: candidate.from, version: plugin.version ?? candidate.version };
+  } catch (error) {
+    const name = (value as { name?: unknown }).name;
+    return fail(error, typeof name === 'string' && name !== '' ? name : candidate.from);
+  }
+}
+
+/** A --plugin / SOCKLAB_PLUGINS specifier: a path, a file: (or other) URL, or a package name. */
+export function specifierCandidate(specifier: string, source: PluginSource, cwd: string): PluginCandidate {
+  if (isAbsolute(specifier) || specifier.startsWith('.')) {
+    const url = pathToFileURL(resolve(cwd, specifier)).href;
+    return { source, from: specifier, load: () => import(url) };
+  }
+  if (/^[a-z][a-z0-9+.-]+:/i.test(specifier)) return { source, from: specifier, load: () => import(specifier) };
+  const dir = /^(@[^/]+\/)?[^/@]+$/.test(specifier) ? findPackageDir(specifier, cwd) : undefined;
+  if (dir) return { ...packageCandidate(dir, specifier, source), from: specifier };
+  // Not installed near the cwd: let the runtime resolve it from the CLI's own location.
+  return { source, from: specifier, load: () => import(specifier) };
+}
+
+function packageCandidate(dir: string, name: string, source: PluginSource): PluginCandidate {
+  let version: string | undefined;
+  const load = async () => {
+    const manifest = readPackage(dir);
+    version = manifest.version;
+    return import(pathToFileURL(manifest.entry).href);
+  };
+  const candidate: PluginCandidate = {
+    source,
+    name,
+    dir,
+    from: source === 'node_modules' ? dir : name,
+    load: async () => {
+      const module = await load();
+      candidate.version = version;
+      return module;
+    },
+  };
+  return candidate;
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** The first line of an error's message, for one-line reports. */
+export function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'unknown error';
+}
+
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+function cliDir(): string {
+  return fileURLToPath(new URL('.', import.meta.url));
+}

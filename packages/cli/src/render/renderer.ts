@@ -1,0 +1,20 @@
+import type { LabEvent } from '@socklab/core';
+
+/** Where renderers write (text as given; they add the newlines). */
+export interface RenderTarget {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export interface Renderer {
+  event(event: LabEvent): void;
+}
+
+export type OutputMode = 'plain' | 'trace' | 'json';
+
+export interface RenderOptions {
+  /** Hex dumps of payloads (--hex). */
+  hex?: boolean;
+  /** ANSI colours (only for a terminal without NO_COLOR). */
+  color?: boolean;
+}
