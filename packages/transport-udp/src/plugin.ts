@@ -1,0 +1,136 @@
+import {
+  bytesToTextLenient,
+  createEventClock,
+  defineCommand,
+  definePlugin,
+  payloadFields,
+  textToBytes,
+  UsageError,
+} from '@socklab/core';
+import { exchange, seedBufferSize } from './send-and-receive.ts';
+import { defaultReply, defaultServerPort, serveUdp } from './serve-udp.ts';
+
+const server = defineCommand({
+  name: 'server',
+  summary: 'receive a datagram, print it and reply (the seed udp_server.py)',
+  options: {
+    port: {
+      type: 'number',
+      kind: 'port',
+      allowZero: true,
+      positional: 0,
+      default: defaultServerPort,
+      help: 'UDP port to listen on (0 picks a free one)',
+    },
+    host: {
+      type: 'string',
+      kind: 'host',
+      placeholder: 'address',
+      help: "address to bind (default: the address this machine's host name resolves to, like the seed)",
+      wizard: { default: '127.0.0.1' },
+    },
+    keep: { type: 'boolean', help: 'keep serving until Ctrl-C, then print a summary' },
+    reply: { type: 'string', kind: 'text', placeholder: 'text', help: `reply with this text (default "${defaultReply}")` },
+    echo: { type: 'boolean', help: 'reply with the bytes received' },
+    quiet: { type: 'boolean', help: 'no lines per datagram; the summary only' },
+  },
+  examples: ['socklab udp server', 'socklab udp server 5000 --host 127.0.0.1 --keep --echo'],
+  graceful: true,
+  check(options) {
+    if (options.echo && options.reply !== undefined) {
+      throw new UsageError('Cannot use --reply and --echo together', 'pick one: --echo replies with what came in');
+    }
+  },
+  async *run(options, context) {
+    yield* serveUdp({ ...options, signal: context.signal, trace: context.trace, lookup: context.lookup });
+  },
+});
+
+const client = defineCommand({
+  name: 'client',
+  summary: 'send one datagram and print the reply (the seed udp_client.py)',
+  options: {
+    host: {
+      type: 'string',
+      kind: 'host',
+      positional: 0,
+      required: true,
+      help: 'server host name or IP address',
+      wizard: { default: '127.0.0.1' },
+    },
+    port: {
+      type: 'number',
+      kind: 'port',
+      positional: 1,
+      required: true,
+      help: 'server UDP port',
+      wizard: { default: defaultServerPort },
+    },
+    message: {
+      type: 'string',
+      kind: 'text',
+      positional: 2,
+      required: true,
+      help: 'text to send',
+      validate: (text) => (text === '' ? 'message is empty: give some text to send' : undefined),
+      wizard: { default: 'Hello, world' },
+    },
+    timeout: {
+      type: 'number',
+      kind: 'ms',
+      min: 1,
+      default: 3000,
+      placeholder: 'ms',
+      help: 'how long each attempt waits for the reply',
+    },
+    retries: {
+      type: 'number',
+      kind: 'count',
+      min: 0,
+      max: 1000,
+      default: 0,
+      placeholder: 'n',
+      help: 'send again this many times when no reply comes (with backoff)',
+    },
+  },
+  examples: ['socklab udp client 127.0.0.1 65432 "Hello"', 'socklab udp client localhost 5000 hi --timeout 500 --retries 3'],
+  async *run(options, context) {
+    const event = createEventClock();
+    const reply = yield* exchange({ address: options.host, port: options.port }, textToBytes(options.message), {
+      signal: context.signal,
+      timeout: options.timeout,
+      retries: options.retries,
+      lookup: context.lookup,
+      bufferSize: seedBufferSize,
+      clock: event,
+    });
+    yield event('recv', {
+      proto: 'udp',
+      local: reply.local,
+      remote: reply.from,
+      ...payloadFields(reply.data),
+      bytes: reply.size,
+      rttMs: reply.rttMs,
+      attempt: reply.attempts,
+      details: { truncated: reply.truncated },
+      message: `Message from server: ${bytesToTextLenient(reply.data)}`,
+    });
+    if (reply.truncated) {
+      yield event('info', {
+        proto: 'udp',
+        remote: reply.from,
+        bytes: reply.size,
+        reason: 'truncated',
+        message: `notice: the reply had ${reply.size} bytes; only the first ${seedBufferSize} were kept (the seed's receive buffer)`,
+        notice: true,
+      });
+    }
+  },
+});
+
+/** `socklab udp server` and `socklab udp client`. */
+export const udpPlugin = definePlugin({
+  name: 'udp',
+  summary: "UDP client and server, the seed's udp_client.py / udp_server.py",
+  commands: [server, client],
+});

@@ -1,0 +1,68 @@
+import { eventAddress, UsageError } from '@socklab/core';
+import type { UdpAdapter, UdpBindOptions, UdpSocket } from './contract.ts';
+import { systemLookup } from './system-lookup.ts';
+
+// Big enough for any datagram (65,507 bytes over IPv4, 65,527 over IPv6): nothing is cut.
+const receiveBufferSize = 65_536;
+
+function listenDatagram(options: Deno.UdpListenOptions): Deno.DatagramConn {
+  if (typeof Deno.listenDatagram !== 'function') {
+    throw new UsageError(
+      'Cannot open a udp socket on Deno: Deno.listenDatagram is missing (it needs --unstable-net)',
+      'run with deno run -A --unstable-net',
+    );
+  }
+  return Deno.listenDatagram({ ...options, transport: 'udp' });
+}
+
+async function bind(options: UdpBindOptions): Promise<UdpSocket> {
+  const { onMessage, onError, connect } = options;
+  const conn = listenDatagram({ hostname: options.address, port: options.port });
+  let closed = false;
+  // Deno has no connected UDP sockets: keep only the peer's datagrams, as connect() would.
+  void (async () => {
+    const buffer = new Uint8Array(receiveBufferSize);
+    while (!closed) {
+      let received: [Uint8Array, Deno.Addr];
+      try {
+        received = await conn.receive(buffer);
+      } catch (error) {
+        if (!closed) onError(error);
+        return;
+      }
+      const [view, from] = received;
+      const { hostname, port } = from as Deno.NetAddr;
+      if (connect && (port !== connect.port || hostname !== connect.address)) continue;
+      onMessage(view.slice(), hostname, port);
+    }
+  })();
+  const local = conn.addr as Deno.NetAddr;
+  return {
+    local: eventAddress(local.hostname, local.port),
+    send(data, address, port, done) {
+      const to: Deno.NetAddr = connect
+        ? { transport: 'udp', hostname: connect.address, port: connect.port }
+        : { transport: 'udp', hostname: address, port };
+      conn.send(data, to).then(
+        () => done?.(),
+        (error) => (done ? done(error) : onError(error)),
+      );
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        conn.close();
+      } catch {}
+    },
+  };
+}
+
+export const adapter: UdpAdapter = {
+  name: 'Deno.listenDatagram',
+  // Without connected sockets, ICMP port unreachable never reaches us: a timeout instead.
+  capabilities: { refused: false },
+  bind,
+  hostname: () => Deno.hostname(),
+  lookup: systemLookup,
+};

@@ -1,0 +1,253 @@
+import {
+  createEventClock,
+  type Endpoint,
+  type EventAddress,
+  type EventClock,
+  eventAddress,
+  type LabEvent,
+  type Lookup,
+  parseHost,
+  payloadFields,
+  SocketError,
+  sleep,
+  textToBytes,
+  toSocketError,
+  UsageError,
+} from '@socklab/core';
+import { checkDatagramSize } from './datagram-limits.ts';
+import { resolveHost } from './resolve-host.ts';
+import type { UdpAdapter, UdpSocket } from './runtime/contract.ts';
+import { loadAdapter } from './runtime/load-adapter.ts';
+import { isUnreachable, refusedError, udpTarget } from './udp-errors.ts';
+
+/** The library's receive buffer: any datagram fits, so nothing is cut unless you ask. */
+export const defaultBufferSize = 65_535;
+/** The seed client's `recvfrom(1024)`: what `socklab udp client` keeps of a reply. */
+export const seedBufferSize = 1024;
+
+export interface SendAndReceiveOptions {
+  /** Aborting closes the socket and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** How long each attempt waits for the reply, ms (default 3000; 0 waits forever). */
+  timeout?: number;
+  /** Extra attempts after a timeout or refusal (default 0), with backoff between them. */
+  retries?: number;
+  /** Resolver for host names (default: the system's, /etc/hosts then DNS). */
+  lookup?: Lookup;
+  /** Reply bytes kept (default 65,535: whole datagrams); longer replies come back truncated. */
+  bufferSize?: number;
+  /** Pause before the first retry, ms (default 100), doubled each retry up to 1000. */
+  backoff?: number;
+  /** The runtime adapter to use (default: the one for this runtime). */
+  adapter?: UdpAdapter;
+}
+
+export interface UdpReply {
+  /** The reply, at most `bufferSize` bytes. */
+  data: Uint8Array;
+  /** The datagram's real size: more than `data.length` when truncated. */
+  size: number;
+  truncated: boolean;
+  from: EventAddress;
+  local: EventAddress;
+  /** From the send that got this reply to its arrival. */
+  rttMs: number;
+  /** Sends made in all, including the one that got the reply. */
+  attempts: number;
+}
+
+/**
+ * Sends one datagram and waits for one reply, like the seed's client, with a timeout,
+ * retries and plain errors (unknown host, connection refused, timed out, message too long).
+ */
+export async function sendAndReceive(
+  endpoint: Endpoint,
+  data: Uint8Array | string,
+  options: SendAndReceiveOptions = {},
+): Promise<UdpReply> {
+  const run = exchange(endpoint, data, options);
+  for (;;) {
+    const step = await run.next();
+    if (step.done) return step.value;
+  }
+}
+
+type Outcome =
+  | { kind: 'reply'; data: Uint8Array; address: string; port: number; at: number }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'timeout' };
+
+/** One socket per peer address, opened on first use and kept across attempts. */
+interface Peer {
+  address: string;
+  socket: UdpSocket;
+  /** A reply that came while nobody waited (late reply to an earlier attempt). */
+  early: Outcome | undefined;
+  waiter: ((outcome: Outcome) => void) | undefined;
+  /** When the latest attempt was sent (performance.now()). */
+  sent: number;
+}
+
+/**
+ * `sendAndReceive` as events: yields `resolve`, `send`, `timeout` and `error` events as
+ * attempts go, and returns the reply. The CLI's client command renders these.
+ */
+export async function* exchange(
+  endpoint: Endpoint,
+  data: Uint8Array | string,
+  options: SendAndReceiveOptions & { clock?: EventClock } = {},
+): AsyncGenerator<LabEvent, UdpReply> {
+  const event = options.clock ?? createEventClock();
+  const bytes = typeof data === 'string' ? textToBytes(data) : data;
+  const { timeout, retries, bufferSize, backoff } = checkOptions(endpoint, bytes, options);
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  const adapter = options.adapter ?? (await loadAdapter());
+  const host = parseHost(endpoint.address);
+  const addresses = await resolveHost(host, options.lookup ?? adapter.lookup, signal);
+  if (addresses[0] !== host) yield event('resolve', { proto: 'udp', host, addresses });
+
+  const peers = new Map<string, Peer>();
+  const openPeer = async (address: string): Promise<Peer> => {
+    const known = peers.get(address);
+    if (known) return known;
+    const settle = (outcome: Outcome) => {
+      const waiter = peer.waiter;
+      peer.waiter = undefined;
+      if (waiter) waiter(outcome);
+      else if (outcome.kind === 'reply') peer.early ??= outcome;
+    };
+    const peer: Peer = { address, socket: undefined as unknown as UdpSocket, early: undefined, waiter: undefined, sent: 0 };
+    peer.socket = await adapter.bind({
+      address: address.includes(':') ? '::' : '0.0.0.0',
+      port: 0,
+      connect: { address, port: endpoint.port },
+      onMessage: (reply, from, port) => settle({ kind: 'reply', data: reply, address: from, port, at: performance.now() }),
+      onError: (error) => settle({ kind: 'error', error }),
+    });
+    peers.set(address, peer);
+    return peer;
+  };
+  const closeAll = () => Promise.all([...peers.values()].map((p) => p.socket.close()));
+
+  let attempts = 0;
+  let lastFailure: 'timeout' | SocketError | undefined;
+  const rounds = retries + 1;
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const [index, address] of addresses.entries()) {
+        const target = udpTarget(address, endpoint.port);
+        checkDatagramSize(bytes.length, address, target);
+        const peer = await openPeer(address);
+        const retryFollows = round < rounds || index < addresses.length - 1;
+        if (!peer.early) {
+          attempts++;
+          peer.sent = performance.now();
+          const sendError = await new Promise<unknown>((resolve) => peer.socket.send(bytes, address, endpoint.port, resolve));
+          const fields = { proto: 'udp', local: peer.socket.local, remote: eventAddress(address, endpoint.port), attempt: attempts };
+          if (sendError !== undefined && !isUnreachable(sendError)) {
+            throw toSocketError(sendError, { action: 'send to', target });
+          }
+          yield event('send', { ...fields, ...payloadFields(bytes) });
+          const outcome =
+            sendError !== undefined ? { kind: 'error' as const, error: sendError } : await wait(peer, timeout, signal);
+          if (outcome.kind === 'timeout') {
+            lastFailure = 'timeout';
+            yield event('timeout', {
+              ...fields,
+              durationMs: timeout,
+              reason: `no reply within ${timeout} ms`,
+              ...(retryFollows ? { message: `No reply from ${target} within ${timeout} ms (attempt ${attempts}), trying again`, notice: true } : {}),
+            });
+            continue;
+          }
+          if (outcome.kind === 'error') {
+            if (!isUnreachable(outcome.error)) throw toSocketError(outcome.error, { action: 'send to', target });
+            lastFailure = refusedError(address, endpoint.port, outcome.error);
+            yield event('error', {
+              ...fields,
+              code: lastFailure.code,
+              reason: lastFailure.reason,
+              ...(retryFollows ? { message: `Nothing answers on ${target} yet (connection refused), trying again`, notice: true } : {}),
+            });
+            continue;
+          }
+          return makeReply(outcome, peer, attempts, bufferSize);
+        }
+        return makeReply(peer.early as Outcome & { kind: 'reply' }, peer, attempts, bufferSize);
+      }
+      if (round < rounds) await sleep(Math.min(backoff * 2 ** (round - 1), Math.max(backoff, 1000)), signal);
+    }
+  } finally {
+    await closeAll();
+  }
+  if (lastFailure instanceof SocketError) throw lastFailure;
+  const target = udpTarget(addresses[0] as string, endpoint.port);
+  throw new SocketError('ETIMEDOUT', {
+    action: 'receive from',
+    target,
+    reason: `timed out: no reply within ${timeout} ms${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
+    hint: adapter.capabilities.refused
+      ? 'is the server running and replying? wait longer with --timeout, or try again with --retries'
+      : `nothing may be listening on ${target} (this runtime cannot see "connection refused"); wait longer with --timeout, or try again with --retries`,
+  });
+}
+
+function wait(peer: Peer, timeout: number, signal: AbortSignal | undefined): Promise<Outcome> {
+  return new Promise<Outcome>((resolve, reject) => {
+    const timer = timeout > 0 ? setTimeout(() => finish({ kind: 'timeout' }), timeout) : undefined;
+    const onAbort = () => {
+      clearTimeout(timer);
+      peer.waiter = undefined;
+      reject(signal?.reason);
+    };
+    const finish = (outcome: Outcome) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      peer.waiter = undefined;
+      resolve(outcome);
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    peer.waiter = finish;
+  });
+}
+
+function makeReply(
+  outcome: Outcome & { kind: 'reply' },
+  peer: Peer,
+  attempts: number,
+  bufferSize: number,
+): UdpReply {
+  const truncated = outcome.data.length > bufferSize;
+  return {
+    data: truncated ? outcome.data.subarray(0, bufferSize) : outcome.data,
+    size: outcome.data.length,
+    truncated,
+    from: eventAddress(outcome.address, outcome.port),
+    local: peer.socket.local,
+    rttMs: Math.round((outcome.at - peer.sent) * 1000) / 1000,
+    attempts,
+  };
+}
+
+function checkOptions(endpoint: Endpoint, bytes: Uint8Array, options: SendAndReceiveOptions) {
+  const timeout = options.timeout ?? 3000;
+  const retries = options.retries ?? 0;
+  const bufferSize = options.bufferSize ?? defaultBufferSize;
+  const backoff = options.backoff ?? 100;
+  const whole = (name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new UsageError(`Cannot use ${name} ${value}: must be a whole number ${min}-${max}`);
+    }
+  };
+  whole('port', endpoint.port, 1, 65535);
+  whole('timeout', timeout, 0);
+  whole('retries', retries, 0, 1000);
+  whole('bufferSize', bufferSize, 1, 65535);
+  whole('backoff', backoff, 0);
+  if (bytes.length === 0) {
+    throw new UsageError('Cannot send an empty message: a datagram needs some text', 'give a message, e.g. "Hello"');
+  }
+  return { timeout, retries, bufferSize, backoff };
+}
