@@ -21,3 +21,4 @@ export {
 export * from './render/index.ts';
 export { cliVersion } from './version.ts';
 export type { RunWizard, WizardModule } from './wizard/contract.ts';
+export { createMemoryIO, type MemoryIO } from './memory-io.ts';

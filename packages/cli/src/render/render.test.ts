@@ -1,0 +1,119 @@
+import { eventAddress, type LabEvent, textToBytes } from '@socklab/core';
+import { describe, expect, it } from 'vitest';
+import { createMemoryIO } from '../memory-io.ts';
+import { useColor } from './color.ts';
+import { createRenderer, formatAddress, formatTraceLine } from './index.ts';
+
+const base = { time: '2026-01-01T00:00:00.000Z', elapsedMs: 0.42 };
+const hello = textToBytes('hello world!');
+const send: LabEvent = {
+  type: 'send',
+  ...base,
+  local: eventAddress('127.0.0.1', 5000),
+  remote: eventAddress('127.0.0.1', 65432),
+  bytes: 12,
+  text: 'hello world!',
+  payload: hello,
+  message: 'sent',
+};
+
+describe('trace lines', () => {
+  it('matches the documented shape', () => {
+    expect(formatTraceLine(send)).toBe('send 127.0.0.1:5000 -> 127.0.0.1:65432 12 B +0.4 ms "hello world!"');
+  });
+
+  it('puts local first and points the arrow in for recv and accept', () => {
+    const recv: LabEvent = { ...send, type: 'recv', proto: 'udp' };
+    expect(formatTraceLine(recv)).toBe('recv udp 127.0.0.1:5000 <- 127.0.0.1:65432 12 B +0.4 ms "hello world!"');
+    const accept: LabEvent = { type: 'accept', ...base, proto: 'tcp', connection: 3, local: eventAddress('::1', 80), remote: eventAddress('::1', 5555) };
+    expect(formatTraceLine(accept)).toBe('accept tcp #3 [::1]:80 <- [::1]:5555 +0.4 ms');
+  });
+
+  it('shows events without a message, and the words of info/error/timeout events', () => {
+    expect(formatTraceLine({ type: 'close', ...base, proto: 'tcp', durationMs: 1234.5 })).toBe('close tcp +0.4 ms lasted 1235 ms');
+    expect(formatTraceLine({ type: 'info', ...base, message: 'Server received: hi' })).toBe('info +0.4 ms Server received: hi');
+    expect(formatTraceLine({ type: 'error', ...base, code: 'ECONNREFUSED', reason: 'connection refused', message: 'Cannot connect' })).toBe(
+      'error +0.4 ms ECONNREFUSED connection refused Cannot connect',
+    );
+    expect(formatTraceLine({ type: 'info', ...base, message: 'a\nb' })).toBe('info +0.4 ms a\n    b');
+  });
+
+  it('shows resolve, retries, round trips and long texts cut', () => {
+    expect(formatTraceLine({ type: 'resolve', ...base, elapsedMs: 150.2, host: 'localhost', addresses: ['127.0.0.1', '::1'] })).toBe(
+      'resolve localhost = 127.0.0.1, ::1 +150 ms',
+    );
+    expect(formatTraceLine({ type: 'timeout', ...base, attempt: 2, remote: eventAddress('127.0.0.1', 9) })).toBe('timeout -> 127.0.0.1:9 attempt 2 +0.4 ms');
+    expect(formatTraceLine({ type: 'recv', ...base, rttMs: 0.25, text: 'x'.repeat(100) })).toBe(`recv +0.4 ms rtt 0.3 ms "${'x'.repeat(60)}…"`);
+    expect(formatTraceLine({ type: 'send', ...base, text: 'a"b\n' })).toBe('send +0.4 ms "a\\"b\\n"');
+  });
+
+  it('formats addresses by family', () => {
+    expect(formatAddress(eventAddress('10.0.0.1', 1))).toBe('10.0.0.1:1');
+    expect(formatAddress(eventAddress('fe80::1', 2))).toBe('[fe80::1]:2');
+    expect(formatAddress({ address: '/tmp/s.sock', port: 0, family: 'unix' })).toBe('/tmp/s.sock');
+  });
+
+  it('colours the type only when asked', () => {
+    expect(formatTraceLine(send, { color: true })).toBe('\u001b[36msend\u001b[39m 127.0.0.1:5000 -> 127.0.0.1:65432 12 B +0.4 ms "hello world!"');
+    expect(formatTraceLine(send, { color: false })).not.toContain('\u001b');
+  });
+});
+
+describe('renderers', () => {
+  it('plain: prints messages, notices, errors and timeouts on stderr, skips events without message', () => {
+    const io = createMemoryIO();
+    const render = createRenderer('plain', io);
+    render.event(send);
+    render.event({ type: 'bind', ...base });
+    render.event({ type: 'info', ...base, message: 'careful', notice: true });
+    render.event({ type: 'timeout', ...base, message: 'no reply' });
+    render.event({ type: 'error', ...base, message: 'bad' });
+    render.event({ type: 'info', ...base, message: 'two\nlines' });
+    expect(io.out).toBe('sent\ntwo\nlines\n');
+    expect(io.err).toBe('careful\nno reply\nbad\n');
+  });
+
+  it('trace: one line per event on stdout, hexdump under it with --hex', () => {
+    const io = createMemoryIO();
+    const render = createRenderer('trace', io, { hex: true });
+    render.event(send);
+    render.event({ type: 'bind', ...base, local: eventAddress('127.0.0.1', 1) });
+    render.event({ type: 'recv', ...base, hex: '00ff' });
+    expect(io.out).toBe(
+      [
+        'send 127.0.0.1:5000 -> 127.0.0.1:65432 12 B +0.4 ms "hello world!"',
+        '    00000000  68 65 6c 6c 6f 20 77 6f  72 6c 64 21              |hello world!|',
+        'bind 127.0.0.1:1 +0.4 ms',
+        'recv +0.4 ms',
+        '    00000000  00 ff                                             |..|',
+        '',
+      ].join('\n'),
+    );
+    expect(io.err).toBe('');
+  });
+
+  it('trace without --hex prints no dump', () => {
+    const io = createMemoryIO();
+    createRenderer('trace', io).event(send);
+    expect(io.out.split('\n')).toHaveLength(2);
+  });
+
+  it('json: NDJSON without payload, hex only with --hex', () => {
+    const io = createMemoryIO();
+    createRenderer('json', io).event(send);
+    createRenderer('json', io, { hex: true }).event(send);
+    const [plain, withHex] = io.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(plain).toEqual({ ...base, type: 'send', local: send.local, remote: send.remote, bytes: 12, text: 'hello world!', message: 'sent' });
+    expect(plain).not.toHaveProperty('payload');
+    expect(withHex.hex).toBe('68656c6c6f20776f726c6421');
+    expect(io.out.endsWith('\n')).toBe(true);
+  });
+
+  it('uses colour only for a terminal without NO_COLOR', () => {
+    expect(useColor(true, {})).toBe(true);
+    expect(useColor(false, {})).toBe(false);
+    expect(useColor(true, { NO_COLOR: '1' })).toBe(false);
+    expect(useColor(true, { NO_COLOR: '' })).toBe(true);
+    expect(useColor(true, { TERM: 'dumb' })).toBe(false);
+  });
+});
