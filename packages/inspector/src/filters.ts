@@ -1,0 +1,61 @@
+import { UsageError } from '@socklab/core';
+import { normalizeStateName, stateNames } from './states.ts';
+import type { ProtoFilter, SocketEntry, SocketFilters, SocketProto } from './types.ts';
+
+export const protoFilters: readonly ProtoFilter[] = ['tcp', 'udp', 'unix'];
+
+/** Checks filters given through the library API and returns them normalized (state in capitals). */
+export function normalizeFilters(filters: SocketFilters = {}): SocketFilters {
+  const out: SocketFilters = { ...filters };
+  if (filters.proto !== undefined && !protoFilters.includes(filters.proto)) {
+    throw new UsageError(
+      `Cannot filter by proto "${String(filters.proto)}": must be one of ${protoFilters.join(', ')}`,
+      'tcp includes tcp6, udp includes udp6',
+    );
+  }
+  if (filters.state !== undefined) {
+    const state = normalizeStateName(String(filters.state));
+    if (!state) {
+      throw new UsageError(
+        `Cannot filter by state "${String(filters.state)}": unknown state`,
+        `use one of ${stateNames.join(', ')}`,
+      );
+    }
+    out.state = state;
+  }
+  if (filters.port !== undefined && !(Number.isInteger(filters.port) && filters.port >= 1 && filters.port <= 65535)) {
+    throw new UsageError(`Cannot filter by port "${String(filters.port)}": port must be 1-65535`, 'use a port 1-65535');
+  }
+  if (filters.pid !== undefined && !(Number.isInteger(filters.pid) && filters.pid > 0)) {
+    throw new UsageError(`Cannot filter by pid "${String(filters.pid)}": must be a positive whole number`);
+  }
+  return out;
+}
+
+/** The tables a filter needs: `--proto tcp` reads tcp and tcp6 only. */
+export function protosFor(filters: SocketFilters): SocketProto[] {
+  if (filters.proto === 'tcp') return ['tcp', 'tcp6'];
+  if (filters.proto === 'udp') return ['udp', 'udp6'];
+  if (filters.proto === 'unix') return ['unix'];
+  return ['tcp', 'tcp6', 'udp', 'udp6', 'unix'];
+}
+
+/** A listening socket: TCP or unix LISTEN, or a UDP socket bound without a peer (as ss -l shows). */
+export function isListening(entry: SocketEntry): boolean {
+  return entry.state === 'LISTEN' || (entry.state === 'UNCONN' && entry.proto !== 'unix');
+}
+
+/** Everything but `pid`, which needs owners: it is checked after they are known. */
+export function matchesSocket(entry: SocketEntry, filters: SocketFilters): boolean {
+  if (filters.state !== undefined && entry.state !== filters.state) return false;
+  if (filters.port !== undefined && entry.local.port !== filters.port && entry.remote.port !== filters.port) {
+    return false;
+  }
+  if (filters.listening && !isListening(entry)) return false;
+  if (filters.proto !== undefined && !entry.proto.startsWith(filters.proto)) return false;
+  return true;
+}
+
+export function matchesPid(entry: SocketEntry, pid: number | undefined): boolean {
+  return pid === undefined || entry.processes.some((owner) => owner.pid === pid);
+}

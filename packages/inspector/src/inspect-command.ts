@@ -1,0 +1,113 @@
+import { createEventClock, defineCommand, type LabEvent, UsageError } from '@socklab/core';
+import { protoFilters } from './filters.ts';
+import { entriesToJSON } from './render/entries-json.ts';
+import { renderLsofView } from './render/lsof-view.ts';
+import { renderNetstatView } from './render/netstat-view.ts';
+import { type SnapshotOptions, snapshot } from './snapshot.ts';
+import { sortKeys } from './sort.ts';
+import { normalizeStateName, stateNames } from './states.ts';
+import type { SocketEntry, SocketFilters } from './types.ts';
+import { type SocketChange, watch } from './watch.ts';
+import { hiddenText, netstatAddress } from './render/address-text.ts';
+
+const options = {
+  style: {
+    type: 'string',
+    help: 'table style: netstat (like netstat -an) or lsof (like lsof -i -n)',
+    choices: ['netstat', 'lsof'],
+    default: 'netstat',
+    placeholder: '<style>',
+  },
+  json: { type: 'boolean', help: 'one JSON array of socket entries (with --watch: NDJSON changes)' },
+  proto: {
+    type: 'string',
+    help: 'only tcp (with tcp6), udp (with udp6) or unix sockets',
+    choices: protoFilters,
+    placeholder: '<proto>',
+    wizard: false,
+  },
+  state: {
+    type: 'string',
+    help: `only sockets in this kernel state (${stateNames.join(', ')}; any case)`,
+    placeholder: '<state>',
+    validate: (value: string | number | boolean) => (normalizeStateName(String(value)) ? undefined : `unknown state; use one of ${stateNames.join(', ')}`),
+    wizard: false,
+  },
+  port: { type: 'number', kind: 'port', help: 'only sockets with this local or remote port', wizard: false },
+  pid: { type: 'number', kind: 'count', min: 1, help: 'only sockets held by this process id', placeholder: '<pid>', wizard: false },
+  listening: { type: 'boolean', help: 'only listening sockets (TCP LISTEN, bound UDP)' },
+  sort: {
+    type: 'string',
+    help: 'order rows by proto (default: proto, then local port, then remote), local, remote, state, pid or inode',
+    choices: sortKeys,
+    default: 'proto',
+    placeholder: '<key>',
+    wizard: false,
+  },
+  watch: { type: 'boolean', help: 'keep watching; print only what opens, closes or changes state (Ctrl-C stops)' },
+  interval: { type: 'number', kind: 'ms', min: 50, default: 1000, help: 'milliseconds between --watch snapshots', wizard: false },
+} as const;
+
+/** `socklab inspect`: the socket table, as netstat or lsof would show it, or as JSON. */
+export function createInspectCommand(defaults: SnapshotOptions = {}) {
+  return defineCommand({
+    name: 'inspect',
+    summary: 'show sockets, their state and owning processes (like netstat -anp / lsof -i -n)',
+    options,
+    examples: ['socklab inspect --listening', 'socklab inspect --proto tcp --port 65432 --style lsof', 'socklab inspect --watch --json'],
+    graceful: (values) => values.watch === true,
+    check(values) {
+      if (values.interval !== 1000 && !values.watch) throw new UsageError('--interval needs --watch', 'add --watch');
+    },
+    async *run(values, context): AsyncIterable<LabEvent> {
+      const event = createEventClock();
+      const filters: SocketFilters = {
+        proto: values.proto as SocketFilters['proto'],
+        state: values.state,
+        port: values.port,
+        pid: values.pid,
+        listening: values.listening,
+      };
+      const sort = values.sort as (typeof sortKeys)[number];
+      if (!values.watch) {
+        const entries = await snapshot(filters, { ...defaults, sort });
+        const message = values.json ? entriesToJSON(entries) : render(entries, values.style);
+        yield event('info', { message, details: { entries: entries.length } });
+        return;
+      }
+      const changes = watch(filters, { ...defaults, sort, signal: context.signal, interval: values.interval });
+      yield event('info', {
+        message: values.json ? undefined : `Watching sockets every ${values.interval} ms (Ctrl-C stops)`,
+        notice: true,
+        details: { interval: values.interval },
+      });
+      for await (const change of changes) {
+        yield event('info', {
+          message: values.json ? JSON.stringify(changeToJSON(change)) : changeLine(change),
+          details: { change: change.change, entry: change.entry, ...(change.from ? { from: change.from } : {}) },
+        });
+      }
+    },
+  });
+}
+
+function render(entries: readonly SocketEntry[], style: string): string {
+  return style === 'lsof' ? renderLsofView(entries) : renderNetstatView(entries);
+}
+
+function changeToJSON(change: SocketChange): Record<string, unknown> {
+  return change.from ? { change: change.change, from: change.from, entry: change.entry } : { change: change.change, entry: change.entry };
+}
+
+/** "+ tcp 127.0.0.1:5000 127.0.0.1:65432 ESTABLISHED 123/node", "-" closed, "~" state change. */
+export function changeLine(change: SocketChange): string {
+  const { entry } = change;
+  const mark = change.change === 'opened' ? '+' : change.change === 'closed' ? '-' : '~';
+  const state = change.from ? `${change.from} -> ${entry.state}` : entry.state;
+  const local = entry.proto === 'unix' ? entry.local.address || '-' : netstatAddress(entry.local);
+  const remote = entry.proto === 'unix' ? '-' : netstatAddress(entry.remote);
+  const owner = entry.pid === null ? hiddenText(entry) : `${entry.pid}/${entry.command ?? '?'}`;
+  return `${mark} ${entry.proto} ${local} ${remote} ${state} ${owner}`;
+}
+
+export const inspectCommand = createInspectCommand();

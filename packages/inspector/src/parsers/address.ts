@@ -1,0 +1,104 @@
+// Formats the hex addresses /proc/net prints. The kernel prints each 32-bit word of the address
+// in host byte order, which on every platform Linux runs this code on is little-endian.
+
+const ipv4Cache = new Map<number, string>();
+
+/** 8 hex digits at `start` as a dotted quad, or undefined when they are not hex. */
+export function ipv4FromProcHex(text: string, start: number): string | undefined {
+  const word = hexWord(text, start);
+  if (word < 0) return undefined;
+  let address = ipv4Cache.get(word);
+  if (address === undefined) {
+    address = `${word & 0xff}.${(word >>> 8) & 0xff}.${(word >>> 16) & 0xff}.${word >>> 24}`;
+    if (ipv4Cache.size < 4096) ipv4Cache.set(word, address);
+  }
+  return address;
+}
+
+const ipv6Cache = new Map<string, string>();
+
+/** 32 hex digits at `start` as an RFC 5952 IPv6 text (v4-mapped as ::ffff:a.b.c.d). */
+export function ipv6FromProcHex(text: string, start: number): string | undefined {
+  const key = text.slice(start, start + 32);
+  const cached = ipv6Cache.get(key);
+  if (cached !== undefined) return cached;
+  const groups: number[] = [];
+  for (let w = 0; w < 4; w++) {
+    const word = hexWord(text, start + w * 8);
+    if (word < 0) return undefined;
+    // Little-endian word: its first byte in memory is its lowest byte.
+    groups.push(((word & 0xff) << 8) | ((word >>> 8) & 0xff), (((word >>> 16) & 0xff) << 8) | (word >>> 24));
+  }
+  const address = formatIPv6(groups);
+  if (ipv6Cache.size < 4096) ipv6Cache.set(key, address);
+  return address;
+}
+
+/** Eight 16-bit groups as text: zeros compressed, v4-mapped and v4-compatible tails dotted. */
+export function formatIPv6(groups: readonly number[]): string {
+  const g = groups as number[];
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+    return `::ffff:${g[6]! >>> 8}.${g[6]! & 0xff}.${g[7]! >>> 8}.${g[7]! & 0xff}`;
+  }
+  // Longest run of two or more zero groups, the first one on ties (RFC 5952 section 4.2).
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  if (bestStart < 0) return g.map((x) => x.toString(16)).join(':');
+  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
+  const tail = g.slice(bestStart + bestLength).map((x) => x.toString(16)).join(':');
+  return `${head}::${tail}`;
+}
+
+/** 8 hex digits as an unsigned 32-bit number, or -1 when one is not a hex digit. */
+export function hexWord(text: string, start: number): number {
+  let value = 0;
+  for (let i = start; i < start + 8; i++) {
+    const d = hexDigit(text.charCodeAt(i));
+    if (d < 0) return -1;
+    value = value * 16 + d;
+  }
+  return value;
+}
+
+/** The value of one hex digit's char code, or -1. */
+export function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 65 && code <= 70) return code - 55;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/** The inverse of ipv4FromProcHex, for fixtures and tests. */
+export function ipv4ToProcHex(address: string): string {
+  const [a, b, c, d] = address.split('.').map(Number) as [number, number, number, number];
+  return [d, c, b, a].map((x) => x.toString(16).padStart(2, '0').toUpperCase()).join('');
+}
+
+/** The inverse of ipv6FromProcHex for eight groups, for fixtures and tests. */
+export function ipv6GroupsToProcHex(groups: readonly number[]): string {
+  let out = '';
+  for (let w = 0; w < 4; w++) {
+    const hi = groups[w * 2] as number;
+    const lo = groups[w * 2 + 1] as number;
+    // Bytes in memory: hi>>8, hi&ff, lo>>8, lo&ff; printed as a little-endian word.
+    const bytes = [hi >>> 8, hi & 0xff, lo >>> 8, lo & 0xff];
+    out += bytes
+      .reverse()
+      .map((x) => x.toString(16).padStart(2, '0').toUpperCase())
+      .join('');
+  }
+  return out;
+}

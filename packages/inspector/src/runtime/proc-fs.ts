@@ -1,0 +1,15 @@
+/**
+ * The file primitives the Linux collector needs, one adapter per runtime (runtime/node.ts,
+ * bun.ts, deno.ts). Sync calls are for the fd scan, where tens of thousands of tiny calls make
+ * per-call overhead matter more than blocking; `readText` is async so that reading the big
+ * /proc/net tables can overlap that scan on another core.
+ */
+export interface ProcFs {
+  /** Whole file as text, read off the main thread where the runtime allows. */
+  readText(path: string): Promise<string>;
+  readTextSync(path: string): string;
+  /** Entry names of a directory; throws like the runtime does (EACCES, ENOENT). */
+  listDir(path: string): string[];
+  /** A symlink's target, or undefined when it vanished or cannot be read. */
+  readLink(path: string): string | undefined;
+}

@@ -1,0 +1,52 @@
+import { platform } from 'node:os';
+import { collectLinuxSockets } from './collect/linux.ts';
+import { collectMacosSockets } from './collect/macos.ts';
+import { type RunTool, runTool } from './collect/run-tool.ts';
+import { collectWindowsSockets } from './collect/windows.ts';
+import { normalizeFilters } from './filters.ts';
+import type { ProcFs } from './runtime/proc-fs.ts';
+import { runtimeProcFs } from './runtime/pick-proc-fs.ts';
+import { type SortKey, sortEntries } from './sort.ts';
+import type { SocketEntry, SocketFilters } from './types.ts';
+
+export interface SnapshotOptions {
+  /** Where /proc is (Linux). Default "/proc"; tests point it at a fixture tree. */
+  procRoot?: string;
+  /** Where user names come from (Linux). Default "/etc/passwd". */
+  passwdPath?: string;
+  /** Override the platform ("linux", "darwin", "win32"). */
+  platform?: string;
+  /** Runs platform tools (macOS, Windows); injected in tests. */
+  run?: RunTool;
+  /** File primitives (Linux); default: the running runtime's adapter. */
+  fs?: ProcFs;
+  /** Sort order; default "proto" (netstat's order). `false` keeps the kernel's order. */
+  sort?: SortKey | false;
+}
+
+/**
+ * Every socket matching `filters`, with owning processes. Linux reads /proc directly; macOS and
+ * Windows run their netstat. Throws UsageError for bad filters, SocketError when the source
+ * cannot be read.
+ */
+export async function snapshot(filters: SocketFilters = {}, options: SnapshotOptions = {}): Promise<SocketEntry[]> {
+  const wanted = normalizeFilters(filters);
+  const os = options.platform ?? platform();
+  let entries: SocketEntry[];
+  if (os === 'darwin') entries = await collectMacosSockets(wanted, options.run ?? runTool);
+  else if (os === 'win32') entries = await collectWindowsSockets(wanted, options.run ?? runTool);
+  else {
+    entries = await collectLinuxSockets(wanted, {
+      procRoot: options.procRoot,
+      passwdPath: options.passwdPath,
+      fs: options.fs ?? (await runtimeProcFs()),
+      uid: currentUid(),
+    });
+  }
+  return options.sort === false ? entries : sortEntries(entries, options.sort || 'proto');
+}
+
+function currentUid(): number | undefined {
+  const g = globalThis as { process?: { getuid?: () => number } };
+  return g.process?.getuid?.();
+}
