@@ -20,7 +20,7 @@ async function bind(options: UdpBindOptions): Promise<UdpSocket> {
   const conn = listenDatagram({ hostname: options.address, port: options.port });
   let closed = false;
   // Deno has no connected UDP sockets: keep only the peer's datagrams, as connect() would.
-  void (async () => {
+  const receiving = (async () => {
     const buffer = new Uint8Array(receiveBufferSize);
     while (!closed) {
       let received: [Uint8Array, Deno.Addr];
@@ -49,11 +49,14 @@ async function bind(options: UdpBindOptions): Promise<UdpSocket> {
       );
     },
     async close() {
-      if (closed) return;
-      closed = true;
-      try {
-        conn.close();
-      } catch {}
+      if (!closed) {
+        closed = true;
+        try {
+          conn.close();
+        } catch {}
+      }
+      // The port is free only once the pending receive has let go of the socket.
+      await receiving;
     },
   };
 }
