@@ -1,0 +1,6 @@
+// Raw Deno.listen + pipeTo echo baseline.
+const listener = Deno.listen({ hostname: '127.0.0.1', port: Number(Deno.args[0] ?? 0) });
+console.log(`Listening on tcp 127.0.0.1:${listener.addr.port}`);
+for await (const conn of listener) {
+  conn.readable.pipeTo(conn.writable).catch(() => {});
+}
