@@ -124,6 +124,9 @@ export async function* serveUdp(options: ServeUdpOptions = {}): AsyncGenerator<L
         summary.bytes += data.length;
         clients.add(`${from} ${fromPort}`);
         const out = echo ? data : replyBytes;
+        // Events first: the seed prints, then replies (and some adapters finish sends synchronously).
+        if (perDatagram) queue.push(recvEvent(event, data, from, fromPort, socket, quiet));
+        if (trace) queue.push(event('send', { proto: 'udp', local: socket.local, remote: eventAddress(from, fromPort), ...payloadFields(out) }));
         if (keep) socket.send(out, from, fromPort);
         else {
           // One datagram, like the seed: close once the reply is out.
@@ -132,8 +135,6 @@ export async function* serveUdp(options: ServeUdpOptions = {}): AsyncGenerator<L
             else queue.end();
           });
         }
-        if (perDatagram) queue.push(recvEvent(event, data, from, fromPort, socket, quiet));
-        if (trace) queue.push(event('send', { proto: 'udp', local: socket.local, remote: eventAddress(from, fromPort), ...payloadFields(out) }));
       },
       onError(error) {
         // A failed reply must not stop a server that keeps going: report it, keep serving.

@@ -1,0 +1,158 @@
+import { type Lookup, SocketError, UsageError } from '@socklab/core';
+import { describe, expect, it } from 'vitest';
+import { drain, freeUdpPort, runtimeAdapter, startServer, text, trackingAdapter } from '../test/support.ts';
+import { sendAndReceive } from './send-and-receive.ts';
+import { serveUdp } from './serve-udp.ts';
+import { bindError } from './udp-errors.ts';
+
+const lookupOf = (table: Record<string, string>): Lookup => {
+  return async (host) => {
+    const address = table[host];
+    if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    return [{ address, family: address.includes(':') ? 6 : 4 }];
+  };
+};
+
+describe('serveUdp', () => {
+  it('does what the seed does: host name, ready line, one datagram, two lines, the reply, then closes', async () => {
+    const server = await startServer({ hostname: 'labhost' });
+    const reply = await sendAndReceive({ address: '127.0.0.1', port: server.port }, 'Hello, world');
+    await server.done;
+    expect(text(reply.data)).toBe('Message received.');
+    const lines = server.events.filter((e) => e.message !== undefined).map((e) => e.message);
+    expect(lines).toEqual([
+      'labhost',
+      `Listening on udp 127.0.0.1:${server.port}`,
+      `Server received: Hello, world\nMessage from ('127.0.0.1', ${reply.local.port})`,
+    ]);
+    expect(server.events.map((e) => e.type)).toEqual(['info', 'listen', 'recv', 'close']);
+    expect(server.events[2]).toMatchObject({ bytes: 12, text: 'Hello, world', remote: { address: '127.0.0.1', port: reply.local.port } });
+  });
+
+  it('binds the address the host name resolves to by default, like the seed', async () => {
+    const port = await freeUdpPort();
+    const controller = new AbortController();
+    const events = [];
+    for await (const event of serveUdp({ port, hostname: 'labhost', lookup: lookupOf({ labhost: '127.0.0.1' }), signal: controller.signal })) {
+      events.push(event);
+      if (event.type === 'listen') controller.abort();
+    }
+    expect(events.find((e) => e.type === 'listen')?.message).toBe(`Listening on udp 127.0.0.1:${port}`);
+    expect(events.some((e) => e.notice)).toBe(false);
+  });
+
+  it('listens on 127.0.0.1 with a notice when the host name does not resolve', async () => {
+    const controller = new AbortController();
+    const events = [];
+    for await (const event of serveUdp({ port: 0, hostname: 'nameless', lookup: lookupOf({}), signal: controller.signal })) {
+      events.push(event);
+      if (event.type === 'listen') controller.abort();
+    }
+    const notice = events.find((e) => e.notice);
+    expect(notice?.message).toBe('notice: host name nameless does not resolve: listening on 127.0.0.1 (this machine only)');
+    expect(events.find((e) => e.type === 'listen')?.local?.address).toBe('127.0.0.1');
+  });
+
+  it('warns when the host name resolves beyond loopback (and explains an address not of this machine)', async () => {
+    // 192.0.2.1 (TEST-NET) is not ours: the bind fails locally, nothing goes on the wire.
+    const { events, error } = await drain(serveUdp({ port: 0, hostname: 'labhost', lookup: lookupOf({ labhost: '192.0.2.1' }) }));
+    expect(events.find((e) => e.notice)?.message).toBe(
+      'notice: labhost resolves to 192.0.2.1, which other machines can reach: use --host 127.0.0.1 to stay on this one',
+    );
+    expect(error).toBeInstanceOf(SocketError);
+    expect((error as SocketError).code).toBe('EADDRNOTAVAIL');
+    expect((error as SocketError).hint).toMatch(/127\.0\.0\.1/);
+  });
+
+  it('prints the real port when 0 was asked, and Python-style IPv6 client tuples', async () => {
+    const server = await startServer({ host: '::1' });
+    expect(server.port).toBeGreaterThan(0);
+    const reply = await sendAndReceive({ address: '::1', port: server.port }, 'v6');
+    await server.done;
+    expect(server.events.find((e) => e.type === 'listen')?.message).toBe(`Listening on udp [::1]:${server.port}`);
+    expect(server.events.find((e) => e.type === 'recv')?.message).toBe(
+      `Server received: v6\nMessage from ('::1', ${reply.local.port}, 0, 0)`,
+    );
+  });
+
+  it('--keep serves until aborted, then sums up; --quiet yields nothing per datagram', async () => {
+    const server = await startServer({ keep: true, quiet: true, echo: true });
+    for (const word of ['one', 'two', 'three']) {
+      const reply = await sendAndReceive({ address: '127.0.0.1', port: server.port }, word);
+      expect(text(reply.data)).toBe(word);
+    }
+    await server.stop();
+    expect(server.events.map((e) => e.type)).toEqual(['listen', 'info', 'close']);
+    expect(server.events[1]).toMatchObject({
+      details: { datagrams: 3, bytes: 11, clients: 3 },
+      message: 'Received 3 datagrams (11 bytes) from 3 clients',
+    });
+    // Nothing is left bound: the same port binds again.
+    const again = await runtimeAdapter.bind({ address: '127.0.0.1', port: server.port, onMessage() {}, onError() {} });
+    await again.close();
+  });
+
+  it('--echo never replies with more bytes than it received', async () => {
+    const server = await startServer({ keep: true, echo: true });
+    try {
+      for (const size of [1, 17, 1500, 65_507]) {
+        const data = new Uint8Array(size).map((_, i) => i % 256);
+        const reply = await sendAndReceive({ address: '127.0.0.1', port: server.port }, data);
+        expect(reply.size).toBe(size);
+        expect([...reply.data.subarray(size - 3)]).toEqual([...data.subarray(size - 3)]);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('--reply sends the given text; --trace adds a send event per reply', async () => {
+    const server = await startServer({ reply: 'pong', trace: true });
+    const reply = await sendAndReceive({ address: '127.0.0.1', port: server.port }, 'ping');
+    await server.done;
+    expect(text(reply.data)).toBe('pong');
+    expect(server.events.find((e) => e.type === 'send')).toMatchObject({ bytes: 4, text: 'pong', remote: { address: '127.0.0.1', port: reply.local.port } });
+  });
+
+  it('ends quietly (graceful) when aborted before any datagram, closing its socket', async () => {
+    const adapter = trackingAdapter();
+    const server = await startServer({ adapter });
+    expect(adapter.open()).toBe(1);
+    await server.stop();
+    expect(adapter.open()).toBe(0);
+    expect(server.events.at(-1)?.type).toBe('close');
+  });
+
+  it('says "address already in use" with a way out', async () => {
+    const holder = await runtimeAdapter.bind({ address: '127.0.0.1', port: 0, onMessage() {}, onError() {} });
+    try {
+      const { error } = await drain(serveUdp({ host: '127.0.0.1', port: holder.local.port }));
+      expect(error).toBeInstanceOf(SocketError);
+      expect((error as SocketError).message).toBe(`Cannot bind udp 127.0.0.1:${holder.local.port}: address already in use`);
+      expect((error as SocketError).hint).toContain(`socklab inspect --proto udp --port ${holder.local.port}`);
+    } finally {
+      await holder.close();
+    }
+  });
+
+  it('explains permission denied on ports below 1024', () => {
+    const denied = bindError(Object.assign(new Error('bind EACCES 0.0.0.0:80'), { code: 'EACCES' }), '0.0.0.0', 80);
+    expect(denied.message).toBe('Cannot bind udp 0.0.0.0:80: permission denied');
+    expect((denied as SocketError).hint).toMatch(/below 1024 need root/);
+    const deno = bindError(Object.assign(new Error('Permission denied (os error 13)'), { name: 'PermissionDenied' }), '::', 53);
+    expect((deno as SocketError).code).toBe('EACCES');
+  });
+
+  it.runIf(process.getuid?.() !== 0)('really gets EACCES binding port 80 without root', async () => {
+    const { error } = await drain(serveUdp({ host: '127.0.0.1', port: 80 }));
+    // Some systems lower net.ipv4.ip_unprivileged_port_start: then the bind works.
+    if (error) expect((error as SocketError).code).toBe('EACCES');
+  });
+
+  it('refuses bad input as usage errors', async () => {
+    for (const options of [{ port: -1 }, { port: 65536 }, { port: 1.5 }, { echo: true, reply: 'x' }, { host: '[::1' }]) {
+      const { error } = await drain(serveUdp({ host: '127.0.0.1', ...options }));
+      expect(error).toBeInstanceOf(UsageError);
+    }
+  });
+});
