@@ -76,9 +76,8 @@ describe('parsePort', () => {
       { numRuns },
     );
     fc.assert(
-      fc.property(
-        fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65536 })),
-        (p) => usageError(() => parsePort(String(p))).message.startsWith('Cannot parse port'),
+      fc.property(fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65536 })), (p) =>
+        usageError(() => parsePort(String(p))).message.startsWith('Cannot parse port'),
       ),
       { numRuns },
     );
@@ -100,14 +99,25 @@ describe('parsePort', () => {
 });
 
 describe('isIPv4 / isIPv6', () => {
-  it.each(['0.0.0.0', '127.0.0.1', '255.255.255.255', '10.0.0.1', '192.168.1.254'])('IPv4 %s', (a) => {
-    expect(isIPv4(a)).toBe(true);
-    expect(isIPv6(a)).toBe(false);
-  });
-  it.each(['999.1.1.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.256', '', '1..2.3', 'a.b.c.d', '1.2.3.-4', ' 1.2.3.4'])(
-    'not IPv4 %j',
-    (a) => expect(isIPv4(a)).toBe(false),
+  it.each(['0.0.0.0', '127.0.0.1', '255.255.255.255', '10.0.0.1', '192.168.1.254'])(
+    'IPv4 %s',
+    (a) => {
+      expect(isIPv4(a)).toBe(true);
+      expect(isIPv6(a)).toBe(false);
+    },
   );
+  it.each([
+    '999.1.1.1',
+    '1.2.3',
+    '1.2.3.4.5',
+    '01.2.3.4',
+    '1.2.3.256',
+    '',
+    '1..2.3',
+    'a.b.c.d',
+    '1.2.3.-4',
+    ' 1.2.3.4',
+  ])('not IPv4 %j', (a) => expect(isIPv4(a)).toBe(false));
   it.each([
     '::',
     '::1',
@@ -144,8 +154,14 @@ describe('isIPv4 / isIPv6', () => {
   ])('not IPv6 %j', (a) => expect(isIPv6(a)).toBe(false));
 
   it('accepts every generated address', () => {
-    fc.assert(fc.property(fc.ipV4(), (a) => isIPv4(a) && !isIPv6(a)), { numRuns });
-    fc.assert(fc.property(fc.ipV6(), (a) => isIPv6(a) && !isIPv4(a)), { numRuns });
+    fc.assert(
+      fc.property(fc.ipV4(), (a) => isIPv4(a) && !isIPv6(a)),
+      { numRuns },
+    );
+    fc.assert(
+      fc.property(fc.ipV6(), (a) => isIPv6(a) && !isIPv4(a)),
+      { numRuns },
+    );
   });
 
   it('expandIPv6 gives eight groups that format back to the same address', () => {
@@ -156,8 +172,11 @@ describe('isIPv4 / isIPv6', () => {
       fc.property(fc.ipV6(), (a) => {
         const groups = expandIPv6(a) as number[];
         const full = groups.map((g) => g.toString(16)).join(':');
-        return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) &&
-          JSON.stringify(expandIPv6(full)) === JSON.stringify(groups);
+        return (
+          groups.length === 8 &&
+          groups.every((g) => g >= 0 && g <= 0xffff) &&
+          JSON.stringify(expandIPv6(full)) === JSON.stringify(groups)
+        );
       }),
       { numRuns },
     );
@@ -200,11 +219,16 @@ describe('parseHost', () => {
   });
 
   it('names the option in messages', () => {
-    expect(usageError(() => parseHost('', '--host')).message).toBe('Cannot parse --host "": host is empty');
+    expect(usageError(() => parseHost('', '--host')).message).toBe(
+      'Cannot parse --host "": host is empty',
+    );
   });
 
   it('accepts generated IPs and domains, and never throws anything but a UsageError', () => {
-    fc.assert(fc.property(fc.oneof(fc.ipV4(), fc.ipV6(), hostName), (h) => parseHost(h) === h), { numRuns });
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4(), fc.ipV6(), hostName), (h) => parseHost(h) === h),
+      { numRuns },
+    );
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (text) => {
         try {
@@ -262,7 +286,9 @@ describe('parseEndpoint', () => {
     ['host :80', 'spaces are not allowed'],
     ['bad_-.:80', 'not a valid host name or IP address'],
   ])('rejects %j', (input, why) => {
-    expect(usageError(() => parseEndpoint(input)).message).toBe(`Cannot parse endpoint "${input}": ${why}`);
+    expect(usageError(() => parseEndpoint(input)).message).toBe(
+      `Cannot parse endpoint "${input}": ${why}`,
+    );
   });
 
   it('round-trips formatEndpoint for IPv4, IPv6 and host names', () => {
@@ -283,7 +309,11 @@ describe('parseEndpoint', () => {
 
   it('takes a bare port with defaultHost, and a bare host with defaultPort', () => {
     fc.assert(
-      fc.property(port, ipv4, (p, host) => parseEndpoint(String(p), { defaultHost: host }).port === p),
+      fc.property(
+        port,
+        ipv4,
+        (p, host) => parseEndpoint(String(p), { defaultHost: host }).port === p,
+      ),
       { numRuns },
     );
     fc.assert(
@@ -299,14 +329,23 @@ describe('parseEndpoint', () => {
     const noisy = fc.oneof(
       fc.string({ unit: 'binary' }),
       fc.stringMatching(/^[[\]:0-9a-f.%x-]{0,24}$/),
-      fc.tuple(fc.oneof(fc.ipV4(), fc.ipV6(), hostName, fc.string()), fc.oneof(fc.integer(), fc.string()))
+      fc
+        .tuple(
+          fc.oneof(fc.ipV4(), fc.ipV6(), hostName, fc.string()),
+          fc.oneof(fc.integer(), fc.string()),
+        )
         .map(([h, p]) => `${h}:${p}`),
     );
     fc.assert(
       fc.property(noisy, fc.boolean(), (text, allowZero) => {
         try {
           const e = parseEndpoint(text, { allowZero });
-          return Number.isInteger(e.port) && e.port >= (allowZero ? 0 : 1) && e.port <= 65535 && e.address !== '';
+          return (
+            Number.isInteger(e.port) &&
+            e.port >= (allowZero ? 0 : 1) &&
+            e.port <= 65535 &&
+            e.address !== ''
+          );
         } catch (error) {
           return error instanceof UsageError && error.message.startsWith('Cannot parse endpoint "');
         }

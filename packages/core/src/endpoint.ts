@@ -100,7 +100,8 @@ function checkHost(text: string): { host: string } | { problem: string } {
 /** Checks a host: an IP literal or a DNS name. Returns it without brackets. */
 export function parseHost(input: string, name = 'host'): string {
   const checked = checkHost(String(input).trim());
-  if ('problem' in checked) throw new UsageError(`Cannot parse ${name} "${input}": ${checked.problem}`);
+  if ('problem' in checked)
+    throw new UsageError(`Cannot parse ${name} "${input}": ${checked.problem}`);
   return checked.host;
 }
 
@@ -172,7 +173,6 @@ export function formatEndpoint(endpoint: Endpoint): string {
   return `${host}:${endpoint.port}`;
 }
 
-
 /** True for 127.0.0.0/8, ::1, ::ffff:127.x and "localhost". */
 export function isLoopback(address: string): boolean {
   const a = address.toLowerCase();
@@ -180,7 +180,7 @@ export function isLoopback(address: string): boolean {
   if (isIPv4(a)) return a.startsWith('127.');
   if (a.startsWith('::ffff:') && isIPv4(a.slice(7))) return a.slice(7).startsWith('127.');
   const groups = expandIPv6(a);
-  return groups !== undefined && groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1;
+  return groups?.slice(0, 7).every((g) => g === 0) === true && groups[7] === 1;
 }
 
 /** True for 0.0.0.0 and ::, which bind every interface. */

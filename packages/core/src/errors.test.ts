@@ -12,7 +12,10 @@ import {
 } from './errors.ts';
 
 const g = globalThis as {
-  Deno?: { connect(o: { hostname: string; port: number }): Promise<{ close(): void }>; listen(o: { hostname: string; port: number }): { close(): void } };
+  Deno?: {
+    connect(o: { hostname: string; port: number }): Promise<{ close(): void }>;
+    listen(o: { hostname: string; port: number }): { close(): void };
+  };
   Bun?: {
     connect(o: { hostname: string; port: number; socket: object }): Promise<{ end(): void }>;
     listen(o: { hostname: string; port: number; socket: object }): { stop(): void };
@@ -47,7 +50,12 @@ describe('SocketError', () => {
       cause,
     });
     expect(error.message).toBe('Cannot bind udp 127.0.0.1:65432: address already in use');
-    expect(error).toMatchObject({ name: 'SocketError', code: 'EADDRINUSE', action: 'bind', reason: 'address already in use' });
+    expect(error).toMatchObject({
+      name: 'SocketError',
+      code: 'EADDRINUSE',
+      action: 'bind',
+      reason: 'address already in use',
+    });
     expect(error.hint).toBe('pick another port with --port');
     expect(error.cause).toBe(cause);
     expect(error).toBeInstanceOf(Error);
@@ -57,7 +65,11 @@ describe('SocketError', () => {
     expect(reasons.ECONNREFUSED).toBe('connection refused');
     expect(reasons.EADDRINUSE).toBe('address already in use');
     expect(reasons.ENOTFOUND).toBe('unknown host');
-    const custom = new SocketError('ETIMEDOUT', { action: 'receive from', target: 'udp ::1:9', reason: 'no reply after 3 tries' });
+    const custom = new SocketError('ETIMEDOUT', {
+      action: 'receive from',
+      target: 'udp ::1:9',
+      reason: 'no reply after 3 tries',
+    });
     expect(custom.message).toBe('Cannot receive from udp ::1:9: no reply after 3 tries');
   });
 
@@ -88,7 +100,11 @@ describe('SocketError', () => {
 
 describe('socketErrorCode', () => {
   it.each<[string, unknown, SocketErrorCode]>([
-    ['Node code', { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' }, 'ECONNREFUSED'],
+    [
+      'Node code',
+      { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' },
+      'ECONNREFUSED',
+    ],
     ['Node code EADDRINUSE', { code: 'EADDRINUSE' }, 'EADDRINUSE'],
     ['Node DNS', { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND x.invalid' }, 'ENOTFOUND'],
     ['Node EAI_AGAIN', { code: 'EAI_AGAIN' }, 'ENOTFOUND'],
@@ -96,13 +112,33 @@ describe('socketErrorCode', () => {
     ['Node abort', { code: 'ABORT_ERR', name: 'AbortError' }, 'EABORTED'],
     ['Node dgram bad port', { code: 'ERR_SOCKET_BAD_PORT' }, 'EINVAL'],
     ['Node unix socket', { code: 'ENOENT', message: 'connect ENOENT /tmp/x.sock' }, 'ENOENT'],
-    ['Deno class name', { name: 'ConnectionRefused', message: 'Connection refused (os error 111)' }, 'ECONNREFUSED'],
-    ['Deno AddrInUse', { name: 'AddrInUse', message: 'Address already in use (os error 98)' }, 'EADDRINUSE'],
+    [
+      'Deno class name',
+      { name: 'ConnectionRefused', message: 'Connection refused (os error 111)' },
+      'ECONNREFUSED',
+    ],
+    [
+      'Deno AddrInUse',
+      { name: 'AddrInUse', message: 'Address already in use (os error 98)' },
+      'EADDRINUSE',
+    ],
     ['Deno NotCapable', { name: 'NotCapable', message: 'Requires net access' }, 'EACCES'],
     ['Deno TimedOut', { name: 'TimedOut' }, 'ETIMEDOUT'],
-    ['Deno NotFound', { name: 'NotFound', message: 'No such file or directory (os error 2)' }, 'ENOENT'],
-    ['Deno DNS', { name: 'Error', message: 'failed to lookup address information: Name or service not known' }, 'ENOTFOUND'],
-    ['Deno DNS (musl)', { message: 'failed to lookup address information: Name does not resolve' }, 'ENOTFOUND'],
+    [
+      'Deno NotFound',
+      { name: 'NotFound', message: 'No such file or directory (os error 2)' },
+      'ENOENT',
+    ],
+    [
+      'Deno DNS',
+      { name: 'Error', message: 'failed to lookup address information: Name or service not known' },
+      'ENOTFOUND',
+    ],
+    [
+      'Deno DNS (musl)',
+      { message: 'failed to lookup address information: Name does not resolve' },
+      'ENOTFOUND',
+    ],
     ['Deno os error only', { name: 'Error', message: 'Something (os error 104)' }, 'ECONNRESET'],
     ['Deno EMSGSIZE', { message: 'Message too long (os error 90)' }, 'EMSGSIZE'],
     ['Bun code', { code: 'ECONNREFUSED', message: 'Failed to connect' }, 'ECONNREFUSED'],
@@ -110,7 +146,11 @@ describe('socketErrorCode', () => {
     ['Bun listen', { code: 'EADDRINUSE', message: 'Failed to listen at 127.0.0.1' }, 'EADDRINUSE'],
     ['errno in message after another word', { message: 'ERROR: connect ECONNRESET' }, 'ECONNRESET'],
     ['plain words', { message: 'read: connection reset by peer' }, 'ECONNRESET'],
-    ['timeout signal', { name: 'TimeoutError', message: 'The operation was aborted due to timeout' }, 'ETIMEDOUT'],
+    [
+      'timeout signal',
+      { name: 'TimeoutError', message: 'The operation was aborted due to timeout' },
+      'ETIMEDOUT',
+    ],
     ['unknown code', { code: 'EWHATEVER', message: 'odd' }, 'EUNKNOWN'],
     ['string', 'ECONNREFUSED', 'EUNKNOWN'],
     ['null', null, 'EUNKNOWN'],
@@ -120,12 +160,16 @@ describe('socketErrorCode', () => {
   });
 
   it('keeps the code of a SocketError', () => {
-    expect(socketErrorCode(new SocketError('EMSGSIZE', { action: 'send to', target: 'x' }))).toBe('EMSGSIZE');
+    expect(socketErrorCode(new SocketError('EMSGSIZE', { action: 'send to', target: 'x' }))).toBe(
+      'EMSGSIZE',
+    );
   });
 
   it('maps a real refused connection from node:net to ECONNREFUSED', async () => {
     const port = await closedPort();
-    const error = await new Promise((resolve) => netConnect(port, '127.0.0.1').on('error', resolve));
+    const error = await new Promise((resolve) =>
+      netConnect(port, '127.0.0.1').on('error', resolve),
+    );
     expect(socketErrorCode(error)).toBe('ECONNREFUSED');
     const wrapped = toSocketError(error, { action: 'connect to', target: `tcp 127.0.0.1:${port}` });
     expect(wrapped.message).toBe(`Cannot connect to tcp 127.0.0.1:${port}: connection refused`);
@@ -137,7 +181,9 @@ describe('socketErrorCode', () => {
     await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
     const { port } = first.address() as { port: number };
     const second = createServer();
-    const error = await new Promise((resolve) => second.on('error', resolve).listen(port, '127.0.0.1'));
+    const error = await new Promise((resolve) =>
+      second.on('error', resolve).listen(port, '127.0.0.1'),
+    );
     await new Promise((resolve) => first.close(resolve));
     expect(socketErrorCode(error)).toBe('EADDRINUSE');
   });
@@ -145,7 +191,9 @@ describe('socketErrorCode', () => {
   it.runIf(g.Deno)('maps real Deno.connect / Deno.listen errors', async () => {
     const deno = g.Deno as NonNullable<typeof g.Deno>;
     const port = await closedPort();
-    expect(socketErrorCode(await rejection(deno.connect({ hostname: '127.0.0.1', port })))).toBe('ECONNREFUSED');
+    expect(socketErrorCode(await rejection(deno.connect({ hostname: '127.0.0.1', port })))).toBe(
+      'ECONNREFUSED',
+    );
     const listener = deno.listen({ hostname: '127.0.0.1', port: 0 });
     const taken = (listener as unknown as { addr: { port: number } }).addr.port;
     let error: unknown;
@@ -161,7 +209,9 @@ describe('socketErrorCode', () => {
   it.runIf(g.Bun)('maps real Bun.connect / Bun.listen errors', async () => {
     const bun = g.Bun as NonNullable<typeof g.Bun>;
     const port = await closedPort();
-    const refused = await rejection(bun.connect({ hostname: '127.0.0.1', port, socket: { data() {} } }));
+    const refused = await rejection(
+      bun.connect({ hostname: '127.0.0.1', port, socket: { data() {} } }),
+    );
     expect(socketErrorCode(refused)).toBe('ECONNREFUSED');
     const listener = bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
     const taken = (listener as unknown as { port: number }).port;
@@ -184,7 +234,10 @@ describe('socketErrorCode', () => {
 
 describe('UsageError', () => {
   it('carries a message and a hint', () => {
-    const error = new UsageError('Cannot parse --port "x": port must be a number 1-65535', 'see --help');
+    const error = new UsageError(
+      'Cannot parse --port "x": port must be a number 1-65535',
+      'see --help',
+    );
     expect(error).toMatchObject({ name: 'UsageError', hint: 'see --help' });
     expect(error).toBeInstanceOf(Error);
     expect(isUsageError(error)).toBe(true);

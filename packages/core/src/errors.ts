@@ -60,14 +60,15 @@ const socketErrorBrand = Symbol.for('socklab.SocketError');
 const usageErrorBrand = Symbol.for('socklab.UsageError');
 
 function branded(value: unknown, brand: symbol): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[brand] === true
+  );
 }
 
 /** "Cannot <action> <target>: <reason>", with a stable `code`. */
 export class SocketError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return this === SocketError ? branded(value, socketErrorBrand) : Function.prototype[Symbol.hasInstance].call(this, value);
-  }
   readonly [socketErrorBrand] = true;
   override readonly name = 'SocketError';
   readonly code: SocketErrorCode;
@@ -87,11 +88,20 @@ export class SocketError extends Error {
   }
 }
 
+/** instanceof by brand on the class itself, by prototype chain on subclasses. */
+function brandedInstanceOf(base: unknown, brand: symbol) {
+  return function (this: unknown, value: unknown): boolean {
+    if (this !== base) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return branded(value, brand);
+  };
+}
+
+Object.defineProperty(SocketError, Symbol.hasInstance, {
+  value: brandedInstanceOf(SocketError, socketErrorBrand),
+});
+
 /** A malformed invocation: bad option value, missing argument. Exit code 2. */
 export class UsageError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return this === UsageError ? branded(value, usageErrorBrand) : Function.prototype[Symbol.hasInstance].call(this, value);
-  }
   readonly [usageErrorBrand] = true;
   override readonly name = 'UsageError';
   readonly hint: string | undefined;
@@ -139,7 +149,10 @@ const aliases: Partial<Record<string, SocketErrorCode>> = {
 
 // Messages carrying only words: Deno's DNS failures, some Bun and libuv texts.
 const phrases: [RegExp, SocketErrorCode][] = [
-  [/failed to lookup address|name or service not known|nodename nor servname|no address associated with hostname|temporary failure in name resolution|name does not resolve/i, 'ENOTFOUND'],
+  [
+    /failed to lookup address|name or service not known|nodename nor servname|no address associated with hostname|temporary failure in name resolution|name does not resolve/i,
+    'ENOTFOUND',
+  ],
   [/address already in use/i, 'EADDRINUSE'],
   [/connection refused/i, 'ECONNREFUSED'],
   [/connection reset/i, 'ECONNRESET'],
@@ -164,7 +177,8 @@ export function socketErrorCode(error: unknown): SocketErrorCode {
   if (typeof error !== 'object' || error === null) return 'EUNKNOWN';
   const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
   if (typeof code === 'string' && known(code)) return known(code) as SocketErrorCode;
-  if (typeof name === 'string' && Object.hasOwn(denoNames, name)) return denoNames[name] as SocketErrorCode;
+  if (typeof name === 'string' && Object.hasOwn(denoNames, name))
+    return denoNames[name] as SocketErrorCode;
   if (typeof message === 'string') {
     for (const match of message.matchAll(/\b(E[A-Z_]{3,})\b/g)) {
       const found = known(match[1] as string);
@@ -201,6 +215,10 @@ export function toSocketError(error: unknown, options: SocketErrorOptions): Sock
   if (error instanceof SocketError) return error;
   return new SocketError(socketErrorCode(error), { ...options, cause: error });
 }
+
+Object.defineProperty(UsageError, Symbol.hasInstance, {
+  value: brandedInstanceOf(UsageError, usageErrorBrand),
+});
 
 /** True for a SocketError, even one made by another copy of @socklab/core. */
 export function isSocketError(value: unknown): value is SocketError {

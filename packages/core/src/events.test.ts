@@ -37,7 +37,19 @@ describe('createEventClock', () => {
 
   it('lists exactly the event types of the design', () => {
     expect([...labEventTypes].sort()).toEqual(
-      ['resolve', 'bind', 'listen', 'connect', 'accept', 'send', 'recv', 'close', 'timeout', 'error', 'info'].sort(),
+      [
+        'resolve',
+        'bind',
+        'listen',
+        'connect',
+        'accept',
+        'send',
+        'recv',
+        'close',
+        'timeout',
+        'error',
+        'info',
+      ].sort(),
     );
   });
 });
@@ -46,7 +58,10 @@ describe('payloadFields', () => {
   it('carries bytes, the raw payload and the text when it is UTF-8', () => {
     const data = textToBytes('Hello');
     expect(payloadFields(data)).toEqual({ bytes: 5, payload: data, text: 'Hello' });
-    expect(payloadFields(new Uint8Array([0xff, 0xfe]))).toEqual({ bytes: 2, payload: new Uint8Array([0xff, 0xfe]) });
+    expect(payloadFields(new Uint8Array([0xff, 0xfe]))).toEqual({
+      bytes: 2,
+      payload: new Uint8Array([0xff, 0xfe]),
+    });
   });
 
   it('cuts text at 1 KiB on a character boundary', () => {
@@ -110,8 +125,16 @@ describe('event addresses', () => {
     expect(addressFamily('::1')).toBe('IPv6');
     expect(addressFamily('10.0.0.1')).toBe('IPv4');
     expect(eventAddress('::1', 80)).toEqual({ address: '::1', port: 80, family: 'IPv6' });
-    expect(eventAddress('/tmp/a:b.sock', 0, 'unix')).toEqual({ address: '/tmp/a:b.sock', port: 0, family: 'unix' });
-    expect(eventAddress('127.0.0.1', 1, 6)).toEqual({ address: '127.0.0.1', port: 1, family: 'IPv6' });
+    expect(eventAddress('/tmp/a:b.sock', 0, 'unix')).toEqual({
+      address: '/tmp/a:b.sock',
+      port: 0,
+      family: 'unix',
+    });
+    expect(eventAddress('127.0.0.1', 1, 6)).toEqual({
+      address: '127.0.0.1',
+      port: 1,
+      family: 'IPv6',
+    });
     expect(eventAddress('::ffff:127.0.0.1', 1, 'IPv4').family).toBe('IPv4');
   });
 });

@@ -100,7 +100,10 @@ export type EventClock = ReturnType<typeof createEventClock>;
  * prefix is decoded (hot paths carry large chunks).
  */
 export function payloadFields(data: Uint8Array): Pick<LabEvent, 'bytes' | 'text' | 'payload'> {
-  const fields: Pick<LabEvent, 'bytes' | 'text' | 'payload'> = { bytes: data.length, payload: data };
+  const fields: Pick<LabEvent, 'bytes' | 'text' | 'payload'> = {
+    bytes: data.length,
+    payload: data,
+  };
   let end = data.length;
   if (end > maxEventText) {
     // Back off at most three continuation bytes (10xxxxxx) to start the cut on a character.
@@ -113,7 +116,10 @@ export function payloadFields(data: Uint8Array): Pick<LabEvent, 'bytes' | 'text'
 }
 
 /** The JSON form of an event: drops `payload`, adds `hex` when asked. */
-export function eventToJSON(event: LabEvent, options: { hex?: boolean } = {}): Record<string, unknown> {
+export function eventToJSON(
+  event: LabEvent,
+  options: { hex?: boolean } = {},
+): Record<string, unknown> {
   const { payload, ...rest } = event;
   const out: Record<string, unknown> = rest;
   if (options.hex && payload && out.hex === undefined) out.hex = toHex(payload);

@@ -18,14 +18,22 @@ const bytes = (...b: number[]) => new Uint8Array(b);
 /** Runs python3 once on many byte strings: one repr per line. */
 function pythonRepr(samples: Uint8Array[]): string[] {
   const input = samples.map((s) => toHex(s)).join('\n');
-  const script = 'import sys\nfor line in sys.stdin.read().split("\\n"):\n    print(repr(bytes.fromhex(line)))';
-  const out = execFileSync('python3', ['-c', script], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const script =
+    'import sys\nfor line in sys.stdin.read().split("\\n"):\n    print(repr(bytes.fromhex(line)))';
+  const out = execFileSync('python3', ['-c', script], {
+    input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   return out.split('\n').slice(0, samples.length);
 }
 
 describe('text and hex', () => {
   it('round-trips UTF-8 text', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => bytesToText(textToBytes(s)) === s), { numRuns });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (s) => bytesToText(textToBytes(s)) === s),
+      { numRuns },
+    );
   });
 
   it('tells invalid UTF-8 apart, and decodes it leniently with U+FFFD', () => {
@@ -40,7 +48,10 @@ describe('text and hex', () => {
     expect(fromHex('48:65 6C')).toEqual(bytes(0x48, 0x65, 0x6c));
     expect(() => fromHex('abc')).toThrow(SyntaxError);
     expect(() => fromHex('zz')).toThrow('Cannot parse hex "zz": need pairs of 0-9a-f digits');
-    fc.assert(fc.property(fc.uint8Array(), (b) => toHex(fromHex(toHex(b))) === toHex(b)), { numRuns });
+    fc.assert(
+      fc.property(fc.uint8Array(), (b) => toHex(fromHex(toHex(b))) === toHex(b)),
+      { numRuns },
+    );
   });
 
   it('makes messages with a timestamp and optional endpoints', () => {
@@ -60,8 +71,15 @@ describe('hexdump', () => {
   });
 
   it('matches `hexdump -C -v` line for line', () => {
-    const samples = fc.sample(fc.uint8Array({ maxLength: 100 }), process.env.SOCKLAB_STRESS ? 500 : 30);
-    samples.push(textToBytes('0123456789abcdef'), textToBytes('0123456789abcdefg'), bytes(0, 0x7f, 0x80, 0xff, 0x20, 0x7e));
+    const samples = fc.sample(
+      fc.uint8Array({ maxLength: 100 }),
+      process.env.SOCKLAB_STRESS ? 500 : 30,
+    );
+    samples.push(
+      textToBytes('0123456789abcdef'),
+      textToBytes('0123456789abcdefg'),
+      bytes(0, 0x7f, 0x80, 0xff, 0x20, 0x7e),
+    );
     for (const sample of samples) {
       const expected = execFileSync('hexdump', ['-C', '-v'], { input: sample, encoding: 'utf8' })
         .split('\n')
@@ -86,10 +104,16 @@ describe('pythonBytesRepr', () => {
 
   it("matches Python's repr(bytes) on random bytes", () => {
     const samples = fc.sample(
-      fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.string().map(textToBytes), fc.constantFrom(bytes(0x27), bytes(0x22), bytes(0x27, 0x22))),
+      fc.oneof(
+        fc.uint8Array({ maxLength: 64 }),
+        fc.string().map(textToBytes),
+        fc.constantFrom(bytes(0x27), bytes(0x22), bytes(0x27, 0x22)),
+      ),
       numRuns,
     );
     const expected = pythonRepr(samples);
-    samples.forEach((sample, i) => expect(pythonBytesRepr(sample), toHex(sample)).toBe(expected[i]));
+    for (const [i, sample] of samples.entries()) {
+      expect(pythonBytesRepr(sample), toHex(sample)).toBe(expected[i]);
+    }
   });
 });

@@ -69,7 +69,8 @@ export function hexdump(data: Uint8Array): string {
       const byte = row[i];
       hex += byte === undefined ? '   ' : `${hexDigits[byte]} `;
       if (i === 7) hex += ' ';
-      if (byte !== undefined) ascii += byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.';
+      if (byte !== undefined)
+        ascii += byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.';
     }
     lines.push(`${offset.toString(16).padStart(8, '0')}  ${hex} |${ascii}|`);
   }

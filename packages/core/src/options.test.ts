@@ -18,7 +18,14 @@ function usageError(fn: () => unknown): UsageError {
 
 const specs = {
   host: { type: 'string', kind: 'host', help: 'address to bind', default: '127.0.0.1' },
-  port: { type: 'number', kind: 'port', help: 'port to bind', positional: 0, allowZero: true, default: 65432 },
+  port: {
+    type: 'number',
+    kind: 'port',
+    help: 'port to bind',
+    positional: 0,
+    allowZero: true,
+    default: 65432,
+  },
   timeout: { type: 'number', kind: 'ms', help: 'how long to wait', placeholder: 'ms' },
   retries: { type: 'number', kind: 'count', help: 'attempts', min: 1, max: 10, default: 3 },
   ratio: { type: 'number', help: 'a plain number', min: -1, max: 1 },
@@ -59,18 +66,38 @@ describe('parseOptionValue', () => {
 
   it.each([
     ['port', '1e3', 'Cannot parse port "1e3": port must be a number 0-65535 (0 picks a free port)'],
-    ['port', '0x50', 'Cannot parse port "0x50": port must be a number 0-65535 (0 picks a free port)'],
+    [
+      'port',
+      '0x50',
+      'Cannot parse port "0x50": port must be a number 0-65535 (0 picks a free port)',
+    ],
     ['port', '-1', 'Cannot parse port "-1": port must be a number 0-65535 (0 picks a free port)'],
     ['port', '65536', 'Cannot parse port "65536": port must be 0-65535 (0 picks a free port)'],
     ['port', '', 'Cannot parse port "": port must be a number 0-65535 (0 picks a free port)'],
     ['timeout', '1e3', 'Cannot parse --timeout "1e3": must be a whole number of milliseconds >= 0'],
-    ['timeout', '0x50', 'Cannot parse --timeout "0x50": must be a whole number of milliseconds >= 0'],
+    [
+      'timeout',
+      '0x50',
+      'Cannot parse --timeout "0x50": must be a whole number of milliseconds >= 0',
+    ],
     ['timeout', '-1', 'Cannot parse --timeout "-1": must be a whole number of milliseconds >= 0'],
     ['timeout', '1.5', 'Cannot parse --timeout "1.5": must be a whole number of milliseconds >= 0'],
     ['timeout', '', 'Cannot parse --timeout "": must be a whole number of milliseconds >= 0'],
-    ['timeout', 'Infinity', 'Cannot parse --timeout "Infinity": must be a whole number of milliseconds >= 0'],
-    ['timeout', '99999999999999999999', 'Cannot parse --timeout "99999999999999999999": must be a whole number of milliseconds >= 0'],
-    ['timeout', Number.NaN, 'Cannot parse --timeout "NaN": must be a whole number of milliseconds >= 0'],
+    [
+      'timeout',
+      'Infinity',
+      'Cannot parse --timeout "Infinity": must be a whole number of milliseconds >= 0',
+    ],
+    [
+      'timeout',
+      '99999999999999999999',
+      'Cannot parse --timeout "99999999999999999999": must be a whole number of milliseconds >= 0',
+    ],
+    [
+      'timeout',
+      Number.NaN,
+      'Cannot parse --timeout "NaN": must be a whole number of milliseconds >= 0',
+    ],
     ['retries', '0', 'Cannot parse --retries "0": must be a whole number 1-10'],
     ['retries', '11', 'Cannot parse --retries "11": must be a whole number 1-10'],
     ['ratio', '2', 'Cannot parse --ratio "2": must be a number from -1 to 1'],
@@ -89,7 +116,9 @@ describe('parseOptionValue', () => {
   });
 
   it('gives hints for ports and hosts', () => {
-    expect(usageError(() => parseOptionValue('port', spec('port'), 'x')).hint).toBe('use a port 0-65535');
+    expect(usageError(() => parseOptionValue('port', spec('port'), 'x')).hint).toBe(
+      'use a port 0-65535',
+    );
     expect(usageError(() => parseOptionValue('host', spec('host'), '')).hint).toBe(
       'use an IP address or a host name',
     );
@@ -130,7 +159,9 @@ describe('parseOptionValue', () => {
           const v = parseOptionValue('timeout', spec('timeout'), text) as number;
           return Number.isSafeInteger(v) && v >= 0 && /^\s*-?[0-9]+\.?0*\s*$/.test(text);
         } catch (error) {
-          return error instanceof UsageError && error.message.startsWith('Cannot parse --timeout "');
+          return (
+            error instanceof UsageError && error.message.startsWith('Cannot parse --timeout "')
+          );
         }
       }),
       { numRuns },
@@ -152,7 +183,9 @@ describe('parseOptionValue', () => {
     fc.assert(
       fc.property(fc.oneof(fc.constantFrom('netstat', 'lsof'), fc.string()), (raw) => {
         try {
-          return ['netstat', 'lsof'].includes(parseOptionValue('style', spec('style'), raw) as string);
+          return ['netstat', 'lsof'].includes(
+            parseOptionValue('style', spec('style'), raw) as string,
+          );
         } catch (error) {
           return error instanceof UsageError;
         }
@@ -190,8 +223,8 @@ describe('resolveOptions', () => {
   });
 
   it('reports the first bad value as a UsageError', () => {
-    expect(usageError(() => resolveOptions(specs, { message: 'x', port: '65536' })).message).toMatch(
-      /^Cannot parse port "65536"/,
-    );
+    expect(
+      usageError(() => resolveOptions(specs, { message: 'x', port: '65536' })).message,
+    ).toMatch(/^Cannot parse port "65536"/);
   });
 });

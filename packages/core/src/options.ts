@@ -33,7 +33,10 @@ export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): 
       try {
         return parsePort(raw as string | number, { allowZero: spec.allowZero, name: label });
       } catch (error) {
-        throw new UsageError((error as Error).message, `use a port ${spec.allowZero ? '0' : '1'}-65535`);
+        throw new UsageError(
+          (error as Error).message,
+          `use a port ${spec.allowZero ? '0' : '1'}-65535`,
+        );
       }
     }
     const text = String(raw).trim();
@@ -48,12 +51,16 @@ export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): 
   } else {
     if (typeof raw !== 'string') fail('must be text');
     const text = raw as string;
-    if (spec.choices && !spec.choices.includes(text)) fail(`must be one of ${spec.choices.join(', ')}`);
+    if (spec.choices && !spec.choices.includes(text))
+      fail(`must be one of ${spec.choices.join(', ')}`);
     if (spec.kind === 'port') {
       try {
         parsePort(text, { allowZero: spec.allowZero, name: label });
       } catch (error) {
-        throw new UsageError((error as Error).message, `use a port ${spec.allowZero ? '0' : '1'}-65535`);
+        throw new UsageError(
+          (error as Error).message,
+          `use a port ${spec.allowZero ? '0' : '1'}-65535`,
+        );
       }
       value = text.trim();
     }
@@ -78,10 +85,17 @@ function minOf(spec: OptionSpec): number {
 }
 
 function numberRule(spec: OptionSpec): string {
-  const what = spec.kind === 'ms' ? 'a whole number of milliseconds' : spec.kind ? 'a whole number' : 'a number';
+  const what =
+    spec.kind === 'ms'
+      ? 'a whole number of milliseconds'
+      : spec.kind
+        ? 'a whole number'
+        : 'a number';
   const min = minOf(spec);
   if (Number.isFinite(min) && spec.max !== undefined) {
-    return min < 0 ? `must be ${what} from ${min} to ${spec.max}` : `must be ${what} ${min}-${spec.max}`;
+    return min < 0
+      ? `must be ${what} from ${min} to ${spec.max}`
+      : `must be ${what} ${min}-${spec.max}`;
   }
   if (Number.isFinite(min)) return `must be ${what} >= ${min}`;
   if (spec.max !== undefined) return `must be ${what} <= ${spec.max}`;

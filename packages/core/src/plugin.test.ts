@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { LabEvent } from './events.ts';
-import { checkOptionSpecs, commandPath, defineCommand, definePlugin, type OptionSpecs } from './plugin.ts';
+import {
+  checkOptionSpecs,
+  commandPath,
+  defineCommand,
+  definePlugin,
+  type OptionSpecs,
+} from './plugin.ts';
 
 async function* none(): AsyncIterable<LabEvent> {}
 
@@ -9,7 +15,14 @@ const echo = defineCommand({
   summary: 'echo server',
   graceful: true,
   options: {
-    port: { type: 'number', kind: 'port', help: 'port', positional: 0, allowZero: true, default: 0 },
+    port: {
+      type: 'number',
+      kind: 'port',
+      help: 'port',
+      positional: 0,
+      allowZero: true,
+      default: 0,
+    },
     quiet: { type: 'boolean', help: 'no per-message lines' },
   },
   run(options) {
@@ -30,44 +43,107 @@ describe('definePlugin', () => {
   });
 
   it.each<[string, unknown, string]>([
-    ['a bad name', { name: 'Echo', summary: 's', commands: [echo] }, 'name must be lowercase letters'],
+    [
+      'a bad name',
+      { name: 'Echo', summary: 's', commands: [echo] },
+      'name must be lowercase letters',
+    ],
     ['no summary', { name: 'echo', summary: '', commands: [echo] }, 'summary is missing'],
     ['no commands', { name: 'echo', summary: 's', commands: [] }, 'commands is empty'],
-    ['a duplicate command', { name: 'echo', summary: 's', commands: [echo, echo] }, 'command "server" is defined twice'],
-    ['no run', { name: 'echo', summary: 's', commands: [{ ...echo, run: 1 }] }, 'run must be a function'],
-    ['bad graceful', { name: 'echo', summary: 's', commands: [{ ...echo, graceful: 'yes' }] }, 'graceful must be'],
-    ['bad check', { name: 'echo', summary: 's', commands: [{ ...echo, check: 1 }] }, 'check must be a function'],
-    ['bad options', { name: 'echo', summary: 's', commands: [{ ...echo, options: null }] }, 'options must be an object'],
+    [
+      'a duplicate command',
+      { name: 'echo', summary: 's', commands: [echo, echo] },
+      'command "server" is defined twice',
+    ],
+    [
+      'no run',
+      { name: 'echo', summary: 's', commands: [{ ...echo, run: 1 }] },
+      'run must be a function',
+    ],
+    [
+      'bad graceful',
+      { name: 'echo', summary: 's', commands: [{ ...echo, graceful: 'yes' }] },
+      'graceful must be',
+    ],
+    [
+      'bad check',
+      { name: 'echo', summary: 's', commands: [{ ...echo, check: 1 }] },
+      'check must be a function',
+    ],
+    [
+      'bad options',
+      { name: 'echo', summary: 's', commands: [{ ...echo, options: null }] },
+      'options must be an object',
+    ],
   ])('rejects %s', (_label, plugin, message) => {
     expect(() => definePlugin(plugin as never)).toThrow(TypeError);
     expect(() => definePlugin(plugin as never)).toThrow(message);
   });
 
   it('names the plugin and command in the message', () => {
-    expect(() => definePlugin({ name: 'echo', summary: 's', commands: [{ ...echo, run: 1 }] } as never)).toThrow(
-      'Cannot define plugin "echo": command "server": run must be a function',
-    );
+    expect(() =>
+      definePlugin({ name: 'echo', summary: 's', commands: [{ ...echo, run: 1 }] } as never),
+    ).toThrow('Cannot define plugin "echo": command "server": run must be a function');
   });
 });
 
 describe('checkOptionSpecs', () => {
   it.each<[string, unknown, string]>([
-    ['camelCase names', { maxConnections: { type: 'number', help: 'h' } }, 'name must be kebab-case'],
+    [
+      'camelCase names',
+      { maxConnections: { type: 'number', help: 'h' } },
+      'name must be kebab-case',
+    ],
     ['unknown types', { a: { type: 'date', help: 'h' } }, 'type must be string, number or boolean'],
     ['missing help', { a: { type: 'string' } }, 'help is missing'],
     ['unknown kinds', { a: { type: 'string', help: 'h', kind: 'url' } }, 'kind must be one of'],
-    ['defaults of the wrong type', { a: { type: 'number', help: 'h', default: '1' } }, 'default must be a number'],
-    ['defaults outside choices', { a: { type: 'string', help: 'h', choices: ['x'], default: 'y' } }, 'not one of its choices'],
-    ['out-of-range defaults', { a: { type: 'number', kind: 'port', help: 'h', default: 0 } }, 'default 0 is invalid'],
-    ['choices on numbers', { a: { type: 'number', help: 'h', choices: ['1'] } }, 'choices need type string'],
+    [
+      'defaults of the wrong type',
+      { a: { type: 'number', help: 'h', default: '1' } },
+      'default must be a number',
+    ],
+    [
+      'defaults outside choices',
+      { a: { type: 'string', help: 'h', choices: ['x'], default: 'y' } },
+      'not one of its choices',
+    ],
+    [
+      'out-of-range defaults',
+      { a: { type: 'number', kind: 'port', help: 'h', default: 0 } },
+      'default 0 is invalid',
+    ],
+    [
+      'choices on numbers',
+      { a: { type: 'number', help: 'h', choices: ['1'] } },
+      'choices need type string',
+    ],
     ['empty choices', { a: { type: 'string', help: 'h', choices: [] } }, 'non-empty list'],
     ['min above max', { a: { type: 'number', help: 'h', min: 5, max: 1 } }, 'min is above max'],
     ['min on strings', { a: { type: 'string', help: 'h', min: 1 } }, 'min must be a finite number'],
-    ['a taken short', { a: { type: 'string', help: 'h', short: 'x' }, b: { type: 'string', help: 'h', short: 'x' } }, 'short must be one unused letter'],
-    ['positional flags', { a: { type: 'boolean', help: 'h', positional: 0 } }, 'a flag cannot be positional'],
+    [
+      'a taken short',
+      {
+        a: { type: 'string', help: 'h', short: 'x' },
+        b: { type: 'string', help: 'h', short: 'x' },
+      },
+      'short must be one unused letter',
+    ],
+    [
+      'positional flags',
+      { a: { type: 'boolean', help: 'h', positional: 0 } },
+      'a flag cannot be positional',
+    ],
     ['gaps in positionals', { a: { type: 'string', help: 'h', positional: 1 } }, 'without gaps'],
-    ['negative positionals', { a: { type: 'string', help: 'h', positional: -1 } }, 'positional must be a whole number'],
-    ['validate that is not a function', { a: { type: 'string', help: 'h', validate: 'x' } }, 'validate must be a function'],
+    [
+      'negative positionals',
+      { a: { type: 'string', help: 'h', positional: -1 } },
+      'positional must be a whole number',
+    ],
+    [
+      'validate that is not a function',
+      { a: { type: 'string', help: 'h', validate: 'x' } },
+      'validate must be a function',
+    ],
   ])('rejects %s', (_label, specs, problem) => {
     expect(checkOptionSpecs(specs as OptionSpecs)).toContain(problem);
   });

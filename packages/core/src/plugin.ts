@@ -7,7 +7,16 @@ export type OptionType = 'string' | 'number' | 'boolean';
 export type OptionKind = 'port' | 'host' | 'ms' | 'count' | 'bytes' | 'text' | 'file' | 'path';
 
 /** Every option kind, for checks and tools. */
-export const optionKinds: readonly OptionKind[] = ['port', 'host', 'ms', 'count', 'bytes', 'text', 'file', 'path'];
+export const optionKinds: readonly OptionKind[] = [
+  'port',
+  'host',
+  'ms',
+  'count',
+  'bytes',
+  'text',
+  'file',
+  'path',
+];
 
 interface OptionTypes {
   string: string;
@@ -127,7 +136,8 @@ export function definePlugin<const P extends Plugin>(plugin: P): P {
     seen.add(command.name);
     if (typeof command.run !== 'function') fail(`${where}: run must be a function`);
     if (typeof command.summary !== 'string') fail(`${where}: summary is missing`);
-    if (command.check !== undefined && typeof command.check !== 'function') fail(`${where}: check must be a function`);
+    if (command.check !== undefined && typeof command.check !== 'function')
+      fail(`${where}: check must be a function`);
     if (!['undefined', 'boolean', 'function'].includes(typeof command.graceful)) {
       fail(`${where}: graceful must be a boolean or a function`);
     }
@@ -154,7 +164,11 @@ export function checkOptionSpecs(specs: OptionSpecs): string | undefined {
     }
     if (spec.choices !== undefined) {
       if (spec.type !== 'string') return `${where}: choices need type string`;
-      if (!Array.isArray(spec.choices) || spec.choices.length === 0 || !spec.choices.every((c) => typeof c === 'string')) {
+      if (
+        !Array.isArray(spec.choices) ||
+        spec.choices.length === 0 ||
+        !spec.choices.every((c) => typeof c === 'string')
+      ) {
         return `${where}: choices must be a non-empty list of strings`;
       }
     }
@@ -167,12 +181,17 @@ export function checkOptionSpecs(specs: OptionSpecs): string | undefined {
       return `${where}: min is above max`;
     }
     for (const fn of ['validate'] as const) {
-      if (spec[fn] !== undefined && typeof spec[fn] !== 'function') return `${where}: ${fn} must be a function`;
+      if (spec[fn] !== undefined && typeof spec[fn] !== 'function')
+        return `${where}: ${fn} must be a function`;
     }
     if (spec.default !== undefined && typeof spec.default !== spec.type) {
       return `${where}: default must be a ${spec.type}`;
     }
-    if (spec.choices && spec.default !== undefined && !spec.choices.includes(String(spec.default))) {
+    if (
+      spec.choices &&
+      spec.default !== undefined &&
+      !spec.choices.includes(String(spec.default))
+    ) {
       return `${where}: default is not one of its choices`;
     }
     if (spec.default !== undefined) {

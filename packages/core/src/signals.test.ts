@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { abortPromise, anySignal, isTimeoutReason, onAbort, sleep, withTimeout } from './signals.ts';
+import {
+  abortPromise,
+  anySignal,
+  isTimeoutReason,
+  onAbort,
+  sleep,
+  withTimeout,
+} from './signals.ts';
 
 describe('signals', () => {
   it('anySignal fires when any given signal does and skips undefined ones', () => {

@@ -1,0 +1,76 @@
+import {
+  checkOptionSpecs,
+  definePlugin,
+  type OptionKind,
+  type OptionSpecs,
+  type OptionType,
+  type Plugin,
+} from '../plugin.ts';
+
+/** Flags the CLI keeps for itself; commands may still shadow --json, --trace and --hex. */
+export const reservedOptionNames: readonly string[] = ['help', 'version', 'debug', 'plugin'];
+export const reservedShortFlags: readonly string[] = ['h', 'V'];
+
+const kindTypes: Record<OptionKind, readonly OptionType[]> = {
+  port: ['number', 'string'],
+  ms: ['number'],
+  count: ['number'],
+  bytes: ['number'],
+  host: ['string'],
+  text: ['string'],
+  file: ['string'],
+  path: ['string'],
+};
+
+/**
+ * What is wrong with a plugin (the default export of a plugin package): its shape as
+ * definePlugin checks it, option descriptors, reserved flags, examples. Empty when it is fine.
+ */
+export function checkPlugin(plugin: unknown): string[] {
+  if (typeof plugin !== 'object' || plugin === null)
+    return ['a plugin must be an object made with definePlugin'];
+  const candidate = plugin as Partial<Plugin> & { default?: unknown };
+  if (candidate.commands === undefined && candidate.default !== undefined) {
+    return ['this looks like a module: pass its default export'];
+  }
+  try {
+    definePlugin({ ...(candidate as Plugin) });
+  } catch (error) {
+    return [(error as Error).message];
+  }
+  const problems: string[] = [];
+  for (const command of candidate.commands ?? []) {
+    const where = `command "${command.name}"`;
+    if (command.summary === '') problems.push(`${where}: summary is empty`);
+    for (const [name, spec] of Object.entries(command.options as OptionSpecs)) {
+      const option = `${where}: option "${name}"`;
+      if (reservedOptionNames.includes(name))
+        problems.push(`${option}: --${name} belongs to the CLI`);
+      if (spec.short !== undefined && reservedShortFlags.includes(spec.short)) {
+        problems.push(`${option}: -${spec.short} belongs to the CLI`);
+      }
+      if (spec.kind !== undefined && !kindTypes[spec.kind].includes(spec.type)) {
+        problems.push(
+          `${option}: kind ${spec.kind} needs type ${kindTypes[spec.kind].join(' or ')}`,
+        );
+      }
+      if (spec.required && spec.default !== undefined)
+        problems.push(`${option}: required options have no default`);
+    }
+    const problem = checkOptionSpecs(command.options);
+    if (problem) problems.push(`${where}: ${problem}`);
+    if (command.examples !== undefined) {
+      if (!Array.isArray(command.examples)) problems.push(`${where}: examples must be a list`);
+      else {
+        for (const example of command.examples) {
+          if (typeof example !== 'string' || !example.startsWith('socklab ')) {
+            problems.push(
+              `${where}: example ${JSON.stringify(example)} should start with "socklab "`,
+            );
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}

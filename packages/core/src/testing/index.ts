@@ -1,0 +1,3 @@
+export * from './check-event.ts';
+export * from './check-plugin.ts';
+export * from './run-command.ts';
