@@ -1,0 +1,173 @@
+import { readFile } from 'node:fs/promises';
+import {
+  createEventClock,
+  defineCommand,
+  type LabEvent,
+  payloadFields,
+  pythonBytesRepr,
+  type RunContext,
+  textToBytes,
+  toSocketError,
+  UsageError,
+} from '@socklab/core';
+import { connectEcho, defaultClientTimeout } from './echo-client.ts';
+import { defaultEchoPort } from './echo-server.ts';
+import { endpointText, formatBytes, formatMs } from './format.ts';
+import { rttStats } from './rtt-stats.ts';
+
+const defaultMessage = 'Hello, world';
+/** Payloads up to this size are printed in full, like the seed prints its reply. */
+const printLimit = 1024;
+
+/** `socklab tcp client`: the seed's echo client, plus repeats, sizes, files and timings. */
+export const clientCommand = defineCommand({
+  name: 'client',
+  summary: 'TCP echo client (seed: echo-client.py): send, read the echo back, verify it',
+  options: {
+    host: { type: 'string', kind: 'host', positional: 0, default: '127.0.0.1', help: 'server address' },
+    port: { type: 'number', kind: 'port', positional: 1, default: defaultEchoPort, help: 'server port' },
+    message: {
+      type: 'string',
+      kind: 'text',
+      positional: 2,
+      default: defaultMessage,
+      help: 'text to send ("-" reads the payload from standard input)',
+    },
+    file: { type: 'string', kind: 'file', help: 'send the bytes of this file', placeholder: 'path' },
+    size: {
+      type: 'number',
+      kind: 'bytes',
+      min: 0,
+      max: 1024 * 1024 * 1024,
+      help: 'send a generated payload of this many bytes',
+      placeholder: 'bytes',
+    },
+    repeat: {
+      type: 'number',
+      kind: 'count',
+      min: 1,
+      default: 1,
+      help: 'round trips on the one connection (a summary of round-trip times follows)',
+      placeholder: 'n',
+    },
+    timeout: {
+      type: 'number',
+      kind: 'ms',
+      min: 0,
+      default: defaultClientTimeout,
+      help: 'limit for connecting and for each round trip (0: none)',
+      placeholder: 'ms',
+    },
+    quiet: { type: 'boolean', help: 'print only the round-trip summary' },
+  },
+  examples: [
+    'socklab tcp client',
+    'socklab tcp client 127.0.0.1 65432 "Hi there"',
+    'socklab tcp client --size 65536 --repeat 100',
+    'echo hello | socklab tcp client 127.0.0.1 65432 -',
+  ],
+  check(options) {
+    const sources = [
+      options.file !== undefined && '--file',
+      options.size !== undefined && '--size',
+      options.message !== defaultMessage && 'a message',
+    ].filter(Boolean);
+    if (sources.length > 1) {
+      throw new UsageError(`Cannot send ${sources.join(' and ')} at once`, 'give one of: a message, -, --file, --size');
+    }
+  },
+  async *run(options, context) {
+    const event = createEventClock();
+    const data = await payload(options, context);
+    const client = await connectEcho(
+      { address: options.host, port: options.port },
+      { signal: context.signal, timeout: options.timeout, ...(context.lookup ? { lookup: context.lookup } : {}) },
+    );
+    const perTrip = !options.quiet || context.trace === true;
+    const samples: number[] = [];
+    try {
+      yield event('connect', { proto: 'tcp', local: client.local, remote: client.remote });
+      for (let attempt = 1; attempt <= options.repeat; attempt++) {
+        if (perTrip) yield event('send', { proto: 'tcp', remote: client.remote, attempt, ...payloadFields(data) });
+        const { rttMs } = await client.roundTrip(data);
+        samples.push(rttMs);
+        if (!perTrip) continue;
+        const message = options.quiet ? undefined : receivedLine(data);
+        yield event('recv', {
+          proto: 'tcp',
+          remote: client.remote,
+          attempt,
+          rttMs: Math.round(rttMs * 1000) / 1000,
+          ...payloadFields(data),
+          ...(message ? { message } : {}),
+        });
+      }
+    } finally {
+      client.close();
+    }
+    if (options.repeat > 1 || options.quiet) yield summary(event, samples, data.length, endpointText(client.remote));
+  },
+});
+
+function receivedLine(data: Uint8Array): string {
+  if (data.length <= printLimit) return `Received ${pythonBytesRepr(data)}`;
+  return `Received ${data.length} bytes (${formatBytes(data.length)}), echo verified`;
+}
+
+function summary(
+  event: ReturnType<typeof createEventClock>,
+  samples: number[],
+  bytes: number,
+  where: string,
+): LabEvent {
+  const stats = rttStats(samples);
+  const trips = `${stats.count} round trip${stats.count === 1 ? '' : 's'}`;
+  return event('info', {
+    proto: 'tcp',
+    bytes,
+    rttMs: stats.medianMs,
+    details: { ...stats },
+    message: `${trips} of ${formatBytes(bytes)} to ${where}, echo verified: rtt min ${formatMs(stats.minMs)}, median ${formatMs(stats.medianMs)}, p99 ${formatMs(stats.p99Ms)}`,
+  });
+}
+
+/** The bytes to send: --file, --size, stdin ("-") or the message text. */
+async function payload(
+  options: { message: string; file: string | undefined; size: number | undefined },
+  context: RunContext,
+): Promise<Uint8Array> {
+  if (options.file !== undefined) {
+    try {
+      return new Uint8Array(await readFile(options.file));
+    } catch (error) {
+      throw toSocketError(error, { action: 'read', target: `file ${options.file}`, hint: 'check the --file path' });
+    }
+  }
+  if (options.size !== undefined) return generated(options.size);
+  if (options.message === '-') {
+    if (!context.stdin) throw new UsageError('Cannot read the payload from standard input here', 'give a message');
+    const parts: Uint8Array[] = [];
+    let length = 0;
+    for await (const part of context.stdin()) {
+      parts.push(part);
+      length += part.length;
+    }
+    const all = new Uint8Array(length);
+    let offset = 0;
+    for (const part of parts) {
+      all.set(part, offset);
+      offset += part.length;
+    }
+    return all;
+  }
+  return textToBytes(options.message);
+}
+
+const pattern = textToBytes('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ');
+
+/** A printable payload of `size` bytes, so traces and hexdumps stay readable. */
+export function generated(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let offset = 0; offset < size; offset += pattern.length) out.set(pattern.subarray(0, size - offset), offset);
+  return out;
+}

@@ -1,0 +1,164 @@
+import {
+  type Endpoint,
+  type EventAddress,
+  formatEndpoint,
+  isTimeoutReason,
+  type Lookup,
+  parseEndpoint,
+  SocketError,
+  textToBytes,
+  toSocketError,
+  withTimeout,
+} from '@socklab/core';
+import { resolveHost } from './resolve-host.ts';
+import type { EchoClientSocket, TcpAdapter } from './runtime/contract.ts';
+import { loadAdapter } from './runtime/load-adapter.ts';
+
+export interface EchoClientOptions {
+  /** Aborting closes the connection; the pending call rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Milliseconds allowed for connecting, and for each round trip. Default 10000; 0: none. */
+  timeout?: number;
+  /** Resolver for host names (tests inject one). IPv4 addresses are preferred, like the seed. */
+  lookup?: Lookup;
+  /** Runtime adapter to use instead of the default one (conformance tests). */
+  adapter?: TcpAdapter;
+}
+
+export interface RoundTrip {
+  /** The echoed bytes (equal to what was sent: verified byte for byte). */
+  data: Uint8Array;
+  /** From the first byte written to the last byte read back, milliseconds. */
+  rttMs: number;
+}
+
+export interface EchoResult extends RoundTrip {
+  local: EventAddress;
+  remote: EventAddress;
+}
+
+/** An open connection to an echo server: round trips one after another, then close. */
+export interface EchoClient {
+  readonly local: EventAddress;
+  readonly remote: EventAddress;
+  /** Sends `data`, reads as many bytes back, and checks they are the same (SocketError EMISMATCH). */
+  roundTrip(data: Uint8Array): Promise<RoundTrip>;
+  /** Sends FIN and closes. */
+  close(): void;
+}
+
+export const defaultClientTimeout = 10_000;
+
+/** Connects to an echo server (`host:port`, `[v6]:port` or an Endpoint). */
+export async function connectEcho(endpoint: Endpoint | string, options: EchoClientOptions = {}): Promise<EchoClient> {
+  const target = typeof endpoint === 'string' ? parseEndpoint(endpoint) : endpoint;
+  const signal = options.signal ?? new AbortController().signal;
+  const timeout = options.timeout ?? defaultClientTimeout;
+  const where = `tcp ${formatEndpoint({ address: target.address, port: target.port })}`;
+  const fail = (error: unknown, action: string, deadline: AbortSignal): never => {
+    if (deadline.aborted && isTimeoutReason(deadline.reason)) {
+      throw new SocketError('ETIMEDOUT', { action, target: where, hint: 'raise --timeout or check the server' });
+    }
+    if (signal.aborted) throw signal.reason;
+    const hint = action === 'connect to' ? 'is the server running? start one with: socklab tcp server' : undefined;
+    throw toSocketError(error, { action, target: where, ...(hint ? { hint } : {}) });
+  };
+
+  const connecting = withTimeout(signal, timeout);
+  let socket: EchoClientSocket;
+  try {
+    const address = await resolveHost(target.address, options.lookup, connecting);
+    const adapter = options.adapter ?? (await loadAdapter());
+    socket = await adapter.connect({ address, port: target.port, signal: connecting });
+  } catch (error) {
+    if (error instanceof SocketError) throw error;
+    return fail(error, 'connect to', connecting);
+  }
+  // Bytes that arrived beyond the last round trip's length (only a misbehaving server sends them).
+  let extra: Uint8Array | undefined;
+  const timedOut = new Error('timed out');
+  const onAbort = () => socket.close();
+  signal.addEventListener('abort', onAbort, { once: true });
+
+  return {
+    local: socket.local,
+    remote: socket.remote,
+    async roundTrip(data) {
+      // One timer per round trip (not AbortSignal.any, which piles up listeners over long runs).
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const expired = new Promise<never>((_, reject) => {
+        if (timeout > 0) timer = setTimeout(() => reject(timedOut), timeout);
+      });
+      const started = performance.now();
+      socket.write(data);
+      let got = 0;
+      try {
+        while (got < data.length) {
+          let chunk = extra ?? (await Promise.race([socket.read(), expired]));
+          extra = undefined;
+          if (chunk === null) {
+            throw new SocketError('EMISMATCH', {
+              action: 'receive echo from',
+              target: where,
+              reason: `the server closed the connection after ${got} of ${data.length} bytes`,
+            });
+          }
+          if (chunk.length > data.length - got) {
+            extra = chunk.subarray(data.length - got);
+            chunk = chunk.subarray(0, data.length - got);
+          }
+          for (let i = 0; i < chunk.length; i++) {
+            if (chunk[i] !== data[got + i]) {
+              throw new SocketError('EMISMATCH', {
+                action: 'verify echo from',
+                target: where,
+                reason: `data mismatch at byte ${got + i}: sent 0x${hex(data[got + i])}, got 0x${hex(chunk[i])}`,
+              });
+            }
+          }
+          got += chunk.length;
+        }
+      } catch (error) {
+        if (error instanceof SocketError) throw error;
+        if (error === timedOut) {
+          throw new SocketError('ETIMEDOUT', {
+            action: 'receive echo from',
+            target: where,
+            hint: 'raise --timeout or check the server',
+          });
+        }
+        return fail(error, 'receive echo from', new AbortController().signal);
+      } finally {
+        clearTimeout(timer);
+      }
+      return { data, rttMs: performance.now() - started };
+    },
+    close() {
+      signal.removeEventListener('abort', onAbort);
+      socket.end();
+      socket.close();
+    },
+  };
+}
+
+function hex(byte: number | undefined): string {
+  return (byte ?? 0).toString(16).padStart(2, '0');
+}
+
+/**
+ * Connects, sends `data` (text is UTF-8), reads the echo, verifies it byte for byte, closes.
+ * Rejects with a SocketError: ECONNREFUSED, ETIMEDOUT, ECONNRESET, EMISMATCH, ENOTFOUND…
+ */
+export async function echoOnce(
+  endpoint: Endpoint | string,
+  data: Uint8Array | string,
+  options: EchoClientOptions = {},
+): Promise<EchoResult> {
+  const client = await connectEcho(endpoint, options);
+  try {
+    const result = await client.roundTrip(typeof data === 'string' ? textToBytes(data) : data);
+    return { ...result, local: client.local, remote: client.remote };
+  } finally {
+    client.close();
+  }
+}

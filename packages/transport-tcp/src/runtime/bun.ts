@@ -1,0 +1,141 @@
+// Bun adapter: Bun.listen, measurably faster than node:net under Bun. A write may take only
+// part of a chunk: the rest is queued and reading pauses until `drain` (backpressure).
+import { type EventAddress, eventAddress } from '@socklab/core';
+import { connectNode } from './node.ts';
+import type { EchoConnection, EchoHandlers, EchoListener, EchoListenOptions, TcpAdapter } from './contract.ts';
+
+type BunSocket = import('bun').Socket<BunConnection>;
+
+class BunConnection implements EchoConnection {
+  readonly openedAt = performance.now();
+  bytesIn = 0;
+  bytesOut = 0;
+  /** Echo bytes the kernel did not take yet; undefined while nothing waits. */
+  queue: Uint8Array[] | undefined;
+  /** Peer sent FIN: end our side once the queue is flushed. */
+  ending = false;
+  refused = false;
+  reason: string | undefined;
+  error: unknown;
+  constructor(
+    readonly id: number,
+    readonly socket: BunSocket,
+  ) {}
+  // Read on first use (quiet servers never ask) and kept: closed sockets forget their addresses.
+  private remoteSeen: EventAddress | undefined;
+  private localSeen: EventAddress | undefined;
+  get remote(): EventAddress {
+    this.remoteSeen ??= eventAddress(this.socket.remoteAddress, this.socket.remotePort);
+    return this.remoteSeen;
+  }
+  get local(): EventAddress {
+    this.localSeen ??= eventAddress(this.socket.localAddress, this.socket.localPort);
+    return this.localSeen;
+  }
+  destroy(reason: string): void {
+    this.reason ??= reason;
+    this.socket.end();
+  }
+}
+
+function write(socket: BunSocket, connection: BunConnection, chunk: Uint8Array): void {
+  const written = socket.write(chunk);
+  if (written > 0) connection.bytesOut += written;
+  if (written < chunk.length) {
+    connection.queue = [written > 0 ? chunk.subarray(written) : chunk];
+    socket.pause();
+  }
+}
+
+function echo(socket: BunSocket, chunk: Uint8Array): void {
+  const connection = socket.data;
+  connection.bytesIn += chunk.length;
+  if (connection.queue !== undefined) connection.queue.push(chunk);
+  else write(socket, connection, chunk);
+}
+
+function drain(socket: BunSocket): void {
+  const connection = socket.data;
+  const queue = connection.queue;
+  if (queue === undefined) return;
+  while (queue.length > 0) {
+    const chunk = queue[0] as Uint8Array;
+    const written = socket.write(chunk);
+    if (written > 0) connection.bytesOut += written;
+    if (written < chunk.length) {
+      queue[0] = written > 0 ? chunk.subarray(written) : chunk;
+      return;
+    }
+    queue.shift();
+  }
+  connection.queue = undefined;
+  if (connection.ending) socket.end();
+  else socket.resume();
+}
+
+function listenBun(options: EchoListenOptions): Promise<EchoListener> {
+  const { handlers } = options;
+  const live = new Set<EchoConnection>();
+  let nextId = 1;
+  const { recv, send } = handlers;
+  const traced = (socket: BunSocket, chunk: Uint8Array) => {
+    recv?.(socket.data, chunk);
+    echo(socket, chunk);
+    send?.(socket.data, chunk);
+  };
+  try {
+    const listener = Bun.listen<BunConnection>({
+      hostname: options.host,
+      port: options.port,
+      exclusive: true,
+      allowHalfOpen: true,
+      socket: {
+        binaryType: 'uint8array',
+        open(socket) {
+          const connection = new BunConnection(nextId++, socket);
+          socket.data = connection;
+          if (!handlers.accept(connection)) {
+            connection.refused = true;
+            socket.end();
+            return;
+          }
+          live.add(connection);
+        },
+        data: recv || send ? traced : echo,
+        drain,
+        end(socket) {
+          const connection = socket.data;
+          if (connection.queue !== undefined) connection.ending = true;
+          else socket.end();
+        },
+        error(socket, error) {
+          if (socket.data) socket.data.error ??= error;
+        },
+        close(socket, error) {
+          const connection = socket.data;
+          if (!connection || connection.refused) return;
+          live.delete(connection);
+          if (error) connection.error ??= error;
+          const failure = connection.error as { code?: string; message?: string } | undefined;
+          const reason = connection.reason ?? (failure ? (failure.code ?? failure.message ?? 'error') : 'peer closed');
+          const end = { bytesIn: connection.bytesIn, bytesOut: connection.bytesOut, reason, error: failure };
+          handlers.close(connection, end);
+        },
+      },
+    });
+    let stopped = false;
+    return Promise.resolve({
+      local: eventAddress(listener.hostname, listener.port),
+      connections: live,
+      stopAccepting() {
+        if (!stopped) listener.stop(false);
+        stopped = true;
+        return Promise.resolve();
+      },
+    });
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+export const bunAdapter: TcpAdapter = { name: 'Bun.listen', listen: listenBun, connect: connectNode };

@@ -1,0 +1,124 @@
+// Helpers for the conformance suite: run a server in the background, talk to it with node:net.
+import { connect, createServer, type Socket } from 'node:net';
+import type { LabEvent } from '@socklab/core';
+import { createEchoServer, type EchoServerOptions } from '../src/echo-server.ts';
+import type { TcpAdapter } from '../src/runtime/contract.ts';
+import { nodeAdapter } from '../src/runtime/node.ts';
+
+export const runtime: 'node' | 'bun' | 'deno' = 'Bun' in globalThis ? 'bun' : 'Deno' in globalThis ? 'deno' : 'node';
+
+/** Every adapter this runtime can run: node:net everywhere, plus the runtime's own. */
+export async function adaptersHere(): Promise<TcpAdapter[]> {
+  if (runtime === 'bun') return [(await import('../src/runtime/bun.ts')).bunAdapter, nodeAdapter];
+  if (runtime === 'deno') return [(await import('../src/runtime/deno.ts')).denoAdapter, nodeAdapter];
+  return [nodeAdapter];
+}
+
+export interface RunningServer {
+  port: number;
+  host: string;
+  events: LabEvent[];
+  /** Resolves when the generator finished (after the summary). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+  /** Waits until `predicate` holds for the events seen so far. */
+  until(predicate: (events: LabEvent[]) => boolean, timeoutMs?: number): Promise<void>;
+}
+
+/** Starts createEchoServer on port 0 and collects its events. */
+export async function startServer(options: EchoServerOptions): Promise<RunningServer> {
+  const controller = new AbortController();
+  const events: LabEvent[] = [];
+  const iterator = createEchoServer({ port: 0, signal: controller.signal, ...options })[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done || first.value.type !== 'listen') throw new Error('first event is not listen');
+  events.push(first.value);
+  const local = first.value.local as { address: string; port: number };
+  let waiter: (() => void) | undefined;
+  const done = (async () => {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      events.push(next.value);
+      waiter?.();
+    }
+    waiter?.();
+  })();
+  done.catch(() => {});
+  return {
+    port: local.port,
+    host: local.address,
+    events,
+    done,
+    async stop() {
+      controller.abort();
+      await done;
+    },
+    async until(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(events)) {
+        if (Date.now() > deadline) throw new Error(`timed out; events: ${events.map((e) => e.type).join(',')}`);
+        await new Promise<void>((resolve) => {
+          waiter = resolve;
+          setTimeout(resolve, 50);
+        });
+      }
+    },
+  };
+}
+
+export function open(port: number, host = '127.0.0.1'): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host, allowHalfOpen: true });
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Sends `data`, half-closes, and collects everything until the server's FIN. */
+export function echoAll(port: number, data: Uint8Array, host = '127.0.0.1'): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host, allowHalfOpen: true });
+    const parts: Buffer[] = [];
+    socket.on('data', (chunk) => parts.push(chunk));
+    socket.on('end', () => {
+      socket.destroy();
+      resolve(Buffer.concat(parts));
+    });
+    socket.on('error', reject);
+    socket.end(data);
+  });
+}
+
+/** Resolves when the socket is closed by the other side (end or error), with what happened. */
+export function closedByPeer(socket: Socket): Promise<'end' | 'error' | 'close'> {
+  return new Promise((resolve) => {
+    socket.once('end', () => resolve('end'));
+    socket.once('error', () => resolve('error'));
+    socket.once('close', () => resolve('close'));
+    socket.resume();
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Can this machine listen on ::1? */
+export function hasIPv6Loopback(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(0, '::1', () => server.close(() => resolve(true)));
+  });
+}
+
+export function randomBytes(size: number, seed: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = seed || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
