@@ -3,7 +3,10 @@ import type { OptionSpecs } from '@socklab/core';
 /** Flags every command accepts. A command's own option of the same name wins. */
 export const commonFlags = {
   json: { type: 'boolean', help: 'print events as NDJSON, one JSON object per line' },
-  trace: { type: 'boolean', help: 'print one line per event: type, endpoints, bytes, time since start' },
+  trace: {
+    type: 'boolean',
+    help: 'print one line per event: type, endpoints, bytes, time since start',
+  },
   hex: { type: 'boolean', help: 'add hex dumps of payloads (with --trace or --json)' },
   debug: { type: 'boolean', help: 'show stack traces on errors' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },

@@ -11,6 +11,7 @@ export function denoLacksUnstableNet(): boolean {
 export function denoRerunHint(args: readonly string[] = []): string {
   const deno = (globalThis as { Deno?: { mainModule?: string } }).Deno;
   let script = 'socklab/dist/bin.js';
-  if (deno?.mainModule?.startsWith('file:')) script = decodeURIComponent(new URL(deno.mainModule).pathname);
+  if (deno?.mainModule?.startsWith('file:'))
+    script = decodeURIComponent(new URL(deno.mainModule).pathname);
   return ['deno run -A --unstable-net', script, ...args].join(' ');
 }

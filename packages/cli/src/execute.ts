@@ -33,13 +33,19 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
   const flags = run.flags ?? {};
   const path = command.name === plugin.name ? [plugin.name] : [plugin.name, command.name];
   if (plugin.name === 'udp' && denoLacksUnstableNet()) {
-    io.stderr(`socklab: UDP under Deno needs --unstable-net; run: ${denoRerunHint(run.argv ?? path)}\n`);
+    io.stderr(
+      `socklab: UDP under Deno needs --unstable-net; run: ${denoRerunHint(run.argv ?? path)}\n`,
+    );
     return exitCodes.failure;
   }
   const mode: OutputMode = flags.json ? 'json' : flags.trace ? 'trace' : 'plain';
   const renderer =
-    run.renderer ?? createRenderer(mode, io, { hex: flags.hex, color: useColor(io.isTTY.stdout, io.env) });
-  const graceful = typeof command.graceful === 'function' ? command.graceful(options as never) : command.graceful === true;
+    run.renderer ??
+    createRenderer(mode, io, { hex: flags.hex, color: useColor(io.isTTY.stdout, io.env) });
+  const graceful =
+    typeof command.graceful === 'function'
+      ? command.graceful(options as never)
+      : command.graceful === true;
   const controller = new AbortController();
   let interrupted: StopSignal | undefined;
   const stopListening = io.onSignal?.((signal) => {
@@ -52,6 +58,8 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
     controller.abort(new DOMException(`Interrupted by ${signal}`, 'AbortError'));
   });
   const started = performance.now();
+  // Signal listeners do not keep the event loop alive; a command waiting only on its signal must not end early.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     const events = command.run(options as never, {
       signal: controller.signal,
@@ -72,11 +80,13 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
       return exitCodes.usage;
     }
     const line = await runtimeLine(error);
-    if (mode === 'json' && !run.renderer) io.stdout(`${JSON.stringify(failureEvent(error, line, started))}\n`);
+    if (mode === 'json' && !run.renderer)
+      io.stdout(`${JSON.stringify(failureEvent(error, line, started))}\n`);
     io.stderr(`${line}\n`);
     if (flags.debug) writeDebug(io, error);
     return exitCodes.failure;
   } finally {
+    clearInterval(keepAlive);
     stopListening?.();
   }
 }

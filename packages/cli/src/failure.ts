@@ -1,5 +1,5 @@
-import type { CliIO } from './io.ts';
 import { denoLacksUnstableNet } from './deno-net.ts';
+import type { CliIO } from './io.ts';
 import { describePortHolder, findFreePortNear, parseTarget } from './port-holder.ts';
 
 interface ErrorLike {
@@ -29,13 +29,16 @@ export function isSocketError(error: unknown): boolean {
 export function usageLine(error: unknown, path: readonly string[]): string {
   const e = error as ErrorLike;
   // Core's hints "see --help" and "use a port …" repeat what the message or the pointer says.
-  const hint = e.hint && !/^see\b/.test(e.hint) && !/^use a port\b/.test(e.hint) ? `; ${e.hint}` : '';
+  const hint =
+    e.hint && !/^see\b/.test(e.hint) && !/^use a port\b/.test(e.hint) ? `; ${e.hint}` : '';
   return `socklab: ${e.message}${hint} (see ${['socklab', ...path].join(' ')} --help)`;
 }
 
 /** The one line for a runtime failure, enriched for ports in use and Deno's missing flag. */
 export async function runtimeLine(error: unknown): Promise<string> {
-  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike;
+  const e = (
+    typeof error === 'object' && error !== null ? error : { message: String(error) }
+  ) as ErrorLike;
   let message = e.message || String(error);
   let hint = e.hint;
   if (isSocketError(e) && e.code === 'EADDRINUSE' && e.target) {
@@ -46,12 +49,16 @@ export async function runtimeLine(error: unknown): Promise<string> {
         findFreePortNear(target.proto, target.host, target.port).catch(() => undefined),
       ]);
       if (holder) message += ` (${holder})`;
-      if (free !== undefined) hint = hint ? `${hint}, e.g. ${free} is free` : `port ${free} is free`;
+      if (free !== undefined)
+        hint = hint ? `${hint}, e.g. ${free} is free` : `port ${free} is free`;
     }
   }
   // Deno without --unstable-net fails UDP with "listenDatagram is not a function" and the like.
   const causeText = String((e.cause as ErrorLike | undefined)?.message ?? '');
-  if (denoLacksUnstableNet() && /listenDatagram|unstable|not a function/i.test(message + causeText)) {
+  if (
+    denoLacksUnstableNet() &&
+    /listenDatagram|unstable|not a function/i.test(message + causeText)
+  ) {
     hint = `${hint ? `${hint}; ` : ''}UDP under Deno needs --unstable-net: deno run -A --unstable-net …`;
   }
   return `socklab: ${message}${hint ? `; ${hint}` : ''}`;

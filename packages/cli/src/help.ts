@@ -19,7 +19,8 @@ export function helpText(registry: Registry, path: readonly string[]): string {
 export function rootHelp(registry: Registry): string {
   const rows: [string, string][] = [];
   for (const { plugin } of registry.plugins) {
-    for (const command of plugin.commands) rows.push([usageWords(plugin, command), command.summary]);
+    for (const command of plugin.commands)
+      rows.push([usageWords(plugin, command), command.summary]);
   }
   const lines = [
     `socklab ${cliVersion()}: a socket lab for Node, Deno and Bun`,
@@ -69,10 +70,18 @@ export function commandHelp(plugin: Plugin, command: AnyCommand): string {
     `Usage: socklab ${[commandWords(plugin, command), positionalUsage(command)].filter(Boolean).join(' ')} [options]`,
   ];
   if (positionals.length > 0) {
-    lines.push('', 'Arguments:', ...table(positionals.map(([name, spec]) => [name, describe(spec)])));
+    lines.push(
+      '',
+      'Arguments:',
+      ...table(positionals.map(([name, spec]) => [name, describe(spec)])),
+    );
   }
   if (named.length > 0) {
-    lines.push('', 'Options:', ...table(named.map(([name, spec]) => [optionColumn(name, spec), describe(spec)])));
+    lines.push(
+      '',
+      'Options:',
+      ...table(named.map(([name, spec]) => [optionColumn(name, spec), describe(spec)])),
+    );
   }
   lines.push('', 'Common options:', ...table(commonRows(specs)));
   if (command.examples && command.examples.length > 0) {
@@ -89,7 +98,10 @@ function commonRows(specs: OptionSpecs): [string, string][] {
   const shorts = new Set(Object.values(specs).map((s) => s.short));
   return (Object.entries(commonFlags) as [string, OptionSpec][])
     .filter(([name]) => !(name in specs))
-    .map(([name, flag]) => [flag.short && !shorts.has(flag.short) ? `-${flag.short}, --${name}` : `--${name}`, flag.help]);
+    .map(([name, flag]) => [
+      flag.short && !shorts.has(flag.short) ? `-${flag.short}, --${name}` : `--${name}`,
+      flag.help,
+    ]);
 }
 
 function optionColumn(name: string, spec: OptionSpec): string {
@@ -99,7 +111,8 @@ function optionColumn(name: string, spec: OptionSpec): string {
 }
 
 function placeholder(spec: OptionSpec): string {
-  if (spec.placeholder) return spec.placeholder.startsWith('<') ? spec.placeholder : `<${spec.placeholder}>`;
+  if (spec.placeholder)
+    return spec.placeholder.startsWith('<') ? spec.placeholder : `<${spec.placeholder}>`;
   if (spec.choices) return `<${spec.choices.join('|')}>`;
   return `<${spec.kind ?? (spec.type === 'number' ? 'n' : 'text')}>`;
 }
@@ -107,13 +120,16 @@ function placeholder(spec: OptionSpec): string {
 function describe(spec: OptionSpec): string {
   const notes: string[] = [];
   if (spec.required) notes.push('required');
-  if (spec.choices && spec.positional !== undefined) notes.push(`one of ${spec.choices.join(', ')}`);
+  if (spec.choices && spec.positional !== undefined)
+    notes.push(`one of ${spec.choices.join(', ')}`);
   if (spec.kind === 'port') notes.push(spec.allowZero ? '0-65535, 0 picks a free port' : '1-65535');
   else if (spec.min !== undefined && spec.max !== undefined) notes.push(`${spec.min}-${spec.max}`);
   else if (spec.min !== undefined) notes.push(`>= ${spec.min}`);
   else if (spec.max !== undefined) notes.push(`<= ${spec.max}`);
   if (spec.default !== undefined && !(spec.type === 'boolean' && spec.default === false)) {
-    notes.push(`default: ${spec.type === 'string' ? JSON.stringify(spec.default) : String(spec.default)}`);
+    notes.push(
+      `default: ${spec.type === 'string' ? JSON.stringify(spec.default) : String(spec.default)}`,
+    );
   }
   return notes.length > 0 ? `${spec.help} (${notes.join('; ')})` : spec.help;
 }
@@ -122,6 +138,8 @@ function describe(spec: OptionSpec): string {
 function table(rows: [string, string][]): string[] {
   const width = Math.min(34, Math.max(0, ...rows.map(([left]) => left.length)));
   return rows.map(([left, right]) =>
-    left.length > width ? `  ${left}\n  ${' '.repeat(width)}  ${right}` : `  ${left.padEnd(width)}  ${right}`,
+    left.length > width
+      ? `  ${left}\n  ${' '.repeat(width)}  ${right}`
+      : `  ${left.padEnd(width)}  ${right}`,
   );
 }

@@ -6,8 +6,15 @@ export { denoLacksUnstableNet, denoRerunHint } from './deno-net.ts';
 export { type ExecuteOptions, executeCommand, exitCodes } from './execute.ts';
 export { commandHelp, helpText, pluginHelp, rootHelp } from './help.ts';
 export { type CliIO, processIO, type StopSignal } from './io.ts';
-export { main, type MainOverrides } from './main.ts';
-export { type AnyCommand, commandWords, type Invocation, parseInvocation, positionalUsage } from './parse.ts';
+export { type MainOverrides, main } from './main.ts';
+export { createMemoryIO, type MemoryIO } from './memory-io.ts';
+export {
+  type AnyCommand,
+  commandWords,
+  type Invocation,
+  parseInvocation,
+  positionalUsage,
+} from './parse.ts';
 export {
   type BrokenPlugin,
   builtinCandidates,
@@ -21,4 +28,3 @@ export {
 export * from './render/index.ts';
 export { cliVersion } from './version.ts';
 export type { RunWizard, WizardModule } from './wizard/contract.ts';
-export { createMemoryIO, type MemoryIO } from './memory-io.ts';

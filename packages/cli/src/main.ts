@@ -1,5 +1,5 @@
-import { createPluginsPlugin } from './builtin/plugins.ts';
 import { doctorPlugin } from './builtin/doctor.ts';
+import { createPluginsPlugin } from './builtin/plugins.ts';
 import { executeCommand, exitCodes } from './execute.ts';
 import { usageLine, writeDebug } from './failure.ts';
 import { helpText } from './help.ts';
@@ -14,7 +14,11 @@ import { loadWizard } from './wizard-loader.ts';
 export type MainOverrides = Partial<Pick<LoadRegistryOptions, 'builtins' | 'searchFrom'>>;
 
 /** Runs `socklab <argv>` and resolves to the exit code. Prints only through `io`. */
-export async function main(argv: readonly string[], io: CliIO = processIO(), overrides: MainOverrides = {}): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIO = processIO(),
+  overrides: MainOverrides = {},
+): Promise<number> {
   const debug = hasDebugFlag(argv);
   try {
     let split: ReturnType<typeof extractPluginFlags>;
@@ -61,7 +65,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO(), ove
   }
 }
 
-async function createRegistry(io: CliIO, specifiers: string[], overrides: MainOverrides): Promise<Registry> {
+async function createRegistry(
+  io: CliIO,
+  specifiers: string[],
+  overrides: MainOverrides,
+): Promise<Registry> {
   let registry: Registry | undefined;
   registry = await loadRegistry({
     cwd: io.cwd,

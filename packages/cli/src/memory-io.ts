@@ -13,7 +13,9 @@ export interface MemoryIO extends CliIO {
   forced: number[];
 }
 
-export function createMemoryIO(options: Partial<Pick<CliIO, 'isTTY' | 'env' | 'cwd' | 'stdin'>> = {}): MemoryIO {
+export function createMemoryIO(
+  options: Partial<Pick<CliIO, 'isTTY' | 'env' | 'cwd' | 'stdin'>> = {},
+): MemoryIO {
   const handlers = new Set<(signal: StopSignal) => void>();
   const io: MemoryIO = {
     out: '',

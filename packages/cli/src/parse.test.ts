@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../test/fixtures.ts';
 
-const optsDefaults = { host: '127.0.0.1', timeout: 1000, mode: 'fast', keep: false, color: true, json: false };
+const optsDefaults = {
+  host: '127.0.0.1',
+  timeout: 1000,
+  mode: 'fast',
+  keep: false,
+  color: true,
+  json: false,
+};
 
 describe('parsing good command lines', () => {
   const good: [string[], Record<string, unknown>][] = [
     [['fake', 'opts', '80'], { port: 80, ...optsDefaults }],
     [['fake', 'opts', '80', '::1'], { port: 80, ...optsDefaults, host: '::1' }],
-    [['fake', 'opts', '--port', '80', '--host', 'localhost'], { port: 80, ...optsDefaults, host: 'localhost' }],
+    [
+      ['fake', 'opts', '--port', '80', '--host', 'localhost'],
+      { port: 80, ...optsDefaults, host: 'localhost' },
+    ],
     [['fake', 'opts', '80', '--timeout', '5'], { port: 80, ...optsDefaults, timeout: 5 }],
     [['fake', 'opts', '80', '--timeout=60000'], { port: 80, ...optsDefaults, timeout: 60000 }],
     [['fake', 'opts', '80', '--mode', 'slow'], { port: 80, ...optsDefaults, mode: 'slow' }],
@@ -26,7 +36,11 @@ describe('parsing good command lines', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     const { count, name, ...rest } = expected;
-    expect(JSON.parse(out)).toEqual({ ...rest, ...(count !== undefined ? { count } : {}), ...(name ? { name } : {}) });
+    expect(JSON.parse(out)).toEqual({
+      ...rest,
+      ...(count !== undefined ? { count } : {}),
+      ...(name ? { name } : {}),
+    });
   });
 
   it('gives the command its own --json instead of switching to NDJSON', async () => {
@@ -41,28 +55,52 @@ describe('parsing good command lines', () => {
   });
 
   it('switches to NDJSON with the common --json anywhere on the line', async () => {
-    for (const args of [['--json', 'fake', 'echo', 'x'], ['fake', 'echo', 'x', '--json'], ['fake', '--json', 'echo', 'x']]) {
+    for (const args of [
+      ['--json', 'fake', 'echo', 'x'],
+      ['fake', 'echo', 'x', '--json'],
+      ['fake', '--json', 'echo', 'x'],
+    ]) {
       const { code, out } = await runMain(args);
       expect(code).toBe(0);
-      expect(out.trim().split('\n').map((l) => JSON.parse(l).type)).toEqual(['send', 'info', 'info']);
+      expect(
+        out
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).type),
+      ).toEqual(['send', 'info', 'info']);
     }
   });
 });
 
 describe('parsing bad command lines: one line on stderr, exit 2', () => {
   const bad: [string[], RegExp][] = [
-    [['nope'], /^socklab: Unknown command "nope": use one of doctor, plugins, fake, solo \(see socklab --help\)$/],
+    [
+      ['nope'],
+      /^socklab: Unknown command "nope": use one of doctor, plugins, fake, solo \(see socklab --help\)$/,
+    ],
     [['--bogus'], /^socklab: Unknown option "--bogus" \(see socklab --help\)$/],
     [['-x'], /Unknown option "-x"/],
     [['--json=yes', 'fake', 'echo', 'x'], /--json takes no value/],
-    [['fake'], /^socklab: Missing command after "fake": use one of echo, opts, .* \(see socklab fake --help\)$/],
+    [
+      ['fake'],
+      /^socklab: Missing command after "fake": use one of echo, opts, .* \(see socklab fake --help\)$/,
+    ],
     [['fake', 'nope'], /^socklab: Unknown command "fake nope": use one of echo/],
     [['fake', '--json'], /Missing command after "fake"/],
     [['fake', 'echo'], /^socklab: Missing text: what to print \(see socklab fake echo --help\)$/],
-    [['fake', 'echo', 'a', 'b'], /^socklab: Unexpected argument "b" \(see socklab fake echo --help\)$/],
-    [['fake', 'echo', 'a', '--bogus'], /^socklab: Unknown option "--bogus" \(see socklab fake echo --help\)$/],
+    [
+      ['fake', 'echo', 'a', 'b'],
+      /^socklab: Unexpected argument "b" \(see socklab fake echo --help\)$/,
+    ],
+    [
+      ['fake', 'echo', 'a', '--bogus'],
+      /^socklab: Unknown option "--bogus" \(see socklab fake echo --help\)$/,
+    ],
     [['fake', 'echo', 'a', '-z'], /Unknown option "-z"/],
-    [['fake', 'opts', 'abc'], /^socklab: Cannot parse port "abc": port must be a number 1-65535 \(see socklab fake opts --help\)$/],
+    [
+      ['fake', 'opts', 'abc'],
+      /^socklab: Cannot parse port "abc": port must be a number 1-65535 \(see socklab fake opts --help\)$/,
+    ],
     [['fake', 'opts', '0'], /Cannot parse port "0": port must be 1-65535/],
     [['fake', 'opts', '65536'], /Cannot parse port "65536"/],
     [['fake', 'opts', '-1'], /Unknown option "-1"/],
@@ -70,24 +108,45 @@ describe('parsing bad command lines: one line on stderr, exit 2', () => {
     [['fake', 'opts', '1e3'], /Cannot parse port "1e3"/],
     [['fake', 'opts', '0x50'], /Cannot parse port "0x50"/],
     [['fake', 'opts', '80', '[::1'], /Cannot parse host "\[::1"/],
-    [['fake', 'opts', '80', '--timeout'], /^socklab: Missing value for --timeout: how long to wait \(see socklab fake opts --help\)$/],
-    [['fake', 'opts', '80', '--timeout', 'soon'], /Cannot parse --timeout "soon": must be a whole number of milliseconds 1-60000/],
+    [
+      ['fake', 'opts', '80', '--timeout'],
+      /^socklab: Missing value for --timeout: how long to wait \(see socklab fake opts --help\)$/,
+    ],
+    [
+      ['fake', 'opts', '80', '--timeout', 'soon'],
+      /Cannot parse --timeout "soon": must be a whole number of milliseconds 1-60000/,
+    ],
     [['fake', 'opts', '80', '--timeout', '0'], /Cannot parse --timeout "0"/],
     [['fake', 'opts', '80', '--timeout', '60001'], /Cannot parse --timeout "60001"/],
     [['fake', 'opts', '80', '--timeout', '1.5'], /Cannot parse --timeout "1.5"/],
-    [['fake', 'opts', '80', '--mode', 'medium'], /Cannot parse --mode "medium": must be one of fast, slow/],
-    [['fake', 'opts', '80', '--count', '0'], /Cannot parse --count "0": must be a whole number >= 1/],
+    [
+      ['fake', 'opts', '80', '--mode', 'medium'],
+      /Cannot parse --mode "medium": must be one of fast, slow/,
+    ],
+    [
+      ['fake', 'opts', '80', '--count', '0'],
+      /Cannot parse --count "0": must be a whole number >= 1/,
+    ],
     [['fake', 'opts', '80', '--keep=maybe'], /Cannot parse --keep "maybe": must be true or false/],
     [['fake', 'opts', '80', '--no-color=1'], /--no-color takes no value/],
     [['fake', 'opts', '80', '--no-keep'], /Unknown option "--no-keep"/],
     [['fake', 'opts', '80', '--port', '81'], /port is given twice/],
     [['fake', 'opts', '80', '--name', 'a b'], /Cannot parse --name "a b": must not contain spaces/],
-    [['fake', 'opts', '80', '-k', '--count', '2'], /^socklab: --keep and --count conflict; use one of them \(see socklab fake opts --help\)$/],
+    [
+      ['fake', 'opts', '80', '-k', '--count', '2'],
+      /^socklab: --keep and --count conflict; use one of them \(see socklab fake opts --help\)$/,
+    ],
     [['fake', 'opts', '80', '--trace=1'], /--trace takes no value/],
     [['solo', 'a', 'b'], /^socklab: Unexpected argument "b" \(see socklab solo --help\)$/],
     [['--plugin'], /^socklab: Missing value for --plugin; give a file path/],
-    [['fake', 'fail', 'sideways'], /Cannot parse how "sideways": must be one of socket, usage, crash/],
-    [['fake', 'fail', 'usage'], /^socklab: --size is too big for UDP; use at most 65507 \(see socklab fake fail --help\)$/],
+    [
+      ['fake', 'fail', 'sideways'],
+      /Cannot parse how "sideways": must be one of socket, usage, crash/,
+    ],
+    [
+      ['fake', 'fail', 'usage'],
+      /^socklab: --size is too big for UDP; use at most 65507 \(see socklab fake fail --help\)$/,
+    ],
   ];
   it('has at least 25 cases', () => expect(bad.length).toBeGreaterThanOrEqual(25));
   it.each(bad)('socklab %j', async (args, pattern) => {

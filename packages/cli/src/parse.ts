@@ -46,13 +46,18 @@ export function parseInvocation(argv: readonly string[], registry: Registry): In
   }
 }
 
-function parse(argv: readonly string[], registry: Registry, at: (path: string[]) => void): Invocation {
+function parse(
+  argv: readonly string[],
+  registry: Registry,
+  at: (path: string[]) => void,
+): Invocation {
   const terminator = argv.indexOf('--');
   const head = terminator === -1 ? argv : argv.slice(0, terminator);
   const first = head.findIndex((arg) => !arg.startsWith('-') || arg === '-');
   const rootArgs = first === -1 ? argv : argv.slice(0, first);
   const root = parseTokens(rootArgs, {}, rootOptions(), []);
-  if (root.positionals.length > 0) throw new UsageError(`Unexpected argument "${root.positionals[0]}"`);
+  if (root.positionals.length > 0)
+    throw new UsageError(`Unexpected argument "${root.positionals[0]}"`);
   if (first === -1) {
     if (root.flags.help) return { kind: 'help', path: [] };
     if (root.flags.version) return { kind: 'version' };
@@ -65,7 +70,10 @@ function parse(argv: readonly string[], registry: Registry, at: (path: string[])
     if (broken) {
       return {
         kind: 'error',
-        error: new UsageError(`Cannot load plugin "${name}": ${broken.error}`, 'see socklab plugins'),
+        error: new UsageError(
+          `Cannot load plugin "${name}": ${broken.error}`,
+          'see socklab plugins',
+        ),
         path: [],
         exitCode: 1,
       };
@@ -91,7 +99,8 @@ function parse(argv: readonly string[], registry: Registry, at: (path: string[])
     const pluginArgs = parseTokens(after, {}, rootOptions(), []);
     if (pluginArgs.flags.help) return { kind: 'help', path: [plugin.name] };
     const names = plugin.commands.map((c) => c.name).join(', ');
-    if (nextName !== undefined) throw new UsageError(`Unknown command "${plugin.name} ${nextName}": use one of ${names}`);
+    if (nextName !== undefined)
+      throw new UsageError(`Unknown command "${plugin.name} ${nextName}": use one of ${names}`);
     throw new UsageError(`Missing command after "${plugin.name}": use one of ${names}`);
   }
   const path = command.name === plugin.name ? [plugin.name] : [plugin.name, command.name];
@@ -123,7 +132,13 @@ function parseTokens(
   options: Record<string, ParseOption>,
   positionals: string[],
 ): Parsed {
-  const { tokens } = parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args: [...args],
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const out: Parsed = { flags: {}, values: {}, positionals };
   for (const token of tokens) {
     if (token.kind === 'positional') {
@@ -173,25 +188,35 @@ function commandOptions(specs: OptionSpecs): Record<string, ParseOption> {
       options[name].short = spec.short;
       shorts.add(spec.short);
     }
-    if (spec.type === 'boolean' && spec.default === true) options[`no-${name}`] = { type: 'boolean' };
+    if (spec.type === 'boolean' && spec.default === true)
+      options[`no-${name}`] = { type: 'boolean' };
   }
   for (const [name, flag] of Object.entries(commonFlags) as [string, OptionSpec][]) {
     if (name in options) continue;
-    options[name] = flag.short && !shorts.has(flag.short) ? { type: 'boolean', short: flag.short } : { type: 'boolean' };
+    options[name] =
+      flag.short && !shorts.has(flag.short)
+        ? { type: 'boolean', short: flag.short }
+        : { type: 'boolean' };
   }
   return options;
 }
 
 /** Root flags given before the command name that are really the command's own options. */
 function pickSpecValues(flags: Parsed['flags'], specs: OptionSpecs): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(flags).filter(([name]) => specs[name]?.type === 'boolean'));
+  return Object.fromEntries(
+    Object.entries(flags).filter(([name]) => specs[name]?.type === 'boolean'),
+  );
 }
 
 function pickCommon(flags: Parsed['flags'], specs: OptionSpecs): Parsed['flags'] {
   return Object.fromEntries(Object.entries(flags).filter(([name]) => !(name in specs)));
 }
 
-function assignPositionals(specs: OptionSpecs, positionals: readonly string[], raw: Record<string, unknown>): void {
+function assignPositionals(
+  specs: OptionSpecs,
+  positionals: readonly string[],
+  raw: Record<string, unknown>,
+): void {
   const slots = Object.entries(specs)
     .filter(([, spec]) => spec.positional !== undefined)
     .sort(([, a], [, b]) => (a.positional as number) - (b.positional as number));
@@ -199,7 +224,8 @@ function assignPositionals(specs: OptionSpecs, positionals: readonly string[], r
     const slot = slots[index];
     if (!slot) throw new UsageError(`Unexpected argument "${value}"`);
     const [name] = slot;
-    if (raw[name] !== undefined) throw new UsageError(`${name} is given twice: "${value}" and --${name} "${raw[name]}"`);
+    if (raw[name] !== undefined)
+      throw new UsageError(`${name} is given twice: "${value}" and --${name} "${raw[name]}"`);
     raw[name] = value;
   }
 }

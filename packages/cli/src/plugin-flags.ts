@@ -4,7 +4,10 @@ import { UsageError } from '@socklab/core';
  * Takes every `--plugin <specifier>` / `--plugin=<specifier>` out of argv (before `--`): plugins
  * must load before the command can be found.
  */
-export function extractPluginFlags(argv: readonly string[]): { specifiers: string[]; rest: string[] } {
+export function extractPluginFlags(argv: readonly string[]): {
+  specifiers: string[];
+  rest: string[];
+} {
   const specifiers: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -16,13 +19,20 @@ export function extractPluginFlags(argv: readonly string[]): { specifiers: strin
     if (arg === '--plugin') {
       const value = argv[i + 1];
       if (value === undefined || value === '') {
-        throw new UsageError('Missing value for --plugin', 'give a file path, file: URL or package name');
+        throw new UsageError(
+          'Missing value for --plugin',
+          'give a file path, file: URL or package name',
+        );
       }
       specifiers.push(value);
       i++;
     } else if (arg.startsWith('--plugin=')) {
       const value = arg.slice('--plugin='.length);
-      if (value === '') throw new UsageError('Missing value for --plugin', 'give a file path, file: URL or package name');
+      if (value === '')
+        throw new UsageError(
+          'Missing value for --plugin',
+          'give a file path, file: URL or package name',
+        );
       specifiers.push(value);
     } else {
       rest.push(arg);

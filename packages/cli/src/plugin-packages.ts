@@ -19,11 +19,13 @@ export function findPluginPackages(startDirs: readonly string[]): FoundPackage[]
     for (const dir of ancestors(start)) {
       const modules = join(dir, 'node_modules');
       for (const entry of list(modules)) {
-        if (pluginName.test(entry) && !found.has(entry)) found.set(entry, { name: entry, dir: join(modules, entry) });
+        if (pluginName.test(entry) && !found.has(entry))
+          found.set(entry, { name: entry, dir: join(modules, entry) });
         if (!entry.startsWith('@')) continue;
         for (const scoped of list(join(modules, entry))) {
           const name = `${entry}/${scoped}`;
-          if (pluginName.test(scoped) && !found.has(name)) found.set(name, { name, dir: join(modules, entry, scoped) });
+          if (pluginName.test(scoped) && !found.has(name))
+            found.set(name, { name, dir: join(modules, entry, scoped) });
         }
       }
     }
@@ -48,9 +50,17 @@ export interface PackageManifest {
 
 /** Reads a package's name, version and ESM entry file (exports ".", then module, main, index.js). */
 export function readPackage(dir: string): PackageManifest {
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const exported = pickExport(pkg.exports);
-  const main = typeof pkg.module === 'string' ? pkg.module : typeof pkg.main === 'string' ? pkg.main : undefined;
+  const main =
+    typeof pkg.module === 'string'
+      ? pkg.module
+      : typeof pkg.main === 'string'
+        ? pkg.main
+        : undefined;
   return {
     name: typeof pkg.name === 'string' ? pkg.name : undefined,
     version: typeof pkg.version === 'string' ? pkg.version : undefined,

@@ -12,7 +12,11 @@ interface SocketEntry {
 }
 
 /** "held by python3, pid 1234" for a port in use, from the inspector when it is available. */
-export async function describePortHolder(proto: string, port: number, timeoutMs = 2000): Promise<string | undefined> {
+export async function describePortHolder(
+  proto: string,
+  port: number,
+  timeoutMs = 2000,
+): Promise<string | undefined> {
   let snapshot: unknown;
   try {
     snapshot = ((await import('@socklab/inspector')) as { snapshot?: unknown }).snapshot;
@@ -28,9 +32,12 @@ export async function describePortHolder(proto: string, port: number, timeoutMs 
         timer = setTimeout(resolve, timeoutMs);
       }),
     ]).finally(() => clearTimeout(timer));
-    const list = (Array.isArray(result) ? result : ((result as { sockets?: unknown })?.sockets ?? [])) as SocketEntry[];
+    const list = (
+      Array.isArray(result) ? result : ((result as { sockets?: unknown })?.sockets ?? [])
+    ) as SocketEntry[];
     const holders = list.filter(
-      (e) => e?.local?.port === port && (e.proto ?? '').startsWith(proto) && e.state !== 'TIME_WAIT',
+      (e) =>
+        e?.local?.port === port && (e.proto ?? '').startsWith(proto) && e.state !== 'TIME_WAIT',
     );
     const known = holders.find((e) => typeof e.pid === 'number');
     if (known) return `held by ${known.command ?? 'a process'}, pid ${known.pid}`;
@@ -41,7 +48,12 @@ export async function describePortHolder(proto: string, port: number, timeoutMs 
 }
 
 /** A port near `port` that could be bound a moment ago on `host` (undefined when none is). */
-export async function findFreePortNear(proto: string, host: string, port: number, tries = 20): Promise<number | undefined> {
+export async function findFreePortNear(
+  proto: string,
+  host: string,
+  port: number,
+  tries = 20,
+): Promise<number | undefined> {
   for (let candidate = port + 1; candidate <= Math.min(65535, port + tries); candidate++) {
     if (await canBind(proto, host, candidate)) return candidate;
   }
@@ -68,7 +80,9 @@ function canBind(proto: string, host: string, port: number): Promise<boolean> {
 }
 
 /** The protocol, host and port in a SocketError target such as "udp 127.0.0.1:65432". */
-export function parseTarget(target: string): { proto: string; host: string; port: number } | undefined {
+export function parseTarget(
+  target: string,
+): { proto: string; host: string; port: number } | undefined {
   const match = /^(udp|tcp)[46]?\s+\[?([^\]\s]*?)\]?:(\d+)$/.exec(target.trim());
   if (!match) return undefined;
   return { proto: match[1] as string, host: match[2] || '127.0.0.1', port: Number(match[3]) };

@@ -2,8 +2,8 @@ import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { definePlugin, type Plugin } from '@socklab/core';
-import { cliVersion } from './version.ts';
 import { findPackageDir, findPluginPackages, readPackage } from './plugin-packages.ts';
+import { cliVersion } from './version.ts';
 
 /** Where a plugin came from, as `socklab plugins` shows it. */
 export type PluginSource = 'built-in' | '--plugin' | 'env' | 'node_modules';
@@ -72,7 +72,13 @@ export function builtinCandidates(): PluginCandidate[] {
     try {
       version = dir ? readPackage(dir).version : undefined;
     } catch {}
-    return { source: 'built-in', from: name, load: loaders[name] as () => Promise<unknown>, optional: true, version };
+    return {
+      source: 'built-in',
+      from: name,
+      load: loaders[name] as () => Promise<unknown>,
+      optional: true,
+      version,
+    };
   });
 }
 
@@ -102,15 +108,22 @@ export async function loadRegistry(options: LoadRegistryOptions): Promise<Regist
   };
   for (const candidate of options.builtins ?? builtinCandidates()) await take(candidate);
   for (const plugin of options.internal ?? []) {
-    add({ plugin, source: 'built-in', from: '@socklab/cli', version: plugin.version ?? cliVersion() });
+    add({
+      plugin,
+      source: 'built-in',
+      from: '@socklab/cli',
+      version: plugin.version ?? cliVersion(),
+    });
   }
-  for (const specifier of options.specifiers ?? []) await take(specifierCandidate(specifier, '--plugin', options.cwd));
+  for (const specifier of options.specifiers ?? [])
+    await take(specifierCandidate(specifier, '--plugin', options.cwd));
   for (const specifier of splitList(options.env?.SOCKLAB_PLUGINS)) {
     await take(specifierCandidate(specifier, 'env', options.cwd));
   }
   const searchFrom = options.searchFrom ?? [options.cwd, cliDir()];
   for (const found of findPluginPackages(searchFrom)) {
-    if (!seenDirs.has(realDir(found.dir))) await take(packageCandidate(found.dir, found.name, 'node_modules'));
+    if (!seenDirs.has(realDir(found.dir)))
+      await take(packageCandidate(found.dir, found.name, 'node_modules'));
   }
   return { plugins, broken, find: (name) => plugins.find((p) => p.plugin.name === name) };
 }
@@ -119,7 +132,9 @@ function describeSource(loaded: LoadedPlugin): string {
   return loaded.source === 'built-in' ? 'the built-in plugin' : `the plugin from ${loaded.from}`;
 }
 
-async function loadCandidate(candidate: PluginCandidate): Promise<LoadedPlugin | BrokenPlugin | undefined> {
+async function loadCandidate(
+  candidate: PluginCandidate,
+): Promise<LoadedPlugin | BrokenPlugin | undefined> {
   const fail = (error: unknown, name = candidate.name ?? candidate.from): BrokenPlugin => ({
     name,
     source: candidate.source,
@@ -139,7 +154,12 @@ async function loadCandidate(candidate: PluginCandidate): Promise<LoadedPlugin |
   }
   try {
     const plugin = definePlugin(value as Plugin);
-    return { plugin, source: candidate.source, from: candidate.from, version: plugin.version ?? candidate.version };
+    return {
+      plugin,
+      source: candidate.source,
+      from: candidate.from,
+      version: plugin.version ?? candidate.version,
+    };
   } catch (error) {
     const name = (value as { name?: unknown }).name;
     return fail(error, typeof name === 'string' && name !== '' ? name : candidate.from);
@@ -147,12 +167,17 @@ async function loadCandidate(candidate: PluginCandidate): Promise<LoadedPlugin |
 }
 
 /** A --plugin / SOCKLAB_PLUGINS specifier: a path, a file: (or other) URL, or a package name. */
-export function specifierCandidate(specifier: string, source: PluginSource, cwd: string): PluginCandidate {
+export function specifierCandidate(
+  specifier: string,
+  source: PluginSource,
+  cwd: string,
+): PluginCandidate {
   if (isAbsolute(specifier) || specifier.startsWith('.')) {
     const url = pathToFileURL(resolve(cwd, specifier)).href;
     return { source, from: specifier, load: () => import(url) };
   }
-  if (/^[a-z][a-z0-9+.-]+:/i.test(specifier)) return { source, from: specifier, load: () => import(specifier) };
+  if (/^[a-z][a-z0-9+.-]+:/i.test(specifier))
+    return { source, from: specifier, load: () => import(specifier) };
   const dir = /^(@[^/]+\/)?[^/@]+$/.test(specifier) ? findPackageDir(specifier, cwd) : undefined;
   if (dir) return { ...packageCandidate(dir, specifier, source), from: specifier };
   // Not installed near the cwd: let the runtime resolve it from the CLI's own location.
@@ -190,7 +215,12 @@ function splitList(value: string | undefined): string[] {
 /** The first line of an error's message, for one-line reports. */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'unknown error';
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? 'unknown error'
+  );
 }
 
 function realDir(dir: string): string {

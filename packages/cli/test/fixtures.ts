@@ -19,6 +19,9 @@ export interface Run {
 
 /** `socklab --plugin fake --plugin solo <args>` in-process, with no built-ins and no node_modules search. */
 export async function runMain(args: string[], io: MemoryIO = createMemoryIO()): Promise<Run> {
-  const code = await main(['--plugin', fakePlugin, '--plugin', soloPlugin, ...args], io, { builtins: [], searchFrom: [] });
+  const code = await main(['--plugin', fakePlugin, '--plugin', soloPlugin, ...args], io, {
+    builtins: [],
+    searchFrom: [],
+  });
   return { code, out: io.out, err: io.err, io };
 }

@@ -53,7 +53,12 @@ function denoNetCheck(): DoctorCheck {
 async function loopbackCheck(id: string, label: string, host: string): Promise<DoctorCheck> {
   try {
     const port = await withServer(host, (port) => connectOnce(host, port).then(() => port));
-    return { id, label, ok: true, value: `usable (${host.includes(':') ? `[${host}]` : host}:${port})` };
+    return {
+      id,
+      label,
+      ok: true,
+      value: `usable (${host.includes(':') ? `[${host}]` : host}:${port})`,
+    };
   } catch (error) {
     return { id, label, ok: false, value: `not usable: ${reasonOf(error)}` };
   }
@@ -75,24 +80,41 @@ function udpBindCheck(): Promise<DoctorCheck> {
       try {
         socket.close();
       } catch {}
-      resolve({ id: 'udp-bind', label: 'UDP bind', ok: false, value: `failed: ${reasonOf(error)}` });
+      resolve({
+        id: 'udp-bind',
+        label: 'UDP bind',
+        ok: false,
+        value: `failed: ${reasonOf(error)}`,
+      });
     });
     socket.bind(0, '127.0.0.1', () => {
       const { port } = socket.address();
-      socket.close(() => resolve({ id: 'udp-bind', label: 'UDP bind', ok: true, value: `ok (got port ${port})` }));
+      socket.close(() =>
+        resolve({ id: 'udp-bind', label: 'UDP bind', ok: true, value: `ok (got port ${port})` }),
+      );
     });
   });
 }
 
 function procNetCheck(): DoctorCheck {
   if (platform() !== 'linux') {
-    return { id: 'proc-net', label: '/proc/net', ok: null, value: 'not Linux: the inspector uses netstat/lsof' };
+    return {
+      id: 'proc-net',
+      label: '/proc/net',
+      ok: null,
+      value: 'not Linux: the inspector uses netstat/lsof',
+    };
   }
   try {
     readFileSync('/proc/net/tcp', 'utf8');
     return { id: 'proc-net', label: '/proc/net', ok: true, value: 'readable' };
   } catch (error) {
-    return { id: 'proc-net', label: '/proc/net', ok: false, value: `not readable: ${reasonOf(error)}` };
+    return {
+      id: 'proc-net',
+      label: '/proc/net',
+      ok: false,
+      value: `not readable: ${reasonOf(error)}`,
+    };
   }
 }
 
@@ -137,8 +159,14 @@ export function otherUsersPid(): number | undefined {
 
 function rootCheck(): DoctorCheck {
   const uid = process.getuid?.();
-  if (uid === undefined) return { id: 'root', label: 'running as root', ok: null, value: 'n/a on this platform' };
-  return { id: 'root', label: 'running as root', ok: null, value: uid === 0 ? 'yes' : `no (uid ${uid})` };
+  if (uid === undefined)
+    return { id: 'root', label: 'running as root', ok: null, value: 'n/a on this platform' };
+  return {
+    id: 'root',
+    label: 'running as root',
+    ok: null,
+    value: uid === 0 ? 'yes' : `no (uid ${uid})`,
+  };
 }
 
 function withServer<T>(host: string, use: (port: number) => Promise<T>): Promise<T> {

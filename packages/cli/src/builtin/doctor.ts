@@ -15,7 +15,12 @@ const doctor = defineCommand({
       const hint = check.hint ? `\n${' '.repeat(width + 4)}${check.hint}` : '';
       yield event('info', {
         message: `${mark} ${check.label.padEnd(width)}  ${check.value}${hint}`,
-        details: { check: check.id, ok: check.ok, value: check.value, ...(check.hint ? { hint: check.hint } : {}) },
+        details: {
+          check: check.id,
+          ok: check.ok,
+          value: check.value,
+          ...(check.hint ? { hint: check.hint } : {}),
+        },
       });
     }
   },

@@ -14,7 +14,10 @@ export function createPluginsPlugin(getRegistry: () => Registry): Plugin {
       const registry = getRegistry();
       for (const loaded of registry.plugins) {
         const commands = loaded.plugin.commands.map((c) =>
-          [c.name === loaded.plugin.name ? c.name : `${loaded.plugin.name} ${c.name}`, positionalUsage(c)]
+          [
+            c.name === loaded.plugin.name ? c.name : `${loaded.plugin.name} ${c.name}`,
+            positionalUsage(c),
+          ]
             .filter(Boolean)
             .join(' '),
         );
@@ -37,12 +40,22 @@ export function createPluginsPlugin(getRegistry: () => Registry): Plugin {
       for (const broken of registry.broken) {
         yield event('info', {
           message: `${broken.name}  broken (${sourceLabel(broken)}): ${broken.error}`,
-          details: { name: broken.name, source: broken.source, from: broken.from, broken: true, error: broken.error },
+          details: {
+            name: broken.name,
+            source: broken.source,
+            from: broken.from,
+            broken: true,
+            error: broken.error,
+          },
         });
       }
     },
   });
-  return definePlugin({ name: 'plugins', summary: 'List the plugins socklab found', commands: [plugins] });
+  return definePlugin({
+    name: 'plugins',
+    summary: 'List the plugins socklab found',
+    commands: [plugins],
+  });
 }
 
 function sourceLabel(entry: Pick<LoadedPlugin, 'source' | 'from'>): string {

@@ -1,15 +1,19 @@
 import { createJsonRenderer } from './json.ts';
 import { createPlainRenderer } from './plain.ts';
-import type { OutputMode, RenderOptions, Renderer, RenderTarget } from './renderer.ts';
+import type { OutputMode, Renderer, RenderOptions, RenderTarget } from './renderer.ts';
 import { createTraceRenderer } from './trace.ts';
 
 export { useColor } from './color.ts';
 export { createJsonRenderer } from './json.ts';
 export { createPlainRenderer } from './plain.ts';
-export type { OutputMode, RenderOptions, Renderer, RenderTarget } from './renderer.ts';
+export type { OutputMode, Renderer, RenderOptions, RenderTarget } from './renderer.ts';
 export { createTraceRenderer, formatAddress, formatTraceLine } from './trace.ts';
 
-export function createRenderer(mode: OutputMode, out: RenderTarget, options: RenderOptions = {}): Renderer {
+export function createRenderer(
+  mode: OutputMode,
+  out: RenderTarget,
+  options: RenderOptions = {},
+): Renderer {
   if (mode === 'json') return createJsonRenderer(out, options);
   if (mode === 'trace') return createTraceRenderer(out, options);
   return createPlainRenderer(out);

@@ -1,5 +1,5 @@
 import { eventToJSON, type LabEvent } from '@socklab/core';
-import type { RenderOptions, Renderer, RenderTarget } from './renderer.ts';
+import type { Renderer, RenderOptions, RenderTarget } from './renderer.ts';
 
 /** One JSON object per line (NDJSON) on stdout: the event's fields, `hex` with --hex. */
 export function createJsonRenderer(out: RenderTarget, options: RenderOptions = {}): Renderer {

@@ -19,32 +19,72 @@ const send: LabEvent = {
 
 describe('trace lines', () => {
   it('matches the documented shape', () => {
-    expect(formatTraceLine(send)).toBe('send 127.0.0.1:5000 -> 127.0.0.1:65432 12 B +0.4 ms "hello world!"');
+    expect(formatTraceLine(send)).toBe(
+      'send 127.0.0.1:5000 -> 127.0.0.1:65432 12 B +0.4 ms "hello world!"',
+    );
   });
 
   it('puts local first and points the arrow in for recv and accept', () => {
     const recv: LabEvent = { ...send, type: 'recv', proto: 'udp' };
-    expect(formatTraceLine(recv)).toBe('recv udp 127.0.0.1:5000 <- 127.0.0.1:65432 12 B +0.4 ms "hello world!"');
-    const accept: LabEvent = { type: 'accept', ...base, proto: 'tcp', connection: 3, local: eventAddress('::1', 80), remote: eventAddress('::1', 5555) };
+    expect(formatTraceLine(recv)).toBe(
+      'recv udp 127.0.0.1:5000 <- 127.0.0.1:65432 12 B +0.4 ms "hello world!"',
+    );
+    const accept: LabEvent = {
+      type: 'accept',
+      ...base,
+      proto: 'tcp',
+      connection: 3,
+      local: eventAddress('::1', 80),
+      remote: eventAddress('::1', 5555),
+    };
     expect(formatTraceLine(accept)).toBe('accept tcp #3 [::1]:80 <- [::1]:5555 +0.4 ms');
   });
 
   it('shows events without a message, and the words of info/error/timeout events', () => {
-    expect(formatTraceLine({ type: 'close', ...base, proto: 'tcp', durationMs: 1234.5 })).toBe('close tcp +0.4 ms lasted 1235 ms');
-    expect(formatTraceLine({ type: 'info', ...base, message: 'Server received: hi' })).toBe('info +0.4 ms Server received: hi');
-    expect(formatTraceLine({ type: 'error', ...base, code: 'ECONNREFUSED', reason: 'connection refused', message: 'Cannot connect' })).toBe(
-      'error +0.4 ms ECONNREFUSED connection refused Cannot connect',
+    expect(formatTraceLine({ type: 'close', ...base, proto: 'tcp', durationMs: 1234.5 })).toBe(
+      'close tcp +0.4 ms lasted 1235 ms',
     );
-    expect(formatTraceLine({ type: 'info', ...base, message: 'a\nb' })).toBe('info +0.4 ms a\n    b');
+    expect(formatTraceLine({ type: 'info', ...base, message: 'Server received: hi' })).toBe(
+      'info +0.4 ms Server received: hi',
+    );
+    expect(
+      formatTraceLine({
+        type: 'error',
+        ...base,
+        code: 'ECONNREFUSED',
+        reason: 'connection refused',
+        message: 'Cannot connect',
+      }),
+    ).toBe('error +0.4 ms ECONNREFUSED connection refused Cannot connect');
+    expect(formatTraceLine({ type: 'info', ...base, message: 'a\nb' })).toBe(
+      'info +0.4 ms a\n    b',
+    );
   });
 
   it('shows resolve, retries, round trips and long texts cut', () => {
-    expect(formatTraceLine({ type: 'resolve', ...base, elapsedMs: 150.2, host: 'localhost', addresses: ['127.0.0.1', '::1'] })).toBe(
-      'resolve localhost = 127.0.0.1, ::1 +150 ms',
+    expect(
+      formatTraceLine({
+        type: 'resolve',
+        ...base,
+        elapsedMs: 150.2,
+        host: 'localhost',
+        addresses: ['127.0.0.1', '::1'],
+      }),
+    ).toBe('resolve localhost = 127.0.0.1, ::1 +150 ms');
+    expect(
+      formatTraceLine({
+        type: 'timeout',
+        ...base,
+        attempt: 2,
+        remote: eventAddress('127.0.0.1', 9),
+      }),
+    ).toBe('timeout -> 127.0.0.1:9 attempt 2 +0.4 ms');
+    expect(formatTraceLine({ type: 'recv', ...base, rttMs: 0.25, text: 'x'.repeat(100) })).toBe(
+      `recv +0.4 ms rtt 0.3 ms "${'x'.repeat(60)}…"`,
     );
-    expect(formatTraceLine({ type: 'timeout', ...base, attempt: 2, remote: eventAddress('127.0.0.1', 9) })).toBe('timeout -> 127.0.0.1:9 attempt 2 +0.4 ms');
-    expect(formatTraceLine({ type: 'recv', ...base, rttMs: 0.25, text: 'x'.repeat(100) })).toBe(`recv +0.4 ms rtt 0.3 ms "${'x'.repeat(60)}…"`);
-    expect(formatTraceLine({ type: 'send', ...base, text: 'a"b\n' })).toBe('send +0.4 ms "a\\"b\\n"');
+    expect(formatTraceLine({ type: 'send', ...base, text: 'a"b\n' })).toBe(
+      'send +0.4 ms "a\\"b\\n"',
+    );
   });
 
   it('formats addresses by family', () => {
@@ -54,7 +94,9 @@ describe('trace lines', () => {
   });
 
   it('colours the type only when asked', () => {
-    expect(formatTraceLine(send, { color: true })).toBe('\u001b[36msend\u001b[39m 127.0.0.1:5000 -> 127.0.0.1:65432 12 B +0.4 ms "hello world!"');
+    expect(formatTraceLine(send, { color: true })).toBe(
+      '\u001b[36msend\u001b[39m 127.0.0.1:5000 -> 127.0.0.1:65432 12 B +0.4 ms "hello world!"',
+    );
     expect(formatTraceLine(send, { color: false })).not.toContain('\u001b');
   });
 });
@@ -102,8 +144,19 @@ describe('renderers', () => {
     const io = createMemoryIO();
     createRenderer('json', io).event(send);
     createRenderer('json', io, { hex: true }).event(send);
-    const [plain, withHex] = io.out.trim().split('\n').map((l) => JSON.parse(l));
-    expect(plain).toEqual({ ...base, type: 'send', local: send.local, remote: send.remote, bytes: 12, text: 'hello world!', message: 'sent' });
+    const [plain, withHex] = io.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(plain).toEqual({
+      ...base,
+      type: 'send',
+      local: send.local,
+      remote: send.remote,
+      bytes: 12,
+      text: 'hello world!',
+      message: 'sent',
+    });
     expect(plain).not.toHaveProperty('payload');
     expect(withHex.hex).toBe('68656c6c6f20776f726c6421');
     expect(io.out.endsWith('\n')).toBe(true);

@@ -1,6 +1,6 @@
 import { type EventAddress, fromHex, hexdump, type LabEvent } from '@socklab/core';
 import { paintType } from './color.ts';
-import type { RenderOptions, Renderer, RenderTarget } from './renderer.ts';
+import type { Renderer, RenderOptions, RenderTarget } from './renderer.ts';
 
 /** Longest payload text shown on a trace line (the JSON form has up to 1 KiB). */
 const maxTraceText = 60;
@@ -28,10 +28,12 @@ export function formatTraceLine(event: LabEvent, options: RenderOptions = {}): s
   if (event.proto) parts.push(event.proto);
   if (event.connection !== undefined) parts.push(`#${event.connection}`);
   const arrow = event.type === 'recv' || event.type === 'accept' ? '<-' : '->';
-  if (event.local && event.remote) parts.push(`${formatAddress(event.local)} ${arrow} ${formatAddress(event.remote)}`);
+  if (event.local && event.remote)
+    parts.push(`${formatAddress(event.local)} ${arrow} ${formatAddress(event.remote)}`);
   else if (event.local) parts.push(formatAddress(event.local));
   else if (event.remote) parts.push(`${arrow} ${formatAddress(event.remote)}`);
-  if (event.host !== undefined) parts.push(event.addresses ? `${event.host} = ${event.addresses.join(', ')}` : event.host);
+  if (event.host !== undefined)
+    parts.push(event.addresses ? `${event.host} = ${event.addresses.join(', ')}` : event.host);
   else if (event.addresses) parts.push(event.addresses.join(', '));
   if (event.bytes !== undefined) parts.push(`${event.bytes} B`);
   if (event.attempt !== undefined) parts.push(`attempt ${event.attempt}`);

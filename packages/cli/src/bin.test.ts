@@ -1,0 +1,108 @@
+// The real binary, spawned on the runtime running the test (no TTY: pipes).
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { collect, killGroup, runCli, spawnCli, waitForLine } from '../../../test/helpers/cli.ts';
+import { fakePlugin } from '../test/fixtures.ts';
+import { cliVersion } from './version.ts';
+
+const fake = ['--plugin', fakePlugin];
+
+describe('socklab binary', () => {
+  it('no arguments and no TTY: help on stderr, exit 2', async () => {
+    const { code, stdout, stderr } = await runCli([]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^socklab \d+\.\d+\.\d+: a socket lab/);
+    expect(stderr).toContain('Commands:');
+  });
+
+  it('-V prints the version', async () => {
+    const { code, stdout, stderr } = await runCli(['-V']);
+    expect([code, stdout, stderr]).toEqual([0, `${cliVersion()}\n`, '']);
+  });
+
+  it('an unknown subcommand: one line, exit 2', async () => {
+    const { code, stdout, stderr } = await runCli(['frobnicate']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^socklab: Unknown command "frobnicate": use one of .*doctor.* \(see socklab --help\)\n$/,
+    );
+  });
+
+  it('a bad value: one line, exit 2, no stack', async () => {
+    const { code, stderr } = await runCli([...fake, 'fake', 'opts', 'abc']);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'socklab: Cannot parse port "abc": port must be a number 1-65535 (see socklab fake opts --help)\n',
+    );
+  });
+
+  it('runs a plugin given as a file URL and exits 0 promptly', async () => {
+    const started = Date.now();
+    const { code, stdout, stderr } = await runCli([
+      '--plugin',
+      pathToFileURL(fakePlugin).href,
+      'fake',
+      'echo',
+      'hi',
+    ]);
+    expect([code, stdout, stderr]).toEqual([0, 'echo: hi\n', 'a notice\n']);
+    // The fallback exit timer must not hold the process open.
+    expect(Date.now() - started).toBeLessThan(1900);
+  });
+
+  it('a runtime failure exits 1 with one line', async () => {
+    const { code, stderr } = await runCli([...fake, 'fake', 'fail', 'crash']);
+    expect(code).toBe(1);
+    expect(stderr).toBe('socklab: something broke\n');
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} stops a graceful command with exit 0`, async () => {
+      const child = spawnCli([...fake, 'fake', 'serve']);
+      const done = collect(child);
+      try {
+        await waitForLine(child, /Listening on fake/);
+        process.kill(child.pid as number, signal);
+        const { code, stdout, stderr } = await done;
+        expect(code).toBe(0);
+        expect(stdout).toBe('Listening on fake 127.0.0.1:1\nClosed\n');
+        expect(stderr).toBe('');
+      } finally {
+        killGroup(child);
+      }
+    });
+  }
+
+  it('SIGINT to a one-shot command exits 130', async () => {
+    const child = spawnCli([...fake, 'fake', 'wait']);
+    const done = collect(child);
+    try {
+      await waitForLine(child, /Waiting/);
+      process.kill(child.pid as number, 'SIGINT');
+      const { code, stderr } = await done;
+      expect(code).toBe(130);
+      expect(stderr).toBe('');
+    } finally {
+      killGroup(child);
+    }
+  });
+
+  it('a second SIGINT ends a command that ignores the first', async () => {
+    const child = spawnCli([...fake, 'fake', 'hang']);
+    const done = collect(child);
+    try {
+      await waitForLine(child, /Hanging/);
+      process.kill(child.pid as number, 'SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(child.exitCode).toBeNull();
+      process.kill(child.pid as number, 'SIGINT');
+      const { code, stderr } = await done;
+      expect(code).toBe(130);
+      expect(stderr).toContain('interrupted again');
+    } finally {
+      killGroup(child);
+    }
+  });
+});

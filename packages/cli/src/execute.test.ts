@@ -1,0 +1,178 @@
+import { createServer, type Server } from 'node:net';
+import { createEventClock, defineCommand, definePlugin, SocketError } from '@socklab/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runMain } from '../test/fixtures.ts';
+import { executeCommand } from './execute.ts';
+import { createMemoryIO } from './memory-io.ts';
+
+/** Resolves once `text` shows up in what the io printed. */
+async function printed(io: { out: string; err: string }, text: string): Promise<void> {
+  for (let i = 0; i < 200 && !(io.out + io.err).includes(text); i++)
+    await new Promise((r) => setTimeout(r, 10));
+  expect(io.out + io.err).toContain(text);
+}
+
+describe('executeCommand exit codes', () => {
+  it('exits 0 and renders in order', async () => {
+    const { code, out, err, io } = await runMain(['fake', 'echo', 'hi']);
+    expect([code, out, err]).toEqual([0, 'echo: hi\n', 'a notice\n']);
+    expect(io.listeners()).toBe(0);
+  });
+
+  it('exits 1 with one line and the hint for a SocketError', async () => {
+    const { code, out, err } = await runMain(['fake', 'fail', 'socket']);
+    expect(code).toBe(1);
+    expect(out).toBe('about to fail\n');
+    expect(err).toBe(
+      'socklab: Cannot connect to tcp 127.0.0.1:9: connection refused; is the server running?\n',
+    );
+  });
+
+  it('exits 1 for any other failure, with the stack only under --debug', async () => {
+    const plain = await runMain(['fake', 'fail', 'crash']);
+    expect([plain.code, plain.err]).toEqual([1, 'socklab: something broke\n']);
+    const debug = await runMain(['fake', 'fail', 'crash', '--debug']);
+    expect(debug.code).toBe(1);
+    expect(debug.err.split('\n')[0]).toBe('socklab: something broke');
+    expect(debug.err).toMatch(/\n\s+at /);
+  });
+
+  it('ends --json output with an error event describing the failure', async () => {
+    const { code, out, err } = await runMain(['fake', 'fail', 'socket', '--json']);
+    expect(code).toBe(1);
+    const events = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events.map((e) => e.type)).toEqual(['info', 'error']);
+    expect(events[1]).toMatchObject({
+      code: 'ECONNREFUSED',
+      reason: 'connection refused',
+      message: expect.stringMatching(/^Cannot connect/),
+    });
+    expect(err.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('exits 0 when a graceful command is stopped by SIGINT or SIGTERM, and removes its listeners', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const io = createMemoryIO();
+      const running = runMain(['fake', 'serve'], io);
+      await printed(io, 'Listening on fake');
+      expect(io.listeners()).toBe(1);
+      io.signal(signal);
+      const { code, out } = await running;
+      expect(code).toBe(0);
+      expect(out).toBe('Listening on fake 127.0.0.1:1\nClosed\n');
+      expect(io.listeners()).toBe(0);
+    }
+  });
+
+  it('exits 130 when a one-shot command is interrupted, without an error line', async () => {
+    const io = createMemoryIO();
+    const running = runMain(['fake', 'wait'], io);
+    await printed(io, 'Waiting');
+    io.signal('SIGINT');
+    const { code, err } = await running;
+    expect(code).toBe(130);
+    expect(err).toBe('');
+  });
+
+  it('forces the exit on a second interrupt', async () => {
+    const io = createMemoryIO();
+    const running = runMain(['fake', 'hang'], io);
+    await printed(io, 'Hanging');
+    io.signal('SIGINT');
+    expect(io.forced).toEqual([]);
+    io.signal('SIGINT');
+    expect(io.forced).toEqual([130]);
+    expect(io.err).toContain('interrupted again');
+    void running;
+  });
+
+  it('decides gracefulness per run when graceful is a function, and closes the generator', async () => {
+    let closed = 0;
+    const command = defineCommand({
+      name: 'watch',
+      summary: 'w',
+      options: { keep: { type: 'boolean', help: 'keep' } },
+      graceful: (options) => options.keep,
+      async *run(_options, { signal }) {
+        try {
+          yield createEventClock()('info', { message: 'ready' });
+          await new Promise((_, reject) =>
+            signal.addEventListener('abort', () => reject(signal.reason)),
+          );
+        } finally {
+          closed++;
+        }
+      },
+    });
+    const plugin = definePlugin({ name: 'w', summary: 'w', commands: [command] });
+    for (const [keep, expected] of [
+      [true, 0],
+      [false, 130],
+    ] as const) {
+      const io = createMemoryIO();
+      const running = executeCommand({ io, plugin, command, options: { keep } });
+      await printed(io, 'ready');
+      io.signal('SIGTERM');
+      expect(await running).toBe(expected);
+    }
+    expect(closed).toBe(2);
+  });
+
+  it('passes trace and hex to the command context', async () => {
+    let seen: unknown;
+    const command = defineCommand({
+      name: 'ctx',
+      summary: 'c',
+      options: {},
+      async *run(_options, context) {
+        seen = { trace: context.trace, hex: context.hex, aborted: context.signal.aborted };
+        yield createEventClock()('info', {});
+      },
+    });
+    const plugin = definePlugin({ name: 'ctx', summary: 'c', commands: [command] });
+    expect(
+      await executeCommand({
+        io: createMemoryIO(),
+        plugin,
+        command,
+        options: {},
+        flags: { trace: true, hex: true },
+      }),
+    ).toBe(0);
+    expect(seen).toEqual({ trace: true, hex: true, aborted: false });
+  });
+});
+
+describe('port in use', () => {
+  let server: Server | undefined;
+  afterEach(
+    () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+  );
+
+  it('names the port, suggests a free one, and asks the inspector who holds it', async () => {
+    server = createServer();
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const { code, err } = await runMain(['fake', 'bind', String(port)]);
+    expect(code).toBe(1);
+    const lines = err.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(`^socklab: Cannot bind tcp 127.0.0.1:${port}: address already in use`),
+    );
+    expect(lines[0]).toMatch(/; pick another port with --port, e\.g\. \d+ is free$/);
+    const inspector = (await import('@socklab/inspector')) as { snapshot?: unknown };
+    if (typeof inspector.snapshot === 'function') expect(lines[0]).toContain(`pid ${process.pid})`);
+    else expect(lines[0]).not.toContain('held by');
+  });
+});
+
+describe('SocketError shape', () => {
+  it('keeps the words users search for in the CLI line', () => {
+    const error = new SocketError('EADDRINUSE', { action: 'bind', target: 'udp 127.0.0.1:1' });
+    expect(error.message).toBe('Cannot bind udp 127.0.0.1:1: address already in use');
+  });
+});
