@@ -10,7 +10,7 @@ export function bindError(error: unknown, address: string, port: number): Error 
   if (error instanceof UsageError || error instanceof SocketError) return error;
   const code = socketErrorCode(error);
   const hints: Partial<Record<typeof code, string>> = {
-    EADDRINUSE: `another socket holds udp port ${port}: pick another port, or see which program with: socklab inspect --proto udp --port ${port}`,
+    EADDRINUSE: `pick another port (or see who holds it: socklab inspect --proto udp --port ${port})`,
     EACCES:
       port > 0 && port < 1024
         ? `ports below 1024 need root (or CAP_NET_BIND_SERVICE): pick a port from 1024 up, e.g. ${port + 65000 > 65535 ? 65432 : port + 65000}`
