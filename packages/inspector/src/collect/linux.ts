@@ -1,9 +1,9 @@
-import { toSocketError } from '@socklab/core';
 import { matchesPid, matchesSocket, protosFor } from '../filters.ts';
 import { parseProcNetInet, parseProcNetUnix } from '../parsers/proc-net.ts';
 import type { ProcFs } from '../runtime/proc-fs.ts';
-import type { SocketEntry, SocketFilters, SocketProto } from '../types.ts';
-import { nameOwners, scanSocketOwners, type SocketOwners } from './socket-owners.ts';
+import type { SocketEntry, SocketFilters } from '../types.ts';
+import { type CollectStrategy, collectSequential } from './collect-plan.ts';
+import { nameOwners, type SocketOwners } from './socket-owners.ts';
 import { passwdUsers } from './users.ts';
 
 export interface LinuxCollectOptions {
@@ -13,14 +13,15 @@ export interface LinuxCollectOptions {
   /** Map inodes to processes (the fd scan). Default true. */
   owners?: boolean;
   fs: ProcFs;
+  /** How to overlap table reads and the fd scan; default: the adapter's, else sequential. */
+  strategy?: CollectStrategy;
   /** The caller's uid: rows of other users without a visible owner say "needs root". */
   uid?: number;
 }
 
 /**
- * Reads /proc/net/* and maps socket inodes to processes. The table reads are started first so
- * that, where the runtime reads off the main thread, the kernel fills them on one core while
- * the fd scan runs on the other.
+ * Reads /proc/net/* and maps socket inodes to processes through /proc/<pid>/fd. Only the
+ * tables the filters need are read (--proto tcp: tcp and tcp6).
  */
 export async function collectLinuxSockets(
   filters: SocketFilters,
@@ -28,25 +29,24 @@ export async function collectLinuxSockets(
 ): Promise<SocketEntry[]> {
   const { fs } = options;
   const procRoot = options.procRoot ?? '/proc';
-  const protos = protosFor(filters);
-  const reads = protos.map((proto) => readTable(fs, procRoot, proto));
-  // Keep rejections handled while the sync scan runs; they are rethrown below.
-  for (const read of reads) read.catch(() => {});
-  let owners: SocketOwners | undefined;
-  if (options.owners !== false) {
-    owners = scanSocketOwners(procRoot, fs, filters.pid === undefined ? undefined : [filters.pid]);
-  }
   const user = passwdUsers(options.passwdPath ?? '/etc/passwd', fs.readTextSync);
   const entries: SocketEntry[] = [];
-  for (let i = 0; i < protos.length; i++) {
-    const proto = protos[i] as SocketProto;
-    const text = await (reads[i] as Promise<string | undefined>);
-    if (text === undefined) continue;
-    const parsed = proto === 'unix' ? parseProcNetUnix(text) : parseProcNetInet(text, proto, user);
-    for (const entry of parsed.entries) if (matchesSocket(entry, filters)) entries.push(entry);
-  }
-  if (!owners) return entries;
-  return attachOwners(entries, owners, filters, procRoot, options);
+  const strategy = options.strategy ?? fs.collect ?? collectSequential;
+  const owners = await strategy(
+    {
+      procRoot,
+      tables: protosFor(filters),
+      owners: options.owners !== false,
+      pids: filters.pid === undefined ? undefined : [filters.pid],
+      onTable(proto, text) {
+        if (text === undefined) return;
+        const parsed = proto === 'unix' ? parseProcNetUnix(text) : parseProcNetInet(text, proto, user);
+        for (const entry of parsed.entries) if (matchesSocket(entry, filters)) entries.push(entry);
+      },
+    },
+    fs,
+  );
+  return owners ? attachOwners(entries, owners, filters, procRoot, options) : entries;
 }
 
 function attachOwners(
@@ -63,10 +63,10 @@ function attachOwners(
     const found = entry.inode === 0 ? undefined : owners.byInode.get(entry.inode);
     if (found) {
       entry.processes = found;
-      named.push(...found);
+      for (const owner of found) named.push(owner);
     } else if (entry.inode === 0) {
       entry.hidden = 'no owning process';
-    } else if (owners.unreadable > 0 && uid !== 0 && (entry.uid === null || entry.uid !== uid)) {
+    } else if (owners.unreadable > 0 && uid !== 0 && entry.uid !== uid) {
       entry.hidden = 'needs root';
     } else {
       entry.hidden = 'owner not visible';
@@ -82,22 +82,4 @@ function attachOwners(
     }
   }
   return kept;
-}
-
-/** One table's text; undefined when the kernel has no such table (IPv6 disabled). */
-async function readTable(fs: ProcFs, procRoot: string, proto: SocketProto): Promise<string | undefined> {
-  const path = `${procRoot}/net/${proto}`;
-  try {
-    return await fs.readText(path);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const missing = code === 'ENOENT' || (error as { name?: string }).name === 'NotFound';
-    if (missing && proto.endsWith('6')) return undefined;
-    throw toSocketError(error, {
-      action: 'read',
-      target: path,
-      reason: missing ? 'no such file (is /proc mounted?)' : undefined,
-      hint: missing ? 'socklab inspect reads /proc on Linux' : 'check that /proc is readable',
-    });
-  }
 }

@@ -1,8 +1,10 @@
+import type { CollectStrategy } from '../collect/collect-plan.ts';
+
 /**
  * The file primitives the Linux collector needs, one adapter per runtime (runtime/node.ts,
  * bun.ts, deno.ts). Sync calls are for the fd scan, where tens of thousands of tiny calls make
  * per-call overhead matter more than blocking; `readText` is async so that reading the big
- * /proc/net tables can overlap that scan on another core.
+ * /proc/net tables can overlap that scan where the runtime reads files off the main thread.
  */
 export interface ProcFs {
   /** Whole file as text, read off the main thread where the runtime allows. */
@@ -12,4 +14,6 @@ export interface ProcFs {
   listDir(path: string): string[];
   /** A symlink's target, or undefined when it vanished or cannot be read. */
   readLink(path: string): string | undefined;
+  /** The runtime's faster way to read tables and scan owners together, if it has one. */
+  collect?: CollectStrategy;
 }

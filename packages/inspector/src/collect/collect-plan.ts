@@ -1,0 +1,56 @@
+import { toSocketError } from '@socklab/core';
+import type { ProcFs } from '../runtime/proc-fs.ts';
+import type { SocketProto } from '../types.ts';
+import { type SocketOwners, scanSocketOwners } from './socket-owners.ts';
+
+/** What the Linux collector needs from /proc: some tables, and (usually) the fd scan. */
+export interface TablesAndOwners {
+  procRoot: string;
+  tables: readonly SocketProto[];
+  /** Run the fd scan (map inodes to processes). */
+  owners: boolean;
+  /** Scan only these processes (a --pid filter). */
+  pids?: readonly number[];
+  /** Called once per table, as soon as its text is in (undefined: the kernel has no such table). */
+  onTable(proto: SocketProto, text: string | undefined): void;
+}
+
+/** A way to read the tables and scan owners; runtimes may overlap the two on two cores. */
+export type CollectStrategy = (request: TablesAndOwners, fs: ProcFs) => Promise<SocketOwners | undefined>;
+
+/**
+ * The portable way: start every table read (async: off the main thread where the runtime reads
+ * files on a thread pool), run the sync fd scan meanwhile, then hand the tables over.
+ */
+export const collectSequential: CollectStrategy = async (request, fs) => {
+  const reads = request.tables.map((proto) => readTable(fs, request.procRoot, proto));
+  // Keep rejections handled while the sync scan runs; they are rethrown below, in order.
+  for (const read of reads) read.catch(() => {});
+  const owners = request.owners ? scanSocketOwners(request.procRoot, fs, request.pids) : undefined;
+  for (let i = 0; i < reads.length; i++) {
+    request.onTable(request.tables[i] as SocketProto, await (reads[i] as Promise<string | undefined>));
+  }
+  return owners;
+};
+
+/** One table's text; undefined when the kernel has no such table (IPv6 disabled). */
+export async function readTable(fs: ProcFs, procRoot: string, proto: SocketProto): Promise<string | undefined> {
+  try {
+    return await fs.readText(`${procRoot}/net/${proto}`);
+  } catch (error) {
+    return tableError(error, procRoot, proto);
+  }
+}
+
+/** undefined for a missing IPv6 table; a SocketError naming the file for anything else. */
+export function tableError(error: unknown, procRoot: string, proto: SocketProto): undefined {
+  const { code, name } = error as { code?: string; name?: string };
+  const missing = code === 'ENOENT' || name === 'NotFound';
+  if (missing && proto.endsWith('6')) return undefined;
+  throw toSocketError(error, {
+    action: 'read',
+    target: `${procRoot}/net/${proto}`,
+    reason: missing ? 'no such file (is /proc mounted?)' : undefined,
+    hint: missing ? 'socklab inspect reads /proc on Linux' : 'check that /proc is readable',
+  });
+}

@@ -1,0 +1,177 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatIPv6, ipv4ToProcHex, ipv6GroupsToProcHex } from './address.ts';
+import { parseProcNetInet, parseProcNetUnix } from './proc-net.ts';
+import { readFixture } from './read-fixture.ts';
+
+const user = (uid: number) => (uid === 0 ? 'root' : null);
+
+describe('parseProcNetInet on real captures', () => {
+  it('reads listening, established and TIME_WAIT tcp rows', () => {
+    const { entries, skipped } = parseProcNetInet(readFixture('proc-net-tcp.txt'), 'tcp', user);
+    expect(skipped).toBe(0);
+    expect(entries).toHaveLength(8);
+    expect(entries[0]).toEqual({
+      proto: 'tcp',
+      state: 'LISTEN',
+      local: { address: '127.0.0.1', port: 42807 },
+      remote: { address: '0.0.0.0', port: 0 },
+      recvQ: 0,
+      sendQ: 0,
+      uid: 0,
+      user: 'root',
+      inode: 305910,
+      pid: null,
+      command: null,
+      processes: [],
+      hidden: undefined,
+    });
+    const timeWait = entries.find((e) => e.state === 'TIME_WAIT');
+    expect(timeWait).toMatchObject({ local: { port: 51346 }, remote: { port: 43191 }, inode: 0 });
+    expect(entries.filter((e) => e.state === 'ESTABLISHED')).toHaveLength(5);
+  });
+
+  it('reads IPv6, loopback and v4-mapped tcp6 rows', () => {
+    const { entries, skipped } = parseProcNetInet(readFixture('proc-net-tcp6.txt'), 'tcp6');
+    expect(skipped).toBe(0);
+    expect(entries.map((e) => `${e.local.address}:${e.local.port} ${e.remote.address}:${e.remote.port} ${e.state}`)).toEqual([
+      '::1:39225 :::0 LISTEN',
+      ':::41117 :::0 LISTEN',
+      '::1:60276 ::1:39225 ESTABLISHED',
+      '::1:39225 ::1:60276 ESTABLISHED',
+      '::ffff:127.0.0.1:41117 ::ffff:127.0.0.1:52142 ESTABLISHED',
+    ]);
+  });
+
+  it('calls unconnected UDP sockets UNCONN', () => {
+    const v4 = parseProcNetInet(readFixture('proc-net-udp.txt'), 'udp').entries;
+    const v6 = parseProcNetInet(readFixture('proc-net-udp6.txt'), 'udp6').entries;
+    expect(v4).toMatchObject([{ proto: 'udp', state: 'UNCONN', local: { address: '127.0.0.1', port: 38128 } }]);
+    expect(v6).toMatchObject([{ proto: 'udp6', state: 'UNCONN', local: { address: '::1', port: 58519 } }]);
+  });
+
+  it('skips and counts malformed rows, never counts blank ones', () => {
+    const header = readFixture('proc-net-tcp.txt').split('\n')[0];
+    const good = '   0: 0100007F:A737 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 305910 1 0 100 0 0 10 0';
+    const text = [header, good, '   1: zz00007F:A737 00000000:0000 0A', 'garbage', '', good.replace('305910', 'x'), '  '].join('\n');
+    const result = parseProcNetInet(text, 'tcp');
+    expect(result.entries).toHaveLength(1);
+    expect(result.skipped).toBe(3);
+    expect(parseProcNetInet('', 'tcp')).toEqual({ entries: [], skipped: 0 });
+  });
+});
+
+describe('parseProcNetUnix', () => {
+  it('reads a listening unix socket with its path', () => {
+    const { entries, skipped } = parseProcNetUnix(readFixture('proc-net-unix.txt'));
+    expect(skipped).toBe(0);
+    expect(entries).toMatchObject([{ proto: 'unix', state: 'LISTEN', local: { address: '/tmp/fx/lab.sock' }, inode: 305917 }]);
+  });
+
+  it('keeps paths with spaces, unnamed sockets and connection states', () => {
+    const text = [
+      'Num       RefCount Protocol Flags    Type St Inode Path',
+      '0000000000000000: 00000003 00000000 00000000 0001 03  1663',
+      '0000000000000000: 00000002 00000000 00000000 0002 01 1700 /run/my socket',
+      '0000000000000000: 00000002 00000000 00000000 0001 01 1701 @abstract',
+      'nonsense line here',
+    ].join('\n');
+    const { entries, skipped } = parseProcNetUnix(text);
+    expect(skipped).toBe(1);
+    expect(entries.map((e) => [e.state, e.local.address, e.inode])).toEqual([
+      ['ESTABLISHED', '', 1663],
+      ['UNCONN', '/run/my socket', 1700],
+      ['UNCONN', '@abstract', 1701],
+    ]);
+  });
+});
+
+describe('address formatting', () => {
+  it('compresses IPv6 like RFC 5952', () => {
+    expect(formatIPv6([0, 0, 0, 0, 0, 0, 0, 1])).toBe('::1');
+    expect(formatIPv6([0x2001, 0xdb8, 0, 0, 1, 0, 0, 1])).toBe('2001:db8::1:0:0:1');
+    expect(formatIPv6([0xfe80, 0, 0, 0, 0x1c2d, 0x3e4f, 0x5a6b, 0x7c8d])).toBe('fe80::1c2d:3e4f:5a6b:7c8d');
+    expect(formatIPv6([1, 2, 3, 4, 5, 6, 7, 8])).toBe('1:2:3:4:5:6:7:8');
+    expect(formatIPv6([0, 0, 0, 0, 0, 0xffff, 0x7f00, 1])).toBe('::ffff:127.0.0.1');
+  });
+});
+
+// The kernel's format: "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu ..."
+function procLine(sl: number, local: string, lport: number, remote: string, rport: number, st: number, tx: number, rx: number, uid: number, inode: number): string {
+  const h = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, '0');
+  return `${String(sl).padStart(4)}: ${local}:${h(lport, 4)} ${remote}:${h(rport, 4)} ${h(st, 2)} ${h(tx, 8)}:${h(rx, 8)} 00:00000000 00000000 ${String(uid).padStart(5)} ${String(0).padStart(8)} ${inode} 1 0000000000000000 20 4 30 10 -1`;
+}
+
+const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((b) => b.join('.'));
+const groups = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 });
+const row = fc.record({
+  sl: fc.nat(200_000),
+  lport: fc.nat(65535),
+  rport: fc.nat(65535),
+  st: fc.integer({ min: 1, max: 12 }),
+  tx: fc.nat(0xffffffff),
+  rx: fc.nat(0xffffffff),
+  uid: fc.nat(4_000_000_000),
+  inode: fc.nat(Number.MAX_SAFE_INTEGER >>> 0),
+});
+
+describe('parseProcNetInet properties', () => {
+  it('never throws, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        const result = parseProcNetInet(`header\n${text}`, 'tcp');
+        expect(result.entries.length + result.skipped).toBeLessThanOrEqual(text.split('\n').length);
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(fc.property(fc.string(), (text) => void parseProcNetInet(text, 'udp6')), { numRuns: 300 });
+    fc.assert(fc.property(fc.string(), (text) => void parseProcNetUnix(text)), { numRuns: 300 });
+  });
+
+  it('never throws on real rows with random damage', () => {
+    const lines = readFixture('proc-net-tcp.txt').split('\n');
+    fc.assert(
+      fc.property(fc.nat(lines.length - 1), fc.nat(200), fc.string({ maxLength: 4 }), (line, at, junk) => {
+        const damaged = [...lines];
+        const target = damaged[line] as string;
+        damaged[line] = target.slice(0, at) + junk + target.slice(at + junk.length);
+        const result = parseProcNetInet(damaged.join('\n'), 'tcp');
+        expect(result.entries.length + result.skipped).toBeGreaterThanOrEqual(7);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('round-trips generated IPv4 rows', () => {
+    fc.assert(
+      fc.property(row, ipv4, ipv4, (r, local, remote) => {
+        const text = `header\n${procLine(r.sl, ipv4ToProcHex(local), r.lport, ipv4ToProcHex(remote), r.rport, r.st, r.tx, r.rx, r.uid, r.inode)}\n`;
+        const { entries, skipped } = parseProcNetInet(text, 'tcp');
+        expect(skipped).toBe(0);
+        expect(entries[0]).toMatchObject({
+          local: { address: local, port: r.lport },
+          remote: { address: remote, port: r.rport },
+          sendQ: r.tx,
+          recvQ: r.rx,
+          uid: r.uid,
+          inode: r.inode,
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('round-trips generated IPv6 rows (little-endian words)', () => {
+    fc.assert(
+      fc.property(row, groups, groups, (r, local, remote) => {
+        const text = `header\n${procLine(r.sl, ipv6GroupsToProcHex(local), r.lport, ipv6GroupsToProcHex(remote), r.rport, r.st, r.tx, r.rx, r.uid, r.inode)}`;
+        const { entries } = parseProcNetInet(text, 'tcp6');
+        expect(entries[0]?.local).toEqual({ address: formatIPv6(local), port: r.lport });
+        expect(entries[0]?.remote).toEqual({ address: formatIPv6(remote), port: r.rport });
+        // The text is a valid IPv6 literal: URL parsing accepts it and agrees on the groups.
+        expect(new URL(`http://[${entries[0]?.local.address}]/`).hostname).toBeTruthy();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,6 @@
+import { readFileSync } from 'node:fs';
+
+/** A parser fixture's text (tests only). */
+export function readFixture(name: string): string {
+  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+}
