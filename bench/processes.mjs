@@ -11,6 +11,12 @@ const READY = /Listening on (tcp|udp) (\S+):(\d+)/;
 
 export const benchEnv = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', FORCE_COLOR: undefined };
 
+/** A fresh 127.x.y.z source address per client run (never 127.0.x.x): no TIME_WAIT clashes. */
+function clientEnv() {
+  const octet = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
+  return { ...process.env, LOAD_SRC_ADDR: `127.${octet(1, 254)}.${octet(0, 255)}.${octet(1, 254)}` };
+}
+
 function track(child) {
   live.add(child);
   child.on('exit', () => live.delete(child));
@@ -97,7 +103,7 @@ function probeUdp(port) {
  */
 export async function startServer(spec, timeoutMs = 20_000) {
   const port = spec.stdout === 'null' ? await freePort(spec.proto) : 0;
-  const args = spec.args.map((a) => (a === '{port}' ? String(port) : a));
+  const args = spec.args.map((a) => a.replaceAll('{port}', String(port)));
   const stdout = spec.stdout === 'null' ? openSync('/dev/null', 'w') : 'pipe';
   const child = track(
     spawn(spec.cmd, args, { detached: true, stdio: ['ignore', stdout, 'pipe'], env: benchEnv, cwd: spec.cwd }),
@@ -182,7 +188,7 @@ export function memoryKiB(pid) {
 /** Runs the C load client to completion; resolves to its last JSON line. */
 export function runClient(bin, args, timeoutMs) {
   return new Promise((resolve, reject) => {
-    const child = track(spawn(bin, args.map(String), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(spawn(bin, args.map(String), { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: clientEnv() }));
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d) => {
@@ -208,7 +214,7 @@ export function runClient(bin, args, timeoutMs) {
 
 /** Starts the C load client in an interactive mode (idle): send lines, await JSON lines. */
 export function startInteractiveClient(bin, args) {
-  const child = track(spawn(bin, args.map(String), { detached: true, stdio: ['pipe', 'pipe', 'pipe'] }));
+  const child = track(spawn(bin, args.map(String), { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: clientEnv() }));
   const lines = [];
   const waiters = [];
   let buf = '';

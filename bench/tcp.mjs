@@ -9,9 +9,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Load-client measures shared by the TCP section and the client check. */
 export function tcpMeasures(bin, p) {
+  // Forking tools (socat, ncat) get a shorter time bound: their rows are for reference.
+  const cap = (spec) => spec.maxMs ?? p.maxMs;
   const tput = (conns) => async (server, spec) => {
     const r = await withServerCpu(server, () =>
-      runClient(bin, ['tput', server.port, conns, p.tcpBytes, 65536, p.maxMs], p.maxMs + 20_000),
+      runClient(bin, ['tput', server.port, conns, p.tcpBytes, 65536, cap(spec)], cap(spec) + 20_000),
     );
     if (r.failed > 0) throw new Error(`${r.failed} of ${conns} connections closed early`);
     const mib = r.bytes / MiB;
@@ -27,15 +29,15 @@ export function tcpMeasures(bin, p) {
     { id: 'tput64', run: tput(64) },
     {
       id: 'lat',
-      run: async (server) => {
-        const r = await runClient(bin, ['lat', server.port, 64, p.latWarm, p.latIters, p.maxMs], p.maxMs + 20_000);
+      run: async (server, spec) => {
+        const r = await runClient(bin, ['lat', server.port, 64, p.latWarm, p.latIters, cap(spec)], cap(spec) + 20_000);
         return { p50: r.p50Us, p99: r.p99Us, clientCpuPct: (100 * r.clientCpuMs) / r.ms };
       },
     },
     {
       id: 'ccr',
-      run: async (server) => {
-        const r = await runClient(bin, ['ccr', server.port, p.ccrCount, 32, 64, p.maxMs], p.maxMs + 20_000);
+      run: async (server, spec) => {
+        const r = await runClient(bin, ['ccr', server.port, p.ccrCount, 32, 64, cap(spec)], cap(spec) + 20_000);
         if (r.ok === 0) throw new Error(`no connection completed (${r.failed} failed)`);
         return { rate: r.ok / (r.ms / 1000), failed: r.failed, clientCpuPct: (100 * r.clientCpuMs) / r.ms };
       },
@@ -45,8 +47,9 @@ export function tcpMeasures(bin, p) {
 
 export function tcpWarm(bin, p) {
   return async (server) => {
-    await runClient(bin, ['tput', server.port, 4, p.tcpWarmBytes, 65536, p.maxMs], p.maxMs + 20_000);
-    await runClient(bin, ['lat', server.port, 64, 0, Math.min(2000, p.latWarm), p.maxMs], p.maxMs + 20_000);
+    const cap = server.spec.maxMs ?? p.maxMs;
+    await runClient(bin, ['tput', server.port, 4, p.tcpWarmBytes, 65536, cap], cap + 20_000);
+    await runClient(bin, ['lat', server.port, 64, 0, Math.min(2000, p.latWarm), cap], cap + 20_000);
   };
 }
 
@@ -66,7 +69,8 @@ export async function runTcp(ctx) {
   const clientCpu = [];
   for (const runtime of ctx.runtimes) {
     log(`tcp echo on ${runtime}`);
-    const members = [...rawTcp(runtime), socklabTcp(runtime), ...(runtime === 'node' ? classicTcpServers() : [])];
+    const classic = runtime === 'node' && p.classicTools ? classicTcpServers().map((s) => ({ ...s, maxMs: 3000 })) : [];
+    const members = [...rawTcp(runtime), socklabTcp(runtime), ...classic];
     const state = await runGroup({ members, reps: p.reps, warm: tcpWarm(bin, p), measures: tcpMeasures(bin, p), log });
     rows.push(...compareRows({ section: 'tcp', runtime, state, metrics }));
     for (const m of state) for (const [id, runs] of Object.entries(m.runs)) for (const r of runs) if (r) clientCpu.push({ id, pct: r.clientCpuPct, label: `${runtime} ${m.spec.label}` });
