@@ -1,6 +1,7 @@
 export { doctorPlugin } from './builtin/doctor.ts';
 export { type DoctorCheck, runDoctorChecks } from './builtin/doctor-checks.ts';
 export { createPluginsPlugin } from './builtin/plugins.ts';
+export { formatCommandLine, shellQuote } from './command-line.ts';
 export { commonFlags, type OutputFlags } from './common-flags.ts';
 export { denoLacksUnstableNet, denoRerunHint } from './deno-net.ts';
 export { type ExecuteOptions, executeCommand, exitCodes } from './execute.ts';

@@ -103,7 +103,12 @@ describe('parsing bad command lines: one line on stderr, exit 2', () => {
     ],
     [['fake', 'opts', '0'], /Cannot parse port "0": port must be 1-65535/],
     [['fake', 'opts', '65536'], /Cannot parse port "65536"/],
-    [['fake', 'opts', '-1'], /Unknown option "-1"/],
+    [
+      ['fake', 'opts', '-1'],
+      /^socklab: Cannot parse port "-1": port must be a number 1-65535 \(see/,
+    ],
+    [['fake', 'opts', '-12'], /Cannot parse port "-12"/],
+    [['fake', 'opts', '80', '--timeout', '-5'], /Cannot parse --timeout "-5"/],
     [['fake', 'opts', '--', '-1'], /Cannot parse port "-1"/],
     [['fake', 'opts', '1e3'], /Cannot parse port "1e3"/],
     [['fake', 'opts', '0x50'], /Cannot parse port "0x50"/],

@@ -140,7 +140,18 @@ function parseTokens(
     tokens: true,
   });
   const out: Parsed = { flags: {}, values: {}, positionals };
+  let lastNumber = -1;
   for (const token of tokens) {
+    // parseArgs reads "-1" as short options; a negative number is a value (checked later).
+    if (
+      token.kind === 'option' &&
+      /^-[0-9]/.test(args[token.index] ?? '') &&
+      !(token.name in options)
+    ) {
+      if (token.index !== lastNumber) out.positionals.push(args[token.index] as string);
+      lastNumber = token.index;
+      continue;
+    }
     if (token.kind === 'positional') {
       out.positionals.push(token.value);
       continue;
