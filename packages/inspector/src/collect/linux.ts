@@ -62,6 +62,8 @@ function attachOwners(
   for (const entry of entries) {
     const found = entry.inode === 0 ? undefined : owners.byInode.get(entry.inode);
     if (found) {
+      // Scan order differs between threads: list owners by pid, then fd, like ss.
+      if (found.length > 1) found.sort((a, b) => a.pid - b.pid || (a.fd ?? 0) - (b.fd ?? 0));
       entry.processes = found;
       for (const owner of found) named.push(owner);
     } else if (entry.inode === 0) {

@@ -1,3 +1,4 @@
+import { toSocketError } from '@socklab/core';
 import type { ProcFs } from '../runtime/proc-fs.ts';
 import type { SocketOwner } from '../types.ts';
 
@@ -19,13 +20,28 @@ export type FdPart = 0 | 1 | 2;
  */
 export function scanSocketOwners(procRoot: string, fs: ProcFs, pids?: readonly number[]): SocketOwners {
   const owners: SocketOwners = { byInode: new Map(), unreadable: 0 };
-  const names = pids ? pids.map(String) : fs.listDir(procRoot);
+  const names = pids ? pids.map(String) : listProcesses(procRoot, fs);
   for (const name of names) {
     const first = name.charCodeAt(0);
     if (first < 48 || first > 57) continue;
     scanProcess(procRoot, name, 0, fs, owners);
   }
   return owners;
+}
+
+/** The entries of /proc (a SocketError naming it when it cannot be listed). */
+export function listProcesses(procRoot: string, fs: ProcFs): string[] {
+  try {
+    return fs.listDir(procRoot);
+  } catch (error) {
+    const missing = isNotFound(error);
+    throw toSocketError(error, {
+      action: 'read',
+      target: procRoot,
+      reason: missing ? 'no such directory (is /proc mounted?)' : undefined,
+      hint: missing ? 'socklab inspect reads /proc on Linux' : 'check that /proc is readable',
+    });
+  }
 }
 
 /** Adds the sockets of one process (or half of its fds) to `owners`. */

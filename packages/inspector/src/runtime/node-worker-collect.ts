@@ -1,13 +1,15 @@
 import { statSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { type CollectStrategy, collectSequential, tableError } from '../collect/collect-plan.ts';
-import { type FdPart, type SocketOwners, scanProcess } from '../collect/socket-owners.ts';
+import { type FdPart, listProcesses, type SocketOwners, scanProcess } from '../collect/socket-owners.ts';
 import type { SocketProto } from '../types.ts';
 
-// Below this many open fds in all, a worker's start-up (~25 ms) costs more than it saves.
-const minFdsForWorker = 4000;
-// A process with more fds than this is scanned as two halves (even / odd fd numbers).
-const splitAbove = 1000;
+export interface WorkerCollectOptions {
+  /** Below this many open fds in all, a worker's start-up (~25 ms) costs more than it saves. */
+  minFds?: number;
+  /** A process with more fds than this is scanned as two halves (even / odd fd numbers). */
+  splitAbove?: number;
+}
 
 type Unit = [pidText: string, part: FdPart];
 
@@ -30,9 +32,21 @@ interface DoneMessage {
  * second core) and then shares the fd scan with the main thread, which parses each table as it
  * arrives. Work units come from a shared atomic counter; big processes are split in two.
  */
-export const collectWithWorker: CollectStrategy = async (request, fs) => {
+export function createWorkerCollect(options: WorkerCollectOptions = {}): CollectStrategy {
+  const { minFds = 4000, splitAbove = 1000 } = options;
+  return (request, fs) => collectWithWorker(request, fs, minFds, splitAbove);
+}
+
+export const workerCollect: CollectStrategy = createWorkerCollect();
+
+async function collectWithWorker(
+  request: Parameters<CollectStrategy>[0],
+  fs: Parameters<CollectStrategy>[1],
+  minFds: number,
+  splitAbove: number,
+): ReturnType<CollectStrategy> {
   if (!request.owners || request.pids) return collectSequential(request, fs);
-  const pidNames = fs.listDir(request.procRoot).filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57);
+  const pidNames = listProcesses(request.procRoot, fs).filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57);
   const units: Unit[] = [];
   let total = 0;
   for (const pid of pidNames) {
@@ -45,7 +59,7 @@ export const collectWithWorker: CollectStrategy = async (request, fs) => {
     if (size > splitAbove) units.unshift([pid, 1], [pid, 2]);
     else units.push([pid, 0]);
   }
-  if (total < minFdsForWorker) return collectSequential(request, fs);
+  if (total < minFds) return collectSequential(request, fs);
 
   const shared = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
@@ -116,7 +130,7 @@ export const collectWithWorker: CollectStrategy = async (request, fs) => {
     else owners.byInode.set(inode, [owner]);
   }
   return owners;
-};
+}
 
 /**
  * The worker's code, run from its source text (eval) so it works from dist and from sources

@@ -1,5 +1,5 @@
 import { closeSync, openSync, read, readdirSync, readlinkSync, readSync } from 'node:fs';
-import { collectWithWorker } from './node-worker-collect.ts';
+import { workerCollect } from './node-worker-collect.ts';
 import type { ProcFs } from './proc-fs.ts';
 
 // /proc files report size 0, so read them in large chunks: each read() makes the kernel walk
@@ -66,7 +66,7 @@ export const nodeProcFs: ProcFs = {
       return undefined;
     }
   },
-  collect: collectWithWorker,
+  collect: workerCollect,
 };
 
 export default nodeProcFs;

@@ -1,0 +1,109 @@
+import { SocketError } from '@socklab/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nodeProcFs } from '../runtime/node.ts';
+import { createWorkerCollect } from '../runtime/node-worker-collect.ts';
+import type { ProcFs } from '../runtime/proc-fs.ts';
+import { snapshot } from '../snapshot.ts';
+import { collectSequential } from './collect-plan.ts';
+import { makeFakeProc } from './fake-proc.ts';
+import { collectLinuxSockets } from './linux.ts';
+
+// Inodes from the real /proc/net fixtures: 305910 LISTEN 127.0.0.1:42807, 305912 its client,
+// 305911 LISTEN [::1]:39225, 305919 UDP 127.0.0.1:38128, 305917 unix /tmp/fx/lab.sock.
+const fake = makeFakeProc([
+  { pid: 100, comm: 'server', fds: { 0: '/dev/null', 3: 305910, 4: 305911, 7: 305919, 9: 305917, 12: 'pipe:[77]' } },
+  { pid: 200, comm: 'forked child', fds: { 3: 305910, 5: 305912 } },
+]);
+afterAll(fake.cleanup);
+
+/** node:fs, plus a /proc entry that refuses to be read, like another user's process. */
+const withHiddenProcess: ProcFs = {
+  ...nodeProcFs,
+  collect: undefined,
+  listDir(path) {
+    if (path === fake.root) return [...nodeProcFs.listDir(path), '300'];
+    if (path.startsWith(`${fake.root}/300/`)) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    return nodeProcFs.listDir(path);
+  },
+};
+
+const strategies = {
+  sequential: collectSequential,
+  'worker thread': createWorkerCollect({ minFds: 0, splitAbove: 1 }),
+};
+
+describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, strategy) => {
+  const collect = (filters = {}, fs: ProcFs = nodeProcFs, uid = 0) =>
+    collectLinuxSockets(filters, { procRoot: fake.root, passwdPath: fake.passwd, fs, strategy, uid });
+
+  it('maps inodes to every owner, first one in pid/command', async () => {
+    const entries = await collect();
+    const listen = entries.find((e) => e.inode === 305910);
+    expect(listen).toMatchObject({ pid: 100, command: 'server', user: 'root', state: 'LISTEN' });
+    expect(listen?.processes).toEqual([
+      { pid: 100, command: 'server', fd: 3 },
+      { pid: 200, command: 'forked child', fd: 3 },
+    ]);
+    expect(entries.find((e) => e.inode === 305912)).toMatchObject({ pid: 200, command: 'forked child', state: 'ESTABLISHED' });
+    expect(entries.find((e) => e.proto === 'unix')).toMatchObject({ pid: 100, local: { address: '/tmp/fx/lab.sock' } });
+    expect(entries.find((e) => e.proto === 'udp')).toMatchObject({ pid: 100, state: 'UNCONN' });
+  });
+
+  it('says why an owner is missing', async () => {
+    const entries = await collect();
+    expect(entries.find((e) => e.state === 'TIME_WAIT')).toMatchObject({ pid: null, hidden: 'no owning process' });
+    expect(entries.find((e) => e.inode === 305913)).toMatchObject({ pid: null, hidden: 'owner not visible' });
+    const hidden = await collect({}, withHiddenProcess, 1000);
+    expect(hidden.find((e) => e.inode === 305913)).toMatchObject({ pid: null, command: null, hidden: 'needs root' });
+    expect(hidden.find((e) => e.inode === 305910)).toMatchObject({ pid: 100 });
+  });
+
+  it('applies filters, --pid included', async () => {
+    expect((await collect({ proto: 'tcp' })).every((e) => e.proto === 'tcp' || e.proto === 'tcp6')).toBe(true);
+    expect((await collect({ proto: 'udp' })).map((e) => e.proto).sort()).toEqual(['udp', 'udp6']);
+    const byPid = await collect({ pid: 200 });
+    expect(byPid.map((e) => e.inode).sort()).toEqual([305910, 305912]);
+    expect((await collect({ port: 42807 })).map((e) => e.inode).sort()).toEqual([305910, 305912, 305915]);
+    expect((await collect({ state: 'LISTEN', proto: 'tcp' })).map((e) => e.local.port).sort()).toEqual([39225, 41117, 42807, 43191]);
+  });
+});
+
+describe('collectLinuxSockets reads only what it needs, and fails clearly', () => {
+  it('reads only tcp and tcp6 for --proto tcp', async () => {
+    const read: string[] = [];
+    const spy: ProcFs = {
+      ...nodeProcFs,
+      collect: undefined,
+      readText: (path) => {
+        read.push(path.slice(fake.root.length));
+        return nodeProcFs.readText(path);
+      },
+    };
+    await collectLinuxSockets({ proto: 'tcp' }, { procRoot: fake.root, fs: spy });
+    expect(read.sort()).toEqual(['/net/tcp', '/net/tcp6']);
+  });
+
+  it('skips a missing IPv6 table', async () => {
+    const noV6 = makeFakeProc([], ['tcp', 'udp', 'unix']);
+    try {
+      const entries = await collectLinuxSockets({}, { procRoot: noV6.root, fs: nodeProcFs });
+      expect(entries.some((e) => e.proto === 'tcp6')).toBe(false);
+      expect(entries.length).toBeGreaterThan(0);
+    } finally {
+      noV6.cleanup();
+    }
+  });
+
+  it('throws a SocketError naming what is missing when /proc is not there', async () => {
+    const attempt = snapshot({}, { procRoot: '/nonexistent-proc', platform: 'linux' });
+    await expect(attempt).rejects.toBeInstanceOf(SocketError);
+    await expect(attempt).rejects.toThrow('Cannot read /nonexistent-proc: no such directory (is /proc mounted?)');
+    const noTables = makeFakeProc([], []);
+    try {
+      const tables = collectLinuxSockets({}, { procRoot: noTables.root, fs: nodeProcFs });
+      await expect(tables).rejects.toThrow(`Cannot read ${noTables.root}/net/tcp: no such file (is /proc mounted?)`);
+    } finally {
+      noTables.cleanup();
+    }
+  });
+});
