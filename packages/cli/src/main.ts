@@ -54,7 +54,7 @@ export async function main(
           command: invocation.command,
           options: invocation.options,
           flags: invocation.flags,
-          argv: split.rest,
+          argv,
         });
     }
   } catch (error) {

@@ -98,6 +98,15 @@ describe('parsing bad command lines: one line on stderr, exit 2', () => {
     ],
     [['fake', 'echo', 'a', '-z'], /Unknown option "-z"/],
     [
+      ['fake', 'opts', '80', '--timout', '5'],
+      /^socklab: Unknown option "--timout" \(did you mean "--timeout"\?\) \(see socklab fake opts --help\)$/,
+    ],
+    [
+      ['fake', 'ecoh', 'x'],
+      /^socklab: Unknown command "fake ecoh" \(did you mean "fake echo"\?\): use one of/,
+    ],
+    [['fak', 'echo', 'x'], /^socklab: Unknown command "fak" \(did you mean "fake"\?\): use one of/],
+    [
       ['fake', 'opts', 'abc'],
       /^socklab: Cannot parse port "abc": port must be a number 1-65535 \(see socklab fake opts --help\)$/,
     ],

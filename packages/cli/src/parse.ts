@@ -10,6 +10,7 @@ import {
 } from '@socklab/core';
 import { type CommonFlagName, commonFlags, type OutputFlags } from './common-flags.ts';
 import type { LoadedPlugin, Registry } from './registry.ts';
+import { closest } from './suggest.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: commands differ in option shapes
 export type AnyCommand = CommandSpec<any>;
@@ -78,7 +79,9 @@ function parse(
         exitCode: 1,
       };
     }
-    throw new UsageError(`Unknown command "${name}": use one of ${topNames(registry).join(', ')}`);
+    throw new UsageError(
+      `Unknown command "${name}"${didYouMean(name, topNames(registry))}: use one of ${topNames(registry).join(', ')}`,
+    );
   }
   const plugin = loaded.plugin;
   at([plugin.name]);
@@ -99,8 +102,16 @@ function parse(
     const pluginArgs = parseTokens(after, {}, rootOptions(), []);
     if (pluginArgs.flags.help) return { kind: 'help', path: [plugin.name] };
     const names = plugin.commands.map((c) => c.name).join(', ');
-    if (nextName !== undefined)
-      throw new UsageError(`Unknown command "${plugin.name} ${nextName}": use one of ${names}`);
+    if (nextName !== undefined) {
+      const near = didYouMean(
+        nextName,
+        plugin.commands.map((c) => c.name),
+        `${plugin.name} `,
+      );
+      throw new UsageError(
+        `Unknown command "${plugin.name} ${nextName}"${near}: use one of ${names}`,
+      );
+    }
     throw new UsageError(`Missing command after "${plugin.name}": use one of ${names}`);
   }
   const path = command.name === plugin.name ? [plugin.name] : [plugin.name, command.name];
@@ -174,7 +185,10 @@ function parseTokens(
       if (value !== undefined) throw new UsageError(`${rawName} takes no value`);
       out.flags[name as CommonFlagName] = true;
     } else {
-      throw new UsageError(`Unknown option "${rawName}"`);
+      const known = Object.keys(options).map((o) => `--${o}`);
+      throw new UsageError(
+        `Unknown option "${rawName}"${rawName.startsWith('--') ? didYouMean(rawName, known) : ''}`,
+      );
     }
   }
   return out;
@@ -244,6 +258,11 @@ function assignPositionals(
 function outputFlags(flags: Parsed['flags'], specs: OptionSpecs): OutputFlags {
   const on = (name: CommonFlagName) => !(name in specs) && flags[name] === true;
   return { json: on('json'), trace: on('trace'), hex: on('hex'), debug: on('debug') };
+}
+
+function didYouMean(input: string, candidates: readonly string[], prefix = ''): string {
+  const near = closest(input, candidates);
+  return near ? ` (did you mean "${prefix}${near}"?)` : '';
 }
 
 /** What can follow `socklab`: each plugin's name. */
