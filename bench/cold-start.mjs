@@ -11,9 +11,18 @@ export async function runColdStart(ctx) {
     const r = runtimes[runtime];
     const help = { label: 'socklab --help', args: [...r.prefix, cliBin, '--help'] };
     const empty = { label: `${runtime} ${r.eval0.join(' ')}`, args: r.eval0 };
-    const check = spawnSync(r.cmd, help.args, { encoding: 'utf8', timeout: 30_000, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } });
+    const check = spawnSync(r.cmd, help.args, {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+    });
     const shown = `${check.stdout}${check.stderr}`;
-    help.error = check.status !== 0 ? `exit ${check.status ?? check.signal}` : /socklab/i.test(shown) ? null : 'printed no help';
+    help.error =
+      check.status !== 0
+        ? `exit ${check.status ?? check.signal}`
+        : /socklab/i.test(shown)
+          ? null
+          : 'printed no help';
     log(`cold start on ${runtime}${help.error ? ` (socklab --help: ${help.error})` : ''}`);
     const ms = { help: [], empty: [] };
     for (let round = 0; round < p.startReps; round++) {

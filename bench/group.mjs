@@ -64,7 +64,9 @@ export async function withServerCpu(server, fn) {
 }
 
 const values = (member, def) =>
-  (member.runs[def.measure] ?? []).map((metrics) => (metrics ? (metrics[def.key] ?? Number.NaN) : Number.NaN));
+  (member.runs[def.measure] ?? []).map((metrics) =>
+    metrics ? (metrics[def.key] ?? Number.NaN) : Number.NaN,
+  );
 
 /**
  * Table rows comparing each socklab member (and each reference tool) with the raw baseline:
@@ -78,7 +80,8 @@ export function compareRows({ section, runtime, state, metrics }) {
     let base = null;
     for (const r of raws) {
       const med = median(values(r, def));
-      if (med !== null && (base === null || better(med, base.median))) base = { member: r, median: med };
+      if (med !== null && (base === null || better(med, base.median)))
+        base = { member: r, median: med };
     }
     for (const m of state) {
       if (m.spec.id.startsWith('raw')) continue;

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startInteractiveClient, startServer, stopGroup, timeCommand } from './processes.mjs';
-import { cServer, cliBin, hasCommand, runtimes } from './servers.mjs';
+import { cliBin, cServer, hasCommand, runtimes } from './servers.mjs';
 import { median, pairRatios, rotate, spread, verdict } from './stats.mjs';
 
 function tcpSocketCount() {
@@ -19,8 +19,14 @@ function tcpSocketCount() {
 
 /** socklab must print a JSON array with the sockets we hold before its timings mean anything. */
 function checkSocklab(tool, expect) {
-  const r = spawnSync(tool.cmd, tool.args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, timeout: 60_000, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } });
-  if (r.status !== 0) return `exit ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n')[0] ?? ''}`;
+  const r = spawnSync(tool.cmd, tool.args, {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+    timeout: 60_000,
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+  });
+  if (r.status !== 0)
+    return `exit ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n')[0] ?? ''}`;
   let list;
   try {
     list = JSON.parse(r.stdout);
@@ -28,8 +34,11 @@ function checkSocklab(tool, expect) {
     return 'did not print a JSON array';
   }
   if (!Array.isArray(list)) return 'did not print a JSON array';
-  const established = list.filter((e) => e.proto?.startsWith('tcp') && e.state === 'ESTABLISHED').length;
-  if (established < expect) return `saw ${established} established tcp sockets, expected at least ${expect}`;
+  const established = list.filter(
+    (e) => e.proto?.startsWith('tcp') && e.state === 'ESTABLISHED',
+  ).length;
+  if (established < expect)
+    return `saw ${established} established tcp sockets, expected at least ${expect}`;
   return null;
 }
 
@@ -49,8 +58,20 @@ export async function runInspect(ctx) {
     for (const runtime of ctx.runtimes) {
       const r = runtimes[runtime];
       const base = { runtime, cmd: r.cmd, socklab: true };
-      tools.push({ ...base, id: `tcp-${runtime}`, label: 'socklab inspect --proto tcp --json', args: [...r.prefix, cliBin, 'inspect', '--proto', 'tcp', '--json'], goal: { op: '<=', value: 1.0 } });
-      tools.push({ ...base, id: `all-${runtime}`, label: 'socklab inspect --json (all protocols)', args: [...r.prefix, cliBin, 'inspect', '--json'], goal: null });
+      tools.push({
+        ...base,
+        id: `tcp-${runtime}`,
+        label: 'socklab inspect --proto tcp --json',
+        args: [...r.prefix, cliBin, 'inspect', '--proto', 'tcp', '--json'],
+        goal: { op: '<=', value: 1.0 },
+      });
+      tools.push({
+        ...base,
+        id: `all-${runtime}`,
+        label: 'socklab inspect --json (all protocols)',
+        args: [...r.prefix, cliBin, 'inspect', '--json'],
+        goal: null,
+      });
     }
     for (const t of tools) {
       t.error = checkSocklab(t, n);
@@ -59,15 +80,34 @@ export async function runInspect(ctx) {
     const ss = hasCommand('ss');
     const classic = [
       ss && { id: 'ss', runtime: '—', label: 'ss -tanp', cmd: ss, args: ['-tanp'] },
-      hasCommand('netstat') && { id: 'netstat', runtime: '—', label: 'netstat -tanp', cmd: hasCommand('netstat'), args: ['-tanp'] },
-      p.inspectLsof && hasCommand('lsof') && { id: 'lsof', runtime: '—', label: 'lsof -i -n -P', cmd: hasCommand('lsof'), args: ['-i', '-n', '-P'] },
+      hasCommand('netstat') && {
+        id: 'netstat',
+        runtime: '—',
+        label: 'netstat -tanp',
+        cmd: hasCommand('netstat'),
+        args: ['-tanp'],
+      },
+      p.inspectLsof &&
+        hasCommand('lsof') && {
+          id: 'lsof',
+          runtime: '—',
+          label: 'lsof -i -n -P',
+          cmd: hasCommand('lsof'),
+          args: ['-i', '-n', '-P'],
+        },
     ].filter(Boolean);
     const all = [...tools.filter((t) => !t.error), ...classic];
     const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-    const results = Object.fromEntries([...tools, ...classic].map((t) => [t.id, { ms: [], peakKiB: [], notes: new Set() }]));
+    const results = Object.fromEntries(
+      [...tools, ...classic].map((t) => [t.id, { ms: [], peakKiB: [], notes: new Set() }]),
+    );
     for (let round = 0; round < p.inspectRounds; round++) {
       for (const t of rotate(all, round)) {
-        const r = await timeCommand(t.cmd, t.args, { timeoutMs: 60_000, timeBin, outFile: join(tmp, `time-${t.id}.txt`) });
+        const r = await timeCommand(t.cmd, t.args, {
+          timeoutMs: 60_000,
+          timeBin,
+          outFile: join(tmp, `time-${t.id}.txt`),
+        });
         const ok = r.code === 0;
         if (!ok) results[t.id].notes.add(`exit ${r.code ?? r.signal}: ${r.stderr.split('\n')[0]}`);
         results[t.id].ms[round] = ok ? r.ms : Number.NaN;

@@ -9,23 +9,71 @@ const MiB = 1024 * 1024;
 const profiles = {
   // < 20 s on Node only: proves the harness end to end, numbers mean little.
   smoke: {
-    reps: 1, tcpBytes: 16 * MiB, tcpWarmBytes: 4 * MiB, latWarm: 200, latIters: 1000, ccrCount: 300,
-    idleConns: 300, idleReps: 1, idleSettleMs: 200, udpWarm: 200, udpCount: 1000, udpCount16: 2000,
-    inspectConns: 300, inspectRounds: 1, inspectLsof: false, startReps: 1, maxMs: 5000, budgetMs: 60_000, classicTools: false,
+    reps: 1,
+    tcpBytes: 16 * MiB,
+    tcpWarmBytes: 4 * MiB,
+    latWarm: 200,
+    latIters: 1000,
+    ccrCount: 300,
+    idleConns: 300,
+    idleReps: 1,
+    idleSettleMs: 200,
+    udpWarm: 200,
+    udpCount: 1000,
+    udpCount16: 2000,
+    inspectConns: 300,
+    inspectRounds: 1,
+    inspectLsof: false,
+    startReps: 1,
+    maxMs: 5000,
+    budgetMs: 60_000,
+    classicTools: false,
     runtimes: ['node'],
   },
   // < 2 minutes: every section once, smaller sizes.
   quick: {
-    reps: 2, tcpBytes: 64 * MiB, tcpWarmBytes: 16 * MiB, latWarm: 500, latIters: 3000, ccrCount: 1500,
-    idleConns: 10_000, idleReps: 1, idleSettleMs: 500, udpWarm: 500, udpCount: 4000, udpCount16: 15_000,
-    inspectConns: 10_000, inspectRounds: 1, inspectLsof: true, startReps: 3, maxMs: 10_000, budgetMs: 170_000, classicTools: false,
+    reps: 2,
+    tcpBytes: 64 * MiB,
+    tcpWarmBytes: 16 * MiB,
+    latWarm: 500,
+    latIters: 3000,
+    ccrCount: 1500,
+    idleConns: 10_000,
+    idleReps: 1,
+    idleSettleMs: 500,
+    udpWarm: 500,
+    udpCount: 4000,
+    udpCount16: 15_000,
+    inspectConns: 10_000,
+    inspectRounds: 1,
+    inspectLsof: true,
+    startReps: 3,
+    maxMs: 10_000,
+    budgetMs: 170_000,
+    classicTools: false,
     runtimes: RUNTIMES,
   },
   // < 15 minutes: the numbers for the README.
   full: {
-    reps: 5, tcpBytes: 384 * MiB, tcpWarmBytes: 64 * MiB, latWarm: 2000, latIters: 20_000, ccrCount: 5000,
-    idleConns: 10_000, idleReps: 3, idleSettleMs: 1000, udpWarm: 2000, udpCount: 20_000, udpCount16: 80_000,
-    inspectConns: 10_000, inspectRounds: 5, inspectLsof: true, startReps: 10, maxMs: 20_000, budgetMs: 1_080_000, classicTools: true,
+    reps: 5,
+    tcpBytes: 384 * MiB,
+    tcpWarmBytes: 64 * MiB,
+    latWarm: 2000,
+    latIters: 20_000,
+    ccrCount: 5000,
+    idleConns: 10_000,
+    idleReps: 3,
+    idleSettleMs: 1000,
+    udpWarm: 2000,
+    udpCount: 20_000,
+    udpCount16: 80_000,
+    inspectConns: 10_000,
+    inspectRounds: 5,
+    inspectLsof: true,
+    startReps: 10,
+    maxMs: 20_000,
+    budgetMs: 1_080_000,
+    classicTools: true,
     runtimes: RUNTIMES,
   },
 };
@@ -65,9 +113,13 @@ export function parseOptions(argv) {
   const profile = { ...profiles[name], name, smoke: name === 'smoke' };
   if (v.classic) profile.classicTools = true;
   const list = (value, allowed, what) => {
-    const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = items.filter((s) => !allowed.includes(s));
-    if (bad.length || items.length === 0) throw new Error(`unknown ${what} "${bad.join(',')}": use ${allowed.join(',')}`);
+    if (bad.length || items.length === 0)
+      throw new Error(`unknown ${what} "${bad.join(',')}": use ${allowed.join(',')}`);
     return items;
   };
   try {

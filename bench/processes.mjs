@@ -9,12 +9,20 @@ const live = new Set(); // every child we started, so an abort can stop them all
 
 const READY = /Listening on (tcp|udp) (\S+):(\d+)/;
 
-export const benchEnv = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', FORCE_COLOR: undefined };
+export const benchEnv = {
+  ...process.env,
+  DENO_NO_UPDATE_CHECK: '1',
+  NO_COLOR: '1',
+  FORCE_COLOR: undefined,
+};
 
 /** A fresh 127.x.y.z source address per client run (never 127.0.x.x): no TIME_WAIT clashes. */
 function clientEnv() {
   const octet = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
-  return { ...process.env, LOAD_SRC_ADDR: `127.${octet(1, 254)}.${octet(0, 255)}.${octet(1, 254)}` };
+  return {
+    ...process.env,
+    LOAD_SRC_ADDR: `127.${octet(1, 254)}.${octet(0, 255)}.${octet(1, 254)}`,
+  };
 }
 
 function track(child) {
@@ -106,7 +114,12 @@ export async function startServer(spec, timeoutMs = 20_000) {
   const args = spec.args.map((a) => a.replaceAll('{port}', String(port)));
   const stdout = spec.stdout === 'null' ? openSync('/dev/null', 'w') : 'pipe';
   const child = track(
-    spawn(spec.cmd, args, { detached: true, stdio: ['ignore', stdout, 'pipe'], env: benchEnv, cwd: spec.cwd }),
+    spawn(spec.cmd, args, {
+      detached: true,
+      stdio: ['ignore', stdout, 'pipe'],
+      env: benchEnv,
+      cwd: spec.cwd,
+    }),
   );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d) => {
@@ -117,8 +130,12 @@ export async function startServer(spec, timeoutMs = 20_000) {
     const tail = stderr.trim().split('\n').slice(-3).join(' | ');
     return new Error(`${spec.label}: ${why}${tail ? `: ${tail}` : ''}`);
   };
-  const exited = new Promise((resolve) => child.once('exit', (code, sig) => resolve(`exited (${code ?? sig})`)));
-  const spawnError = new Promise((resolve) => child.once('error', (e) => resolve(`cannot start: ${e.message}`)));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, sig) => resolve(`exited (${code ?? sig})`)),
+  );
+  const spawnError = new Promise((resolve) =>
+    child.once('error', (e) => resolve(`cannot start: ${e.message}`)),
+  );
   let ready;
   if (spec.stdout === 'null') {
     ready = (async () => {
@@ -178,7 +195,8 @@ export function cpuNs(pid) {
 export function memoryKiB(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
+    const field = (name) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
     return { rss: field('VmRSS'), hwm: field('VmHWM') };
   } catch {
     return { rss: Number.NaN, hwm: Number.NaN };
@@ -188,7 +206,13 @@ export function memoryKiB(pid) {
 /** Runs the C load client to completion; resolves to its last JSON line. */
 export function runClient(bin, args, timeoutMs) {
   return new Promise((resolve, reject) => {
-    const child = track(spawn(bin, args.map(String), { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: clientEnv() }));
+    const child = track(
+      spawn(bin, args.map(String), {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: clientEnv(),
+      }),
+    );
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d) => {
@@ -206,7 +230,11 @@ export function runClient(bin, args, timeoutMs) {
         if (result.error) reject(new Error(`load client: ${result.error}`));
         else resolve(result);
       } catch {
-        reject(new Error(`load client ${args[0]} failed (exit ${code}): ${(err || out).trim().slice(0, 300)}`));
+        reject(
+          new Error(
+            `load client ${args[0]} failed (exit ${code}): ${(err || out).trim().slice(0, 300)}`,
+          ),
+        );
       }
     });
   });
@@ -214,7 +242,13 @@ export function runClient(bin, args, timeoutMs) {
 
 /** Starts the C load client in an interactive mode (idle): send lines, await JSON lines. */
 export function startInteractiveClient(bin, args) {
-  const child = track(spawn(bin, args.map(String), { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: clientEnv() }));
+  const child = track(
+    spawn(bin, args.map(String), {
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: clientEnv(),
+    }),
+  );
   const lines = [];
   const waiters = [];
   let buf = '';
@@ -240,9 +274,13 @@ export function startInteractiveClient(bin, args) {
     /** Next JSON line, within timeoutMs. */
     next(timeoutMs) {
       if (lines.length) return Promise.resolve(JSON.parse(lines.shift()));
-      if (child.exitCode !== null) return Promise.reject(new Error(`load client ${args[0]} exited early`));
+      if (child.exitCode !== null)
+        return Promise.reject(new Error(`load client ${args[0]} exited early`));
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`load client ${args[0]}: no answer in ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`load client ${args[0]}: no answer in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({
           resolve: (l) => {
             clearTimeout(timer);
@@ -271,12 +309,18 @@ export function startInteractiveClient(bin, args) {
 }
 
 /** Runs a command with stdout to /dev/null under /usr/bin/time: wall ms and peak RSS (KiB). */
-export function timeCommand(cmd, args, { timeoutMs = 60_000, timeBin = null, outFile = null } = {}) {
+export function timeCommand(
+  cmd,
+  args,
+  { timeoutMs = 60_000, timeBin = null, outFile = null } = {},
+) {
   return new Promise((resolve) => {
     const useTime = timeBin !== null && outFile !== null;
     const [c, a] = useTime ? [timeBin, ['-f', '%M', '-o', outFile, cmd, ...args]] : [cmd, args];
     const t0 = process.hrtime.bigint();
-    const child = track(spawn(c, a, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: benchEnv }));
+    const child = track(
+      spawn(c, a, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: benchEnv }),
+    );
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (d) => {
       err = (err + d).slice(-1000);

@@ -18,12 +18,15 @@ export function fmt(v) {
   return v.toFixed(2);
 }
 
-const ratioText = (r) => (r ? `${r.min.toFixed(2)} / **${r.median.toFixed(2)}** / ${r.max.toFixed(2)}` : '—');
-const goalText = (g) => (!g ? '—' : g.op === 'all' ? 'all echo' : `${g.op === '>=' ? '≥' : '≤'} ${g.value.toFixed(2)}×`);
+const ratioText = (r) =>
+  r ? `${r.min.toFixed(2)} / **${r.median.toFixed(2)}** / ${r.max.toFixed(2)}` : '—';
+const goalText = (g) =>
+  !g ? '—' : g.op === 'all' ? 'all echo' : `${g.op === '>=' ? '≥' : '≤'} ${g.value.toFixed(2)}×`;
 const cell = (s) => String(s).replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 function valueText(row) {
-  if (row.value === null || row.value === undefined) return row.note ? `not run: ${cell(row.note).slice(0, 120)}` : '—';
+  if (row.value === null || row.value === undefined)
+    return row.note ? `not run: ${cell(row.note).slice(0, 120)}` : '—';
   return `${fmt(row.value)}${row.unit ? ` ${row.unit}` : ''}`;
 }
 
@@ -59,13 +62,20 @@ function clientTable(check, allRows, clientCpu) {
         [r.value, `${r.runtime} ${r.subject}`],
         [r.baselineValue, `${r.runtime} ${r.baseline}`],
       ]) {
-        if (typeof v === 'number' && Number.isFinite(v) && (best === null || (higher ? v > best.v : v < best.v))) best = { v, who };
+        if (
+          typeof v === 'number' &&
+          Number.isFinite(v) &&
+          (best === null || (higher ? v > best.v : v < best.v))
+        )
+          best = { v, who };
       }
     }
     return best;
   };
   const maxCpu = (ids) => {
-    const v = clientCpu.filter((c) => ids.includes(c.id) && Number.isFinite(c.pct)).map((c) => c.pct);
+    const v = clientCpu
+      .filter((c) => ids.includes(c.id) && Number.isFinite(c.pct))
+      .map((c) => c.pct);
     return v.length ? `${Math.max(...v).toFixed(0)} %` : '—';
   };
   const lines = [
@@ -80,12 +90,54 @@ function clientTable(check, allRows, clientCpu) {
       `| ${name} | ${fmt(c)} ${unit} | ${best ? `${fmt(best.v)} ${unit} (${best.who})` : '—'} | ${headroom ? `${headroom.toFixed(2)}×` : '—'} | ${maxCpu(ids)} |`,
     );
   };
-  add('TCP throughput, 1 connection', check.tput1?.mibps, 'MiB/s', 'tcp', 'throughput, 1 connection', true, ['tput1']);
-  add('TCP throughput, 64 connections', check.tput64?.mibps, 'MiB/s', 'tcp', 'throughput, 64 connections', true, ['tput64']);
-  add('TCP latency p50', check.lat?.p50, 'µs', 'tcp', 'latency p50, 64 B ping-pong', false, ['lat']);
-  add('TCP connect-send-receive-close', check.ccr?.rate, '/s', 'tcp', 'connect-send-receive-close rate (32 in flight)', true, ['ccr']);
-  add('UDP request/reply, 1 socket', check.udp1?.rate, 'req/s', 'udp', 'request/reply rate, 64 B, 1 socket', true, ['udp1']);
-  add('UDP request/reply, 16 sockets', check.udp16?.rate, 'req/s', 'udp', 'request/reply rate, 64 B, 16 sockets', true, ['udp16']);
+  add(
+    'TCP throughput, 1 connection',
+    check.tput1?.mibps,
+    'MiB/s',
+    'tcp',
+    'throughput, 1 connection',
+    true,
+    ['tput1'],
+  );
+  add(
+    'TCP throughput, 64 connections',
+    check.tput64?.mibps,
+    'MiB/s',
+    'tcp',
+    'throughput, 64 connections',
+    true,
+    ['tput64'],
+  );
+  add('TCP latency p50', check.lat?.p50, 'µs', 'tcp', 'latency p50, 64 B ping-pong', false, [
+    'lat',
+  ]);
+  add(
+    'TCP connect-send-receive-close',
+    check.ccr?.rate,
+    '/s',
+    'tcp',
+    'connect-send-receive-close rate (32 in flight)',
+    true,
+    ['ccr'],
+  );
+  add(
+    'UDP request/reply, 1 socket',
+    check.udp1?.rate,
+    'req/s',
+    'udp',
+    'request/reply rate, 64 B, 1 socket',
+    true,
+    ['udp1'],
+  );
+  add(
+    'UDP request/reply, 16 sockets',
+    check.udp16?.rate,
+    'req/s',
+    'udp',
+    'request/reply rate, 64 B, 16 sockets',
+    true,
+    ['udp16'],
+  );
   return lines.join('\n');
 }
 
@@ -116,9 +168,20 @@ export function renderMarkdown(result) {
     out.push(sectionTable(sel));
   }
   const client = clientTable(clientCheck, rows, clientCpu ?? []);
-  if (client) out.push('', '### Load client check', '', 'The C load client against C epoll echo servers: it drives them harder than any JS server goes, so the client is not what limits the rows above.', '', client);
+  if (client)
+    out.push(
+      '',
+      '### Load client check',
+      '',
+      'The C load client against C epoll echo servers: it drives them harder than any JS server goes, so the client is not what limits the rows above.',
+      '',
+      client,
+    );
   if (errors.length) out.push('', '### Errors', '', ...errors.map((e) => `- ${cell(e)}`));
   const goals = rows.filter((r) => r.result === 'PASS' || r.result === 'MISS');
-  out.push('', `Goals: ${goals.filter((r) => r.result === 'PASS').length} PASS, ${goals.filter((r) => r.result === 'MISS').length} MISS, ${rows.filter((r) => r.result === 'n/a').length} not measured.`);
+  out.push(
+    '',
+    `Goals: ${goals.filter((r) => r.result === 'PASS').length} PASS, ${goals.filter((r) => r.result === 'MISS').length} MISS, ${rows.filter((r) => r.result === 'n/a').length} not measured.`,
+  );
   return `${out.join('\n')}\n`;
 }

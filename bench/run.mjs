@@ -26,18 +26,21 @@ if (options.error) {
 }
 const { profile, sections } = options;
 const started = Date.now();
-const log = (line) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const log = (line) =>
+  console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 function fail(message) {
   console.error(`bench: ${message}`);
   process.exit(1);
 }
 
-if (!existsSync('/proc/self/task')) fail('needs Linux /proc (server CPU time and memory are read from it)');
+if (!existsSync('/proc/self/task'))
+  fail('needs Linux /proc (server CPU time and memory are read from it)');
 const cc = hasCommand('cc');
 if (!cc) fail('needs a C compiler as `cc` for the load client (apt-get install gcc)');
 const missing = options.runtimes.filter((r) => !runtimes[r].cmd);
-if (missing.length) fail(`runtime not installed in node_modules/.bin: ${missing.join(', ')} (run npm ci)`);
+if (missing.length)
+  fail(`runtime not installed in node_modules/.bin: ${missing.join(', ')} (run npm ci)`);
 
 const tmp = mkdtempSync(join(tmpdir(), 'socklab-bench-'));
 const result = {
@@ -65,14 +68,19 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 // Bounded in time whatever happens: past the budget, report what we have and stop.
 const watchdog = setTimeout(() => {
-  result.errors.push(`stopped after the ${profile.budgetMs / 1000} s budget of a ${profile.name} run`);
+  result.errors.push(
+    `stopped after the ${profile.budgetMs / 1000} s budget of a ${profile.name} run`,
+  );
   finish(1);
 }, profile.budgetMs);
 
 function machineInfo() {
   const cpuModel = (() => {
     try {
-      return /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpus()[0]?.model;
+      return (
+        /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ??
+        cpus()[0]?.model
+      );
     } catch {
       return cpus()[0]?.model ?? 'unknown';
     }
@@ -86,7 +94,10 @@ function machineInfo() {
     nproc: cpus().length,
     cpu: cpuModel,
     kernel,
-    versions: ['node', 'deno', 'bun'].map((r) => [r, runtimeVersion(r).replace(/^(deno|bun)\s*/, '')]),
+    versions: ['node', 'deno', 'bun'].map((r) => [
+      r,
+      runtimeVersion(r).replace(/^(deno|bun)\s*/, ''),
+    ]),
   };
 }
 
@@ -110,14 +121,19 @@ function finish(code) {
 }
 
 async function main() {
-  log(`${profile.name} run: sections ${sections.join(',')}; runtimes ${options.runtimes.join(',')}`);
+  log(
+    `${profile.name} run: sections ${sections.join(',')}; runtimes ${options.runtimes.join(',')}`,
+  );
   const bin = join(tmp, 'load-client');
   try {
-    execFileSync(cc, ['-O2', '-o', bin, join(benchDir, 'load-client.c')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(cc, ['-O2', '-o', bin, join(benchDir, 'load-client.c')], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
   } catch {
     fail('cannot compile bench/load-client.c');
   }
-  if (!existsSync(cliBin)) result.errors.push(`${cliBin} is missing (npm run build): socklab rows are not measured`);
+  if (!existsSync(cliBin))
+    result.errors.push(`${cliBin} is missing (npm run build): socklab rows are not measured`);
   const ctx = { bin, profile, runtimes: options.runtimes, log, tmp, sections };
   // Inspector first: the TCP sections leave thousands of TIME_WAIT sockets behind for a minute.
   const plan = [
@@ -129,7 +145,10 @@ async function main() {
     ['idle', () => runIdleSection(ctx)],
   ];
   for (const [name, run] of plan) {
-    const wanted = name === 'client' ? sections.includes('tcp') || sections.includes('udp') : sections.includes(name);
+    const wanted =
+      name === 'client'
+        ? sections.includes('tcp') || sections.includes('udp')
+        : sections.includes(name);
     if (!wanted) continue;
     try {
       const out = await run();

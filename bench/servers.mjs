@@ -26,7 +26,9 @@ export function runtimeVersion(name) {
   const r = runtimes[name];
   if (!r.cmd) return 'missing';
   try {
-    return execFileSync(r.cmd, ['--version'], { encoding: 'utf8', timeout: 10_000 }).split('\n')[0].trim();
+    return execFileSync(r.cmd, ['--version'], { encoding: 'utf8', timeout: 10_000 })
+      .split('\n')[0]
+      .trim();
   } catch {
     return 'unknown';
   }
@@ -34,7 +36,14 @@ export function runtimeVersion(name) {
 
 function js(runtime, script, args, extra = {}) {
   const r = runtimes[runtime];
-  return { runtime, cmd: r.cmd, args: [...r.prefix, script, ...args], stdout: 'pipe', cwd: repoRoot, ...extra };
+  return {
+    runtime,
+    cmd: r.cmd,
+    args: [...r.prefix, script, ...args],
+    stdout: 'pipe',
+    cwd: repoRoot,
+    ...extra,
+  };
 }
 
 /** TCP echo baselines per runtime (Deno has two; the better one per measure is the baseline). */
@@ -42,7 +51,13 @@ export function rawTcp(runtime) {
   const node = js(runtime, join(serversDir, 'raw-node-echo.mjs'), [], { proto: 'tcp' });
   if (runtime === 'node') return [{ ...node, id: 'raw', label: 'raw node:net' }];
   if (runtime === 'bun')
-    return [{ ...js('bun', join(serversDir, 'raw-bun-echo.mjs'), [], { proto: 'tcp' }), id: 'raw', label: 'raw Bun.listen' }];
+    return [
+      {
+        ...js('bun', join(serversDir, 'raw-bun-echo.mjs'), [], { proto: 'tcp' }),
+        id: 'raw',
+        label: 'raw Bun.listen',
+      },
+    ];
   return [
     { ...node, id: 'raw-net', label: 'raw node:net' },
     {
@@ -55,7 +70,9 @@ export function rawTcp(runtime) {
 
 export function socklabTcp(runtime) {
   return {
-    ...js(runtime, cliBin, ['tcp', 'server', '--host', '127.0.0.1', '--port', '0', '--quiet'], { proto: 'tcp' }),
+    ...js(runtime, cliBin, ['tcp', 'server', '--host', '127.0.0.1', '--port', '0', '--quiet'], {
+      proto: 'tcp',
+    }),
     id: 'socklab',
     label: 'socklab tcp server --quiet',
     socklab: true,
@@ -63,13 +80,22 @@ export function socklabTcp(runtime) {
 }
 
 export function rawUdp(runtime) {
-  return { ...js(runtime, join(serversDir, 'raw-dgram-echo.mjs'), [], { proto: 'udp' }), id: 'raw', label: 'raw node:dgram' };
+  return {
+    ...js(runtime, join(serversDir, 'raw-dgram-echo.mjs'), [], { proto: 'udp' }),
+    id: 'raw',
+    label: 'raw node:dgram',
+  };
 }
 
 export function socklabUdp(runtime, printing) {
   if (printing) {
     return {
-      ...js(runtime, cliBin, ['udp', 'server', '--host', '127.0.0.1', '{port}', '--keep', '--echo'], { proto: 'udp' }),
+      ...js(
+        runtime,
+        cliBin,
+        ['udp', 'server', '--host', '127.0.0.1', '{port}', '--keep', '--echo'],
+        { proto: 'udp' },
+      ),
       stdout: 'null',
       id: 'socklab-printing',
       label: 'socklab udp server --keep --echo > /dev/null',
@@ -78,7 +104,12 @@ export function socklabUdp(runtime, printing) {
     };
   }
   return {
-    ...js(runtime, cliBin, ['udp', 'server', '--host', '127.0.0.1', '0', '--keep', '--echo', '--quiet'], { proto: 'udp' }),
+    ...js(
+      runtime,
+      cliBin,
+      ['udp', 'server', '--host', '127.0.0.1', '0', '--keep', '--echo', '--quiet'],
+      { proto: 'udp' },
+    ),
     id: 'socklab',
     label: 'socklab udp server --keep --echo --quiet',
     socklab: true,
@@ -87,7 +118,15 @@ export function socklabUdp(runtime, printing) {
 
 /** The C echo servers of the load client: the ceiling the client can drive. */
 export function cServer(clientBin, proto) {
-  return { runtime: 'c', cmd: clientBin, args: ['server', proto, '3600000'], stdout: 'pipe', proto, id: 'c', label: `C epoll echo (${proto})` };
+  return {
+    runtime: 'c',
+    cmd: clientBin,
+    args: ['server', proto, '3600000'],
+    stdout: 'pipe',
+    proto,
+    id: 'c',
+    label: `C epoll echo (${proto})`,
+  };
 }
 
 export function hasCommand(name) {
@@ -142,10 +181,14 @@ export function pythonSeedUdp(dir) {
     src = src.replace(from, to);
   };
   replace('HOST = socket.gethostbyname(HOSTNAME)', "HOST = '127.0.0.1'");
-  replace('sock.bind(sin)', "sock.bind(sin)\n        print(f'Listening on udp {HOST}:{sock.getsockname()[1]}', flush=True)");
+  replace(
+    'sock.bind(sin)',
+    "sock.bind(sin)\n        print(f'Listening on udp {HOST}:{sock.getsockname()[1]}', flush=True)",
+  );
   const start = src.indexOf('    # receive messages');
   const end = src.indexOf('    # close socket');
-  if (start < 0 || end < start) throw new Error('seed changed: cannot find the receive/reply block');
+  if (start < 0 || end < start)
+    throw new Error('seed changed: cannot find the receive/reply block');
   const loop = src
     .slice(start, end)
     .split('\n')
@@ -155,5 +198,13 @@ export function pythonSeedUdp(dir) {
   const file = join(dir, 'udp_server_loop.py');
   writeFileSync(file, src);
   // It prints per datagram like the seed, so its stdout goes to /dev/null and a probe finds it ready.
-  return { runtime: 'python', cmd: python, args: [file, '{port}'], stdout: 'null', proto: 'udp', id: 'python', label: 'seed udp_server.py, looping > /dev/null' };
+  return {
+    runtime: 'python',
+    cmd: python,
+    args: [file, '{port}'],
+    stdout: 'null',
+    proto: 'udp',
+    id: 'python',
+    label: 'seed udp_server.py, looping > /dev/null',
+  };
 }

@@ -13,13 +13,20 @@ export function tcpMeasures(bin, p) {
   const cap = (spec) => spec.maxMs ?? p.maxMs;
   const tput = (conns) => async (server, spec) => {
     const r = await withServerCpu(server, () =>
-      runClient(bin, ['tput', server.port, conns, p.tcpBytes, 65536, cap(spec)], cap(spec) + 20_000),
+      runClient(
+        bin,
+        ['tput', server.port, conns, p.tcpBytes, 65536, cap(spec)],
+        cap(spec) + 20_000,
+      ),
     );
     if (r.failed > 0) throw new Error(`${r.failed} of ${conns} connections closed early`);
     const mib = r.bytes / MiB;
     return {
       mibps: mib / (r.ms / 1000),
-      cpuUsPerMiB: spec.runtime === 'socat' || spec.runtime === 'ncat' ? Number.NaN : r.serverCpuNs / 1000 / mib,
+      cpuUsPerMiB:
+        spec.runtime === 'socat' || spec.runtime === 'ncat'
+          ? Number.NaN
+          : r.serverCpuNs / 1000 / mib,
       clientCpuPct: (100 * r.clientCpuMs) / r.ms,
       serverCpuPct: r.serverCpuNs / 1e4 / r.ms,
     };
@@ -30,16 +37,28 @@ export function tcpMeasures(bin, p) {
     {
       id: 'lat',
       run: async (server, spec) => {
-        const r = await runClient(bin, ['lat', server.port, 64, p.latWarm, p.latIters, cap(spec)], cap(spec) + 20_000);
+        const r = await runClient(
+          bin,
+          ['lat', server.port, 64, p.latWarm, p.latIters, cap(spec)],
+          cap(spec) + 20_000,
+        );
         return { p50: r.p50Us, p99: r.p99Us, clientCpuPct: (100 * r.clientCpuMs) / r.ms };
       },
     },
     {
       id: 'ccr',
       run: async (server, spec) => {
-        const r = await runClient(bin, ['ccr', server.port, p.ccrCount, 32, 64, cap(spec)], cap(spec) + 20_000);
+        const r = await runClient(
+          bin,
+          ['ccr', server.port, p.ccrCount, 32, 64, cap(spec)],
+          cap(spec) + 20_000,
+        );
         if (r.ok === 0) throw new Error(`no connection completed (${r.failed} failed)`);
-        return { rate: r.ok / (r.ms / 1000), failed: r.failed, clientCpuPct: (100 * r.clientCpuMs) / r.ms };
+        return {
+          rate: r.ok / (r.ms / 1000),
+          failed: r.failed,
+          clientCpuPct: (100 * r.clientCpuMs) / r.ms,
+        };
       },
     },
   ];
@@ -54,13 +73,64 @@ export function tcpWarm(bin, p) {
 }
 
 const metrics = [
-  { measure: 'tput1', key: 'mibps', name: 'throughput, 1 connection', unit: 'MiB/s', higherIsBetter: true, goal: { op: '>=', value: 0.95 } },
-  { measure: 'tput1', key: 'cpuUsPerMiB', name: 'server CPU per MiB, 1 connection', unit: 'µs/MiB', higherIsBetter: false, goal: { op: '<=', value: 1.05 }, only: (s) => s.socklab },
-  { measure: 'tput64', key: 'mibps', name: 'throughput, 64 connections', unit: 'MiB/s', higherIsBetter: true, goal: { op: '>=', value: 0.95 } },
-  { measure: 'tput64', key: 'cpuUsPerMiB', name: 'server CPU per MiB, 64 connections', unit: 'µs/MiB', higherIsBetter: false, goal: { op: '<=', value: 1.05 }, only: (s) => s.socklab },
-  { measure: 'lat', key: 'p50', name: 'latency p50, 64 B ping-pong', unit: 'µs', higherIsBetter: false, goal: { op: '<=', value: 1.1 } },
-  { measure: 'lat', key: 'p99', name: 'latency p99, 64 B ping-pong', unit: 'µs', higherIsBetter: false, goal: { op: '<=', value: 1.2 } },
-  { measure: 'ccr', key: 'rate', name: 'connect-send-receive-close rate (32 in flight)', unit: '/s', higherIsBetter: true, goal: null },
+  {
+    measure: 'tput1',
+    key: 'mibps',
+    name: 'throughput, 1 connection',
+    unit: 'MiB/s',
+    higherIsBetter: true,
+    goal: { op: '>=', value: 0.95 },
+  },
+  {
+    measure: 'tput1',
+    key: 'cpuUsPerMiB',
+    name: 'server CPU per MiB, 1 connection',
+    unit: 'µs/MiB',
+    higherIsBetter: false,
+    goal: { op: '<=', value: 1.05 },
+    only: (s) => s.socklab,
+  },
+  {
+    measure: 'tput64',
+    key: 'mibps',
+    name: 'throughput, 64 connections',
+    unit: 'MiB/s',
+    higherIsBetter: true,
+    goal: { op: '>=', value: 0.95 },
+  },
+  {
+    measure: 'tput64',
+    key: 'cpuUsPerMiB',
+    name: 'server CPU per MiB, 64 connections',
+    unit: 'µs/MiB',
+    higherIsBetter: false,
+    goal: { op: '<=', value: 1.05 },
+    only: (s) => s.socklab,
+  },
+  {
+    measure: 'lat',
+    key: 'p50',
+    name: 'latency p50, 64 B ping-pong',
+    unit: 'µs',
+    higherIsBetter: false,
+    goal: { op: '<=', value: 1.1 },
+  },
+  {
+    measure: 'lat',
+    key: 'p99',
+    name: 'latency p99, 64 B ping-pong',
+    unit: 'µs',
+    higherIsBetter: false,
+    goal: { op: '<=', value: 1.2 },
+  },
+  {
+    measure: 'ccr',
+    key: 'rate',
+    name: 'connect-send-receive-close rate (32 in flight)',
+    unit: '/s',
+    higherIsBetter: true,
+    goal: null,
+  },
 ];
 
 export async function runTcp(ctx) {
@@ -69,11 +139,23 @@ export async function runTcp(ctx) {
   const clientCpu = [];
   for (const runtime of ctx.runtimes) {
     log(`tcp echo on ${runtime}`);
-    const classic = runtime === 'node' && p.classicTools ? classicTcpServers().map((s) => ({ ...s, maxMs: 3000 })) : [];
+    const classic =
+      runtime === 'node' && p.classicTools
+        ? classicTcpServers().map((s) => ({ ...s, maxMs: 3000 }))
+        : [];
     const members = [...rawTcp(runtime), socklabTcp(runtime), ...classic];
-    const state = await runGroup({ members, reps: p.reps, warm: tcpWarm(bin, p), measures: tcpMeasures(bin, p), log });
+    const state = await runGroup({
+      members,
+      reps: p.reps,
+      warm: tcpWarm(bin, p),
+      measures: tcpMeasures(bin, p),
+      log,
+    });
     rows.push(...compareRows({ section: 'tcp', runtime, state, metrics }));
-    for (const m of state) for (const [id, runs] of Object.entries(m.runs)) for (const r of runs) if (r) clientCpu.push({ id, pct: r.clientCpuPct, label: `${runtime} ${m.spec.label}` });
+    for (const m of state)
+      for (const [id, runs] of Object.entries(m.runs))
+        for (const r of runs)
+          if (r) clientCpu.push({ id, pct: r.clientCpuPct, label: `${runtime} ${m.spec.label}` });
   }
   return { rows, clientCpu };
 }
@@ -125,9 +207,30 @@ async function runIdle(ctx, runtime) {
     runtime,
     state,
     metrics: [
-      { measure: 'idle', key: 'rssKiB', name: `RSS with ${n} idle connections`, unit: 'KiB', higherIsBetter: false, goal: { op: '<=', value: 1.2 } },
-      { measure: 'idle', key: 'perConnKiB', name: 'RSS per connection', unit: 'KiB', higherIsBetter: false, goal: null },
-      { measure: 'idle', key: 'openMs', name: `time to open ${n} (128 pending)`, unit: 'ms', higherIsBetter: false, goal: null },
+      {
+        measure: 'idle',
+        key: 'rssKiB',
+        name: `RSS with ${n} idle connections`,
+        unit: 'KiB',
+        higherIsBetter: false,
+        goal: { op: '<=', value: 1.2 },
+      },
+      {
+        measure: 'idle',
+        key: 'perConnKiB',
+        name: 'RSS per connection',
+        unit: 'KiB',
+        higherIsBetter: false,
+        goal: null,
+      },
+      {
+        measure: 'idle',
+        key: 'openMs',
+        name: `time to open ${n} (128 pending)`,
+        unit: 'ms',
+        higherIsBetter: false,
+        goal: null,
+      },
     ],
   });
   // "All still echo afterwards" is a yes/no per server, not a ratio.
@@ -146,7 +249,8 @@ async function runIdle(ctx, runtime) {
       value: runs.length ? `${Math.min(...runs.map((r) => r.echoed))}/${n}` : null,
       ratio: null,
       goal: m.spec.socklab ? { op: 'all', value: n } : null,
-      result: runs.length === 0 ? 'n/a' : m.spec.socklab ? (all ? 'PASS' : 'MISS') : all ? '—' : 'MISS',
+      result:
+        runs.length === 0 ? 'n/a' : m.spec.socklab ? (all ? 'PASS' : 'MISS') : all ? '—' : 'MISS',
       note: m.error ?? ([...m.notes][0] || null),
       echoCheck: true,
     });

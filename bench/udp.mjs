@@ -26,15 +26,51 @@ export function udpMeasures(bin, p) {
 }
 
 export function udpWarm(bin, p) {
-  return (server) => runClient(bin, ['udp', server.port, 64, 4, 0, p.udpWarm, p.maxMs], p.maxMs + 20_000);
+  return (server) =>
+    runClient(bin, ['udp', server.port, 64, 4, 0, p.udpWarm, p.maxMs], p.maxMs + 20_000);
 }
 
 const metrics = [
-  { measure: 'udp1', key: 'rate', name: 'request/reply rate, 64 B, 1 socket', unit: 'req/s', higherIsBetter: true, goal: { op: '>=', value: 0.95 } },
-  { measure: 'udp1', key: 'p50', name: 'latency p50, 1 socket', unit: 'µs', higherIsBetter: false, goal: null },
-  { measure: 'udp1', key: 'p99', name: 'latency p99, 1 socket', unit: 'µs', higherIsBetter: false, goal: null },
-  { measure: 'udp16', key: 'rate', name: 'request/reply rate, 64 B, 16 sockets', unit: 'req/s', higherIsBetter: true, goal: { op: '>=', value: 0.95 } },
-  { measure: 'udp16', key: 'cpuUsPerReq', name: 'server CPU per request, 16 sockets', unit: 'µs', higherIsBetter: false, goal: null },
+  {
+    measure: 'udp1',
+    key: 'rate',
+    name: 'request/reply rate, 64 B, 1 socket',
+    unit: 'req/s',
+    higherIsBetter: true,
+    goal: { op: '>=', value: 0.95 },
+  },
+  {
+    measure: 'udp1',
+    key: 'p50',
+    name: 'latency p50, 1 socket',
+    unit: 'µs',
+    higherIsBetter: false,
+    goal: null,
+  },
+  {
+    measure: 'udp1',
+    key: 'p99',
+    name: 'latency p99, 1 socket',
+    unit: 'µs',
+    higherIsBetter: false,
+    goal: null,
+  },
+  {
+    measure: 'udp16',
+    key: 'rate',
+    name: 'request/reply rate, 64 B, 16 sockets',
+    unit: 'req/s',
+    higherIsBetter: true,
+    goal: { op: '>=', value: 0.95 },
+  },
+  {
+    measure: 'udp16',
+    key: 'cpuUsPerReq',
+    name: 'server CPU per request, 16 sockets',
+    unit: 'µs',
+    higherIsBetter: false,
+    goal: null,
+  },
 ];
 
 export async function runUdp(ctx) {
@@ -52,9 +88,18 @@ export async function runUdp(ctx) {
         log(`  python seed server skipped: ${e.message}`);
       }
     }
-    const state = await runGroup({ members, reps: p.reps, warm: udpWarm(bin, p), measures: udpMeasures(bin, p), log });
+    const state = await runGroup({
+      members,
+      reps: p.reps,
+      warm: udpWarm(bin, p),
+      measures: udpMeasures(bin, p),
+      log,
+    });
     rows.push(...compareRows({ section: 'udp', runtime, state, metrics }));
-    for (const m of state) for (const [id, runs] of Object.entries(m.runs)) for (const r of runs) if (r) clientCpu.push({ id, pct: r.clientCpuPct, label: `${runtime} ${m.spec.label}` });
+    for (const m of state)
+      for (const [id, runs] of Object.entries(m.runs))
+        for (const r of runs)
+          if (r) clientCpu.push({ id, pct: r.clientCpuPct, label: `${runtime} ${m.spec.label}` });
   }
   return { rows, clientCpu };
 }
