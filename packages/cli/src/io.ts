@@ -20,12 +20,20 @@ export interface CliIO {
 
 /** The real process: stdout/stderr, TTY flags, env, signals. */
 export function processIO(): CliIO {
-  // `socklab … | head` closes the pipe early: not an error worth a stack trace.
+  const handlers = new Set<(signal: StopSignal) => void>();
+  // `socklab … | head` closes the pipe early: stop the command as SIGTERM would, without a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on?.('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
+      for (const handler of [...handlers]) handler('SIGTERM');
     });
   }
+  const onInt = () => {
+    for (const handler of [...handlers]) handler('SIGINT');
+  };
+  const onTerm = () => {
+    for (const handler of [...handlers]) handler('SIGTERM');
+  };
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
@@ -33,11 +41,14 @@ export function processIO(): CliIO {
     env: process.env,
     cwd: process.cwd(),
     onSignal(handler) {
-      const onInt = () => handler('SIGINT');
-      const onTerm = () => handler('SIGTERM');
-      process.on('SIGINT', onInt);
-      process.on('SIGTERM', onTerm);
+      if (handlers.size === 0) {
+        process.on('SIGINT', onInt);
+        process.on('SIGTERM', onTerm);
+      }
+      handlers.add(handler);
       return () => {
+        handlers.delete(handler);
+        if (handlers.size > 0) return;
         process.off('SIGINT', onInt);
         process.off('SIGTERM', onTerm);
       };

@@ -1,0 +1,46 @@
+import type { SocketEntry } from '@socklab/inspector';
+
+/** The ports the lab opened: the servers' and the TCP client's. */
+export interface LabPorts {
+  udp?: number;
+  tcp?: number;
+  tcpClient?: number;
+}
+
+/** Internet sockets with one of the lab's ports at either end, in netstat order. */
+export function labSockets(entries: readonly SocketEntry[], ports: LabPorts): SocketEntry[] {
+  const wanted = new Set([ports.udp, ports.tcp, ports.tcpClient].filter((p) => p !== undefined));
+  return entries.filter(
+    (e) => e.proto !== 'unix' && (wanted.has(e.local.port) || wanted.has(e.remote.port)),
+  );
+}
+
+/** What the snapshot taken while everything is open must show, and what is missing from it. */
+export function missingOpenRows(entries: readonly SocketEntry[], ports: LabPorts): string[] {
+  const tcp = (e: SocketEntry) => e.proto.startsWith('tcp');
+  const missing: string[] = [];
+  if (!entries.some((e) => tcp(e) && e.state === 'LISTEN' && e.local.port === ports.tcp))
+    missing.push(`TCP LISTEN on port ${ports.tcp}`);
+  const established = (local?: number, remote?: number) =>
+    entries.some(
+      (e) => tcp(e) && e.state === 'ESTABLISHED' && e.local.port === local && e.remote.port === remote,
+    );
+  if (!established(ports.tcpClient, ports.tcp))
+    missing.push(`TCP ESTABLISHED ${ports.tcpClient} -> ${ports.tcp} (client side)`);
+  if (!established(ports.tcp, ports.tcpClient))
+    missing.push(`TCP ESTABLISHED ${ports.tcp} -> ${ports.tcpClient} (server side)`);
+  if (!entries.some((e) => e.proto.startsWith('udp') && e.local.port === ports.udp))
+    missing.push(`UDP socket on port ${ports.udp}`);
+  return missing;
+}
+
+/** The client's side of the closed connection, waiting out TIME_WAIT. */
+export function timeWaitRows(entries: readonly SocketEntry[], ports: LabPorts): SocketEntry[] {
+  return entries.filter(
+    (e) =>
+      e.proto.startsWith('tcp') &&
+      e.state === 'TIME_WAIT' &&
+      ((e.local.port === ports.tcpClient && e.remote.port === ports.tcp) ||
+        (e.local.port === ports.tcp && e.remote.port === ports.tcpClient)),
+  );
+}
