@@ -12,7 +12,7 @@ export async function runGroup({ members, reps, warm, measures, log }) {
   for (let rep = 0; rep < reps; rep++) {
     const started = await Promise.all(
       state
-        .filter((m) => !m.error)
+        .filter((m) => !m.error && rep < (m.spec.maxReps ?? reps))
         .map(async (m) => {
           try {
             return { m, server: await startServer(m.spec) };

@@ -165,6 +165,18 @@ export function renderMarkdown(result) {
         '',
       );
     }
+    if (section === 'tcp' && sel.some((r) => /^(socat|ncat)/.test(r.subject))) {
+      out.push(
+        'socat and ncat fork a process per connection: their rows run 2 repetitions and each measure stops after 3 s.',
+        '',
+      );
+    }
+    if (section === 'udp' && sel.some((r) => r.subject.startsWith('seed'))) {
+      out.push(
+        'The seed\'s udp_server.py, changed only to loop and to bind 127.0.0.1, replies "Message received." rather than echoing; its prints go to /dev/null.',
+        '',
+      );
+    }
     out.push(sectionTable(sel));
   }
   const client = clientTable(clientCheck, rows, clientCpu ?? []);

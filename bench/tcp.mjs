@@ -141,7 +141,7 @@ export async function runTcp(ctx) {
     log(`tcp echo on ${runtime}`);
     const classic =
       runtime === 'node' && p.classicTools
-        ? classicTcpServers().map((s) => ({ ...s, maxMs: 3000 }))
+        ? classicTcpServers().map((s) => ({ ...s, maxMs: 3000, maxReps: 2 }))
         : [];
     const members = [...rawTcp(runtime), socklabTcp(runtime), ...classic];
     const state = await runGroup({

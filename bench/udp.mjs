@@ -15,7 +15,7 @@ export function udpMeasures(bin, p) {
       p50: r.p50Us,
       p99: r.p99Us,
       lost: r.lost,
-      cpuUsPerReq: r.serverCpuNs / 1000 / r.n,
+      cpuUsPerReq: r.serverCpuNs / 1000 / (r.n + warm), // the server also served the warm-up
       clientCpuPct: (100 * r.clientCpuMs) / r.ms,
     };
   };
