@@ -75,7 +75,9 @@ export function createInspectCommand(defaults: SnapshotOptions = {}) {
         yield event('info', { message, details: { entries: entries.length } });
         return;
       }
-      const changes = watch(filters, { ...defaults, sort, signal: context.signal, interval: values.interval });
+      // The baseline is taken before the start notice, so anything opened after it is a change.
+      const baseline = await snapshot(filters, { ...defaults, sort });
+      const changes = watch(filters, { ...defaults, sort, signal: context.signal, interval: values.interval, baseline });
       yield event('info', {
         message: values.json ? undefined : `Watching sockets every ${values.interval} ms (Ctrl-C stops)`,
         notice: true,

@@ -8,3 +8,5 @@ export const inspectorPlugin = definePlugin({
   version: '0.1.0',
   commands: [inspectCommand],
 });
+
+export default inspectorPlugin;

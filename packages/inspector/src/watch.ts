@@ -14,6 +14,8 @@ export interface WatchOptions extends SnapshotOptions {
   signal?: AbortSignal;
   /** Milliseconds between snapshots; default 1000. */
   interval?: number;
+  /** The snapshot to compare the first one with; default: take one when iteration starts. */
+  baseline?: SocketEntry[];
 }
 
 /** Identifies a socket across snapshots (the inode alone is 0 for TIME_WAIT rows). */
@@ -46,7 +48,7 @@ export function diffSnapshots(before: readonly SocketEntry[], after: readonly So
  */
 export async function* watch(filters: SocketFilters = {}, options: WatchOptions = {}): AsyncGenerator<SocketChange> {
   const { signal, interval = 1000 } = options;
-  let previous = await snapshot(filters, options);
+  let previous = options.baseline ?? (await snapshot(filters, options));
   while (!signal?.aborted) {
     try {
       await sleep(interval, signal);

@@ -5,7 +5,7 @@ import { createWorkerCollect } from '../runtime/node-worker-collect.ts';
 import type { ProcFs } from '../runtime/proc-fs.ts';
 import { snapshot } from '../snapshot.ts';
 import { collectSequential } from './collect-plan.ts';
-import { makeFakeProc } from './fake-proc.ts';
+import { makeFakeProc } from '../../test/fake-proc.ts';
 import { collectLinuxSockets } from './linux.ts';
 
 // Inodes from the real /proc/net fixtures: 305910 LISTEN 127.0.0.1:42807, 305912 its client,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIPv6, ipv4ToProcHex, ipv6GroupsToProcHex } from './address.ts';
 import { parseProcNetInet, parseProcNetUnix } from './proc-net.ts';
-import { readFixture } from './read-fixture.ts';
+import { readFixture } from '../../test/read-fixture.ts';
 
 const user = (uid: number) => (uid === 0 ? 'root' : null);
 

@@ -6,7 +6,7 @@ import { parseLinuxNetstat } from './netstat-linux.ts';
 import { parseMacosNetstat } from './netstat-macos.ts';
 import { parseWindowsNetstat } from './netstat-windows.ts';
 import { parseProcNetInet } from './proc-net.ts';
-import { readFixture } from './read-fixture.ts';
+import { readFixture } from '../../test/read-fixture.ts';
 
 const row = (e: SocketEntry) => `${e.proto} ${e.local.address}:${e.local.port} ${e.remote.address}:${e.remote.port} ${e.state}`;
 const ownerPid = 12193;

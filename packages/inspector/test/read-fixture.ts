@@ -2,5 +2,5 @@ import { readFileSync } from 'node:fs';
 
 /** A parser fixture's text (tests only). */
 export function readFixture(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+  return readFileSync(new URL(`../src/parsers/fixtures/${name}`, import.meta.url), 'utf8');
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFixture } from '../parsers/read-fixture.ts';
+import { readFixture } from './read-fixture.ts';
 
 export interface FakeProcess {
   pid: number;

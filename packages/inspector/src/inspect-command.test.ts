@@ -1,0 +1,149 @@
+import { createServer } from 'node:net';
+import { type LabEvent, resolveOptions, UsageError } from '@socklab/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
+import { inspectCommand } from './inspect-command.ts';
+import plugin from './plugin.ts';
+import { findPortOwners } from './port-owners.ts';
+import { snapshot } from './snapshot.ts';
+import type { SocketEntry } from './types.ts';
+
+type Values = Parameters<typeof inspectCommand.run>[0];
+
+async function run(raw: Record<string, unknown>, signal = new AbortController().signal): Promise<LabEvent[]> {
+  const values = resolveOptions(inspectCommand.options, raw) as Values;
+  inspectCommand.check?.(values);
+  const events: LabEvent[] = [];
+  for await (const event of inspectCommand.run(values, { signal })) events.push(event);
+  return events;
+}
+
+describe('the inspect plugin', () => {
+  it('is `socklab inspect`', () => {
+    expect(plugin.name).toBe('inspect');
+    expect(plugin.commands.map((c) => c.name)).toEqual(['inspect']);
+  });
+
+  it('rejects bad input with a UsageError', async () => {
+    const bad: Record<string, unknown>[] = [
+      { state: 'bogus' },
+      { proto: 'sctp' },
+      { style: 'table' },
+      { port: '70000' },
+      { port: '0' },
+      { port: 'abc' },
+      { pid: '-1' },
+      { pid: '0' },
+      { pid: '1.5' },
+      { sort: 'size' },
+      { interval: '10', watch: 'true' },
+      { nonsense: 'x' },
+    ];
+    for (const raw of bad) expect(() => resolveOptions(inspectCommand.options, raw), JSON.stringify(raw)).toThrow(UsageError);
+    expect(() => resolveOptions(inspectCommand.options, { state: 'bogus' })).toThrow(/unknown state; use one of ESTABLISHED/);
+    await expect(run({ interval: '500' })).rejects.toThrow('--interval needs --watch');
+    await expect(snapshot({ state: 'nope' })).rejects.toBeInstanceOf(UsageError);
+    await expect(snapshot({ port: 65536 })).rejects.toBeInstanceOf(UsageError);
+    await expect(snapshot({ pid: -3 })).rejects.toBeInstanceOf(UsageError);
+    await expect(snapshot({ proto: 'sctp' as 'tcp' })).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('accepts states in any case, with dashes or ss names', () => {
+    for (const state of ['listen', 'TIME-WAIT', 'estab', 'unconn']) {
+      expect(() => resolveOptions(inspectCommand.options, { state })).not.toThrow();
+    }
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('socklab inspect on this machine', () => {
+  let lab: LabSockets;
+  beforeAll(async () => {
+    lab = await openLabSockets();
+  });
+  afterAll(() => lab?.close());
+
+  it('--json: one info event whose message is one JSON array of entries', async () => {
+    const events = await run({ json: true, proto: 'tcp', port: String(lab.listenPort) });
+    expect(events).toHaveLength(1);
+    const [event] = events as [LabEvent];
+    expect(event.type).toBe('info');
+    const entries = JSON.parse(event.message as string) as SocketEntry[];
+    expect(event.details).toEqual({ entries: entries.length });
+    expect(entries.map((e) => e.state).sort()).toEqual(['ESTABLISHED', 'ESTABLISHED', 'LISTEN']);
+    const listen = entries.find((e) => e.state === 'LISTEN') as SocketEntry;
+    expect(Object.keys(listen)).toEqual([
+      'proto', 'state', 'local', 'remote', 'recvQ', 'sendQ', 'uid', 'user', 'inode', 'pid', 'command', 'processes',
+    ]);
+    expect(listen).toMatchObject({ proto: 'tcp', local: { address: '127.0.0.1', port: lab.listenPort }, pid: process.pid });
+  });
+
+  it('--listening, --state, --pid and sorting', async () => {
+    const listening = JSON.parse((await run({ json: true, listening: true, pid: String(process.pid) }))[0]?.message as string) as SocketEntry[];
+    expect(listening.map((e) => `${e.proto} ${e.state} ${e.local.port}`).sort()).toEqual(
+      [`tcp LISTEN ${lab.listenPort}`, `tcp LISTEN ${lab.timeWaitPort}`, `udp UNCONN ${lab.udpPort}`].sort(),
+    );
+    const timeWait = JSON.parse((await run({ json: true, state: 'time-wait', port: String(lab.timeWaitPort) }))[0]?.message as string);
+    expect(timeWait).toMatchObject([{ state: 'TIME_WAIT', pid: null, hidden: 'no owning process' }]);
+    const byPort = JSON.parse((await run({ json: true, pid: String(process.pid), sort: 'local' }))[0]?.message as string) as SocketEntry[];
+    const ports = byPort.map((e) => e.local.port);
+    expect(ports).toEqual([...ports].sort((a, b) => a - b));
+  });
+
+  it('--style netstat and --style lsof look like the tools', async () => {
+    const netstat = (await run({ proto: 'tcp', port: String(lab.listenPort) }))[0]?.message as string;
+    const lines = netstat.split('\n');
+    expect(lines[0]).toMatch(/^Proto Recv-Q Send-Q Local Address +Foreign Address +State +PID\/Program name$/);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^tcp +0 +0 127\\.0\\.0\\.1:${lab.listenPort} +0\\.0\\.0\\.0:\\* +LISTEN +${process.pid}/\\S+$`)));
+    const lsof = (await run({ style: 'lsof', proto: 'tcp', port: String(lab.listenPort) }))[0]?.message as string;
+    expect(lsof.split('\n')[0]).toMatch(/^COMMAND +PID +USER +FD +TYPE +NODE +NAME$/);
+    expect(lsof).toMatch(new RegExp(` ${process.pid} +\\S+ +\\d+u +IPv4 +TCP +127\\.0\\.0\\.1:${lab.listenPort} \\(LISTEN\\)`));
+    expect(lsof).toMatch(new RegExp(`127\\.0\\.0\\.1:${lab.clientPort}->127\\.0\\.0\\.1:${lab.listenPort} \\(ESTABLISHED\\)`));
+  });
+
+  it('findPortOwners names the process holding a port', async () => {
+    const owners = await findPortOwners(lab.listenPort, 'tcp');
+    expect(owners[0]).toMatchObject({ pid: process.pid, state: 'LISTEN', local: { port: lab.listenPort } });
+    expect(owners[0]?.command).toBeTruthy();
+    expect(await findPortOwners(lab.udpPort, 'udp')).toMatchObject([{ pid: process.pid, state: 'UNCONN' }]);
+  });
+
+  it('--watch --json: NDJSON changes for opened, changed and closed sockets; abort ends it', async () => {
+    const controller = new AbortController();
+    const values = resolveOptions(inspectCommand.options, {
+      watch: true,
+      json: true,
+      interval: '100',
+      pid: String(process.pid),
+      proto: 'tcp',
+    }) as Values;
+    const seen: Record<string, unknown>[] = [];
+    const server = createServer();
+    let port = 0;
+    for await (const event of inspectCommand.run(values, { signal: controller.signal })) {
+      if (event.message === undefined) {
+        // The start notice: open a socket once watching has begun.
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        port = (server.address() as { port: number }).port;
+        continue;
+      }
+      expect(event.message).not.toContain('\n');
+      const change = JSON.parse(event.message) as { change: string; entry: SocketEntry };
+      if (change.entry.local.port !== port) continue;
+      seen.push(change);
+      if (change.change === 'opened') server.close();
+      if (change.change === 'closed') controller.abort();
+    }
+    expect(seen.map((c) => c.change)).toEqual(['opened', 'closed']);
+    expect(seen[0]).toMatchObject({ entry: { state: 'LISTEN', pid: process.pid } });
+  });
+
+  it('--watch is graceful and stops at once when aborted', async () => {
+    expect(typeof inspectCommand.graceful === 'function' && inspectCommand.graceful({ watch: true } as Values)).toBe(true);
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 150);
+    const events = await run({ watch: true, interval: '60000', port: String(lab.listenPort) }, controller.signal);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(events.map((e) => e.message)).toEqual(['Watching sockets every 60000 ms (Ctrl-C stops)']);
+  });
+});

@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshot } from './snapshot.ts';
+import { stateFromSs } from './states.ts';
+import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
+import type { SocketEntry } from './types.ts';
+
+// The truth: `ss` from iproute2 reads the kernel over netlink, independently of /proc/net.
+const ss = ['/usr/bin/ss', '/bin/ss', '/usr/sbin/ss', '/sbin/ss'].find((path) => existsSync(path));
+
+interface SsRow {
+  state: string;
+  local: string;
+  remote: string;
+  owners: string;
+}
+
+/** Rows of `ss -tanp` / `ss -uanp`: State Recv-Q Send-Q Local:Port Peer:Port [users:((...))]. */
+function parseSs(text: string): SsRow[] {
+  return text
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const [state = '', , , local = '', remote = '', ...rest] = line.trim().split(/\s+/);
+      const owners = [...rest.join(' ').matchAll(/\("([^"]*)",pid=(\d+),fd=(\d+)\)/g)]
+        .map((m) => `${m[2]}/${m[1]}/${m[3]}`)
+        .sort()
+        .join(' ');
+      return { state: stateFromSs(state), local: ssAddress(local), remote: ssAddress(remote), owners };
+    });
+}
+
+/** "[::1]:80" → "::1:80", "*:80" → ":::80", "0.0.0.0:*" → "0.0.0.0:0". */
+function ssAddress(text: string): string {
+  const at = text.lastIndexOf(':');
+  let host = text.slice(0, at).replace(/^\[|\]$/g, '');
+  const port = text.slice(at + 1);
+  if (host === '*') host = '::';
+  return `${host}:${port === '*' ? 0 : port}`;
+}
+
+function asSs(entry: SocketEntry): SsRow {
+  return {
+    state: entry.state,
+    local: `${entry.local.address}:${entry.local.port}`,
+    remote: `${entry.remote.address}:${entry.remote.port}`,
+    owners: entry.processes
+      .map((o) => `${o.pid}/${o.command}/${o.fd}`)
+      .sort()
+      .join(' '),
+  };
+}
+
+describe.skipIf(!ss)('the collector agrees with ss on sockets this test opens', () => {
+  let lab: LabSockets;
+  beforeAll(async () => {
+    lab = await openLabSockets();
+  });
+  afterAll(() => lab?.close());
+
+  const ours = (ports: number[]) => (row: { local: string; remote: string }) =>
+    ports.some((p) => row.local.endsWith(`:${p}`) || row.remote.endsWith(`:${p}`));
+
+  it('tcp: LISTEN, both ESTABLISHED ends and the TIME_WAIT, with pids, commands and fds', async () => {
+    const ports = [lab.listenPort, lab.timeWaitPort];
+    const expected = parseSs(execFileSync(ss as string, ['-tanp'], { encoding: 'utf8', maxBuffer: 1 << 28 })).filter(ours(ports));
+    const entries = await snapshot({ proto: 'tcp' });
+    const actual = entries.map(asSs).filter(ours(ports));
+    const key = (r: SsRow) => `${r.state} ${r.local} ${r.remote} ${r.owners}`;
+    expect(actual.map(key).sort()).toEqual(expected.map(key).sort());
+    // Make sure the comparison covered every kind of row it is meant to.
+    expect(actual.map((r) => r.state).sort()).toEqual(['ESTABLISHED', 'ESTABLISHED', 'LISTEN', 'LISTEN', 'TIME_WAIT']);
+    const listen = entries.find((e) => e.local.port === lab.listenPort && e.state === 'LISTEN');
+    expect(listen?.pid).toBe(process.pid);
+    expect(listen?.command).toBeTruthy();
+    expect(entries.find((e) => e.state === 'TIME_WAIT' && e.remote.port === lab.timeWaitPort)?.hidden).toBe('no owning process');
+  });
+
+  it('udp: the bound socket is UNCONN with its owner', async () => {
+    const expected = parseSs(execFileSync(ss as string, ['-uanp'], { encoding: 'utf8', maxBuffer: 1 << 28 })).filter(ours([lab.udpPort]));
+    const actual = (await snapshot({ proto: 'udp', port: lab.udpPort })).map(asSs);
+    expect(actual).toEqual(expected);
+    expect(actual).toHaveLength(1);
+    expect(actual[0]?.state).toBe('UNCONN');
+    expect(actual[0]?.owners).toContain(`${process.pid}/`);
+  });
+});
