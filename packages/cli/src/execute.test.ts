@@ -176,3 +176,22 @@ describe('SocketError shape', () => {
     expect(error.message).toBe('Cannot bind udp 127.0.0.1:1: address already in use');
   });
 });
+
+describe('colour', () => {
+  it('colours trace types only on a terminal without NO_COLOR', async () => {
+    const tty = await runMain(
+      ['fake', 'echo', 'x', '--trace'],
+      createMemoryIO({ isTTY: { stdin: false, stdout: true } }),
+    );
+    expect(tty.out).toContain('\u001b[36msend\u001b[39m');
+    const noColor = await runMain(
+      ['fake', 'echo', 'x', '--trace'],
+      createMemoryIO({ isTTY: { stdin: false, stdout: true }, env: { NO_COLOR: '1' } }),
+    );
+    expect(noColor.out).not.toContain('\u001b');
+    const piped = await runMain(['fake', 'echo', 'x', '--trace']);
+    expect(piped.out).not.toContain('\u001b');
+    const strip = (text: string) => text.replaceAll('\u001b[36m', '').replaceAll('\u001b[39m', '').replace(/\+[\d.]+ ms/, '');
+    expect(strip(piped.out.split('\n')[0] ?? '')).toBe(strip(tty.out.split('\n')[0] ?? ''));
+  });
+});
