@@ -37,16 +37,13 @@ async function bind(options: UdpBindOptions): Promise<UdpSocket> {
     }
   })();
   const local = conn.addr as Deno.NetAddr;
+  const peer: Deno.NetAddr | undefined = connect && { transport: 'udp', hostname: connect.address, port: connect.port };
   return {
     local: eventAddress(local.hostname, local.port),
     send(data, address, port, done) {
-      const to: Deno.NetAddr = connect
-        ? { transport: 'udp', hostname: connect.address, port: connect.port }
-        : { transport: 'udp', hostname: address, port };
-      conn.send(data, to).then(
-        () => done?.(),
-        (error) => (done ? done(error) : onError(error)),
-      );
+      const sending = conn.send(data, peer ?? { transport: 'udp', hostname: address, port });
+      if (done) sending.then(() => done(), done);
+      else sending.catch(onError);
     },
     async close() {
       if (!closed) {
