@@ -1,8 +1,8 @@
 import { udpPlugin } from './plugin.ts';
 
 export default udpPlugin;
-export { udpPlugin } from './plugin.ts';
 export { checkDatagramSize, maxDatagramIPv4, maxDatagramIPv6 } from './datagram-limits.ts';
+export { udpPlugin } from './plugin.ts';
 export type { DatagramHandler, UdpAdapter, UdpBindOptions, UdpSocket } from './runtime/contract.ts';
 export { loadAdapter } from './runtime/load-adapter.ts';
 export {
@@ -13,4 +13,10 @@ export {
   sendAndReceive,
   type UdpReply,
 } from './send-and-receive.ts';
-export { defaultReply, defaultServerPort, type ServeSummary, type ServeUdpOptions, serveUdp } from './serve-udp.ts';
+export {
+  defaultReply,
+  defaultServerPort,
+  type ServeSummary,
+  type ServeUdpOptions,
+  serveUdp,
+} from './serve-udp.ts';

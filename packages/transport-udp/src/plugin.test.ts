@@ -14,7 +14,8 @@ async function run(command: typeof client, raw: Record<string, unknown>): Promis
   const events: LabEvent[] = [];
   const options = resolveOptions(command?.options ?? {}, raw);
   command?.check?.(options);
-  for await (const event of command?.run(options, { signal: new AbortController().signal }) ?? []) events.push(event);
+  for await (const event of command?.run(options, { signal: new AbortController().signal }) ?? [])
+    events.push(event);
   return events;
 }
 
@@ -35,7 +36,9 @@ describe('udp plugin', () => {
       echo: false,
       quiet: false,
     });
-    expect(resolveOptions(client?.options ?? {}, { host: 'localhost', port: '5000', message: 'hi' })).toEqual({
+    expect(
+      resolveOptions(client?.options ?? {}, { host: 'localhost', port: '5000', message: 'hi' }),
+    ).toEqual({
       host: 'localhost',
       port: 5000,
       message: 'hi',
@@ -55,18 +58,28 @@ describe('udp plugin', () => {
       [client, { host: '[::1', port: '5000', message: 'x' }],
       [server, { port: '65536' }],
     ];
-    for (const [command, raw] of bad) expect(() => resolveOptions(command?.options ?? {}, raw)).toThrow(UsageError);
-    expect(() => server?.check?.(resolveOptions(server.options, { echo: true, reply: 'x' }) as never)).toThrow(
-      '--reply and --echo',
-    );
+    for (const [command, raw] of bad)
+      expect(() => resolveOptions(command?.options ?? {}, raw)).toThrow(UsageError);
+    expect(() =>
+      server?.check?.(resolveOptions(server.options, { echo: true, reply: 'x' }) as never),
+    ).toThrow('--reply and --echo');
   });
 
   it("client prints the seed's line, with the round trip in the recv event", async () => {
     const udp = await startServer();
-    const events = await run(client, { host: '127.0.0.1', port: String(udp.port), message: 'Hello, world' });
+    const events = await run(client, {
+      host: '127.0.0.1',
+      port: String(udp.port),
+      message: 'Hello, world',
+    });
     const recv = events.find((e) => e.type === 'recv');
     expect(recv?.message).toBe('Message from server: Message received.');
-    expect(recv).toMatchObject({ bytes: 17, text: 'Message received.', attempt: 1, details: { truncated: false } });
+    expect(recv).toMatchObject({
+      bytes: 17,
+      text: 'Message received.',
+      attempt: 1,
+      details: { truncated: false },
+    });
     expect(recv?.rttMs).toBeGreaterThan(0);
     expect(events.filter((e) => e.message !== undefined)).toHaveLength(1);
   });
@@ -87,7 +100,12 @@ catch (e) { console.log(e.name + ': ' + e.message + ' / ' + e.hint); }`;
     );
   });
 
-  it.runIf(detectRuntime().name === 'deno')('runs inside a vitest worker that has --unstable-net', () => {
-    expect(typeof (globalThis as { Deno?: { listenDatagram?: unknown } }).Deno?.listenDatagram).toBe('function');
-  });
+  it.runIf(detectRuntime().name === 'deno')(
+    'runs inside a vitest worker that has --unstable-net',
+    () => {
+      expect(
+        typeof (globalThis as { Deno?: { listenDatagram?: unknown } }).Deno?.listenDatagram,
+      ).toBe('function');
+    },
+  );
 });

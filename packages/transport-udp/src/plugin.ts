@@ -30,7 +30,12 @@ const server = defineCommand({
       wizard: { default: '127.0.0.1' },
     },
     keep: { type: 'boolean', help: 'keep serving until Ctrl-C, then print a summary' },
-    reply: { type: 'string', kind: 'text', placeholder: 'text', help: `reply with this text (default "${defaultReply}")` },
+    reply: {
+      type: 'string',
+      kind: 'text',
+      placeholder: 'text',
+      help: `reply with this text (default "${defaultReply}")`,
+    },
     echo: { type: 'boolean', help: 'reply with the bytes received' },
     quiet: { type: 'boolean', help: 'no lines per datagram; the summary only' },
   },
@@ -38,11 +43,19 @@ const server = defineCommand({
   graceful: true,
   check(options) {
     if (options.echo && options.reply !== undefined) {
-      throw new UsageError('Cannot use --reply and --echo together', 'pick one: --echo replies with what came in');
+      throw new UsageError(
+        'Cannot use --reply and --echo together',
+        'pick one: --echo replies with what came in',
+      );
     }
   },
   async *run(options, context) {
-    yield* serveUdp({ ...options, signal: context.signal, trace: context.trace, lookup: context.lookup });
+    yield* serveUdp({
+      ...options,
+      signal: context.signal,
+      trace: context.trace,
+      lookup: context.lookup,
+    });
   },
 });
 
@@ -93,17 +106,24 @@ const client = defineCommand({
       help: 'send again this many times when no reply comes (with backoff)',
     },
   },
-  examples: ['socklab udp client 127.0.0.1 65432 "Hello"', 'socklab udp client localhost 5000 hi --timeout 500 --retries 3'],
+  examples: [
+    'socklab udp client 127.0.0.1 65432 "Hello"',
+    'socklab udp client localhost 5000 hi --timeout 500 --retries 3',
+  ],
   async *run(options, context) {
     const event = createEventClock();
-    const reply = yield* exchange({ address: options.host, port: options.port }, textToBytes(options.message), {
-      signal: context.signal,
-      timeout: options.timeout,
-      retries: options.retries,
-      lookup: context.lookup,
-      bufferSize: seedBufferSize,
-      clock: event,
-    });
+    const reply = yield* exchange(
+      { address: options.host, port: options.port },
+      textToBytes(options.message),
+      {
+        signal: context.signal,
+        timeout: options.timeout,
+        retries: options.retries,
+        lookup: context.lookup,
+        bufferSize: seedBufferSize,
+        clock: event,
+      },
+    );
     yield event('recv', {
       proto: 'udp',
       local: reply.local,

@@ -4,7 +4,11 @@ import { ipFamily, type Lookup, SocketError } from '@socklab/core';
  * The addresses to try for `host`, IPv4 first like the seed's gethostbyname, then the rest.
  * An IP literal is returned as is, without a lookup.
  */
-export async function resolveHost(host: string, lookup: Lookup, signal?: AbortSignal): Promise<string[]> {
+export async function resolveHost(
+  host: string,
+  lookup: Lookup,
+  signal?: AbortSignal,
+): Promise<string[]> {
   if (ipFamily(host)) return [host];
   let found: { address: string; family: 4 | 6 }[];
   try {

@@ -1,6 +1,13 @@
 import { type Lookup, SocketError, UsageError } from '@socklab/core';
 import { describe, expect, it } from 'vitest';
-import { drain, freeUdpPort, runtimeAdapter, startServer, text, trackingAdapter } from '../test/support.ts';
+import {
+  drain,
+  freeUdpPort,
+  runtimeAdapter,
+  startServer,
+  text,
+  trackingAdapter,
+} from '../test/support.ts';
 import { exchange, sendAndReceive } from './send-and-receive.ts';
 import { serveUdp } from './serve-udp.ts';
 
@@ -8,7 +15,8 @@ const refusedSeen = runtimeAdapter.capabilities.refused;
 const hosts = (table: Record<string, { address: string; family: 4 | 6 }[]>): Lookup => {
   return async (host) => {
     const found = table[host];
-    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    if (!found)
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
     return found;
   };
 };
@@ -36,31 +44,54 @@ describe('sendAndReceive', () => {
 
   it('tries IPv4 first for a name, like the seed', async () => {
     const server = await startServer({ echo: true });
-    const lookup = hosts({ 'lab.test': [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }] });
+    const lookup = hosts({
+      'lab.test': [
+        { address: '::1', family: 6 },
+        { address: '127.0.0.1', family: 4 },
+      ],
+    });
     const { events } = await drain(
       (async function* () {
         yield* exchange({ address: 'lab.test', port: server.port }, 'hi', { lookup });
       })(),
     );
-    expect(events[0]).toMatchObject({ type: 'resolve', host: 'lab.test', addresses: ['127.0.0.1', '::1'] });
-    expect(events.filter((e) => e.type === 'send').map((e) => e.remote?.address)).toEqual(['127.0.0.1']);
+    expect(events[0]).toMatchObject({
+      type: 'resolve',
+      host: 'lab.test',
+      addresses: ['127.0.0.1', '::1'],
+    });
+    expect(events.filter((e) => e.type === 'send').map((e) => e.remote?.address)).toEqual([
+      '127.0.0.1',
+    ]);
   });
 
   it("falls back to the name's other addresses when the first one does not answer", async () => {
     const server = await startServer({ host: '::1', echo: true });
-    const lookup = hosts({ 'lab.test': [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }] });
-    const reply = await sendAndReceive({ address: 'lab.test', port: server.port }, 'hi', { lookup, timeout: 300 });
+    const lookup = hosts({
+      'lab.test': [
+        { address: '127.0.0.1', family: 4 },
+        { address: '::1', family: 6 },
+      ],
+    });
+    const reply = await sendAndReceive({ address: 'lab.test', port: server.port }, 'hi', {
+      lookup,
+      timeout: 300,
+    });
     expect(reply.from.address).toBe('::1');
     expect(reply.attempts).toBe(2);
   });
 
   it('says "unknown host" without asking real DNS', async () => {
-    const error = await sendAndReceive({ address: 'nowhere.test', port: 9 }, 'hi', { lookup: hosts({}) }).catch((e) => e);
+    const error = await sendAndReceive({ address: 'nowhere.test', port: 9 }, 'hi', {
+      lookup: hosts({}),
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(SocketError);
     expect(error.code).toBe('ENOTFOUND');
     expect(error.message).toBe('Cannot resolve host nowhere.test: unknown host');
     expect(error.hint).toMatch(/spelling/);
-    const empty = await sendAndReceive({ address: 'void.test', port: 9 }, 'hi', { lookup: hosts({ 'void.test': [] }) }).catch((e) => e);
+    const empty = await sendAndReceive({ address: 'void.test', port: 9 }, 'hi', {
+      lookup: hosts({ 'void.test': [] }),
+    }).catch((e) => e);
     expect(empty.code).toBe('ENOTFOUND');
   });
 
@@ -68,7 +99,9 @@ describe('sendAndReceive', () => {
     const port = await freeUdpPort();
     const adapter = trackingAdapter();
     const started = performance.now();
-    const error = await sendAndReceive({ address: '127.0.0.1', port }, 'anyone?', { adapter }).catch((e) => e);
+    const error = await sendAndReceive({ address: '127.0.0.1', port }, 'anyone?', {
+      adapter,
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(SocketError);
     expect(error.code).toBe('ECONNREFUSED');
     expect(error.message).toBe(
@@ -78,24 +111,41 @@ describe('sendAndReceive', () => {
     expect(adapter.open()).toBe(0);
   });
 
-  it.runIf(!refusedSeen)('without ICMP reports (Deno), a missing server is a timeout that says so', async () => {
-    const port = await freeUdpPort();
-    const error = await sendAndReceive({ address: '127.0.0.1', port }, 'anyone?', { timeout: 200 }).catch((e) => e);
-    expect(error.code).toBe('ETIMEDOUT');
-    expect(error.hint).toContain(`nothing may be listening on udp 127.0.0.1:${port}`);
-  });
+  it.runIf(!refusedSeen)(
+    'without ICMP reports (Deno), a missing server is a timeout that says so',
+    async () => {
+      const port = await freeUdpPort();
+      const error = await sendAndReceive({ address: '127.0.0.1', port }, 'anyone?', {
+        timeout: 200,
+      }).catch((e) => e);
+      expect(error.code).toBe('ETIMEDOUT');
+      expect(error.hint).toContain(`nothing may be listening on udp 127.0.0.1:${port}`);
+    },
+  );
 
   it('yields a timeout event per attempt, then fails with ETIMEDOUT', async () => {
     // A socket that reads and never answers.
-    const silent = await runtimeAdapter.bind({ address: '127.0.0.1', port: 0, onMessage() {}, onError() {} });
+    const silent = await runtimeAdapter.bind({
+      address: '127.0.0.1',
+      port: 0,
+      onMessage() {},
+      onError() {},
+    });
     const adapter = trackingAdapter();
     try {
       const { events, error } = await drain(
-        exchange({ address: '127.0.0.1', port: silent.local.port }, 'hello?', { timeout: 100, retries: 2, backoff: 10, adapter }),
+        exchange({ address: '127.0.0.1', port: silent.local.port }, 'hello?', {
+          timeout: 100,
+          retries: 2,
+          backoff: 10,
+          adapter,
+        }),
       );
       const timeouts = events.filter((e) => e.type === 'timeout');
       expect(timeouts.map((e) => e.attempt)).toEqual([1, 2, 3]);
-      expect(timeouts[0]?.message).toMatch(/^No reply from udp 127\.0\.0\.1:\d+ within 100 ms \(attempt 1\)/);
+      expect(timeouts[0]?.message).toMatch(
+        /^No reply from udp 127\.0\.0\.1:\d+ within 100 ms \(attempt 1\)/,
+      );
       expect(timeouts[2]?.message).toBeUndefined();
       expect(error).toBeInstanceOf(SocketError);
       expect((error as SocketError).code).toBe('ETIMEDOUT');
@@ -114,7 +164,10 @@ describe('sendAndReceive', () => {
       await new Promise((r) => setTimeout(r, 400));
       return drain(serveUdp({ host: '127.0.0.1', port }));
     })();
-    const reply = await sendAndReceive({ address: '127.0.0.1', port }, 'late?', { timeout: 150, retries: 12 });
+    const reply = await sendAndReceive({ address: '127.0.0.1', port }, 'late?', {
+      timeout: 150,
+      retries: 12,
+    });
     expect(text(reply.data)).toBe('Message received.');
     expect(reply.attempts).toBeGreaterThan(1);
     expect((await late).error).toBeUndefined();
@@ -124,7 +177,9 @@ describe('sendAndReceive', () => {
     const big = new Uint8Array(3000).fill(0x61);
     const server = await startServer({ reply: big, keep: true });
     try {
-      const cut = await sendAndReceive({ address: '127.0.0.1', port: server.port }, 'big?', { bufferSize: 1024 });
+      const cut = await sendAndReceive({ address: '127.0.0.1', port: server.port }, 'big?', {
+        bufferSize: 1024,
+      });
       expect(cut).toMatchObject({ truncated: true, size: 3000 });
       expect(cut.data.length).toBe(1024);
       const whole = await sendAndReceive({ address: '127.0.0.1', port: server.port }, 'big?');
@@ -141,7 +196,10 @@ describe('sendAndReceive', () => {
       const full = new Uint8Array(65_507).fill(7);
       const reply = await sendAndReceive({ address: '127.0.0.1', port: server.port }, full);
       expect(reply.size).toBe(65_507);
-      const error = await sendAndReceive({ address: '127.0.0.1', port: server.port }, new Uint8Array(65_508)).catch((e) => e);
+      const error = await sendAndReceive(
+        { address: '127.0.0.1', port: server.port },
+        new Uint8Array(65_508),
+      ).catch((e) => e);
       expect(error.code).toBe('EMSGSIZE');
       expect(error.message).toBe(
         `Cannot send to udp 127.0.0.1:${server.port}: message too long: 65508 bytes, and one UDP datagram over IPv4 holds at most 65,507`,
@@ -155,9 +213,15 @@ describe('sendAndReceive', () => {
   it('allows 65,527 bytes over IPv6 and no more', async () => {
     const server = await startServer({ host: '::1', echo: true, keep: true });
     try {
-      const reply = await sendAndReceive({ address: '::1', port: server.port }, new Uint8Array(65_527));
+      const reply = await sendAndReceive(
+        { address: '::1', port: server.port },
+        new Uint8Array(65_527),
+      );
       expect(reply.size).toBe(65_527);
-      const error = await sendAndReceive({ address: '::1', port: server.port }, new Uint8Array(65_528)).catch((e) => e);
+      const error = await sendAndReceive(
+        { address: '::1', port: server.port },
+        new Uint8Array(65_528),
+      ).catch((e) => e);
       expect(error.code).toBe('EMSGSIZE');
       expect(error.message).toMatch(/over IPv6 holds at most 65,527$/);
     } finally {
@@ -183,7 +247,12 @@ describe('sendAndReceive', () => {
   });
 
   it('closes its socket and rejects when aborted while waiting', async () => {
-    const silent = await runtimeAdapter.bind({ address: '127.0.0.1', port: 0, onMessage() {}, onError() {} });
+    const silent = await runtimeAdapter.bind({
+      address: '127.0.0.1',
+      port: 0,
+      onMessage() {},
+      onError() {},
+    });
     const adapter = trackingAdapter();
     try {
       const controller = new AbortController();

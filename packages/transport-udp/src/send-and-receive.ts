@@ -117,12 +117,19 @@ export async function* exchange(
       if (waiter) waiter(outcome);
       else if (outcome.kind === 'reply') peer.early ??= outcome;
     };
-    const peer: Peer = { address, socket: undefined as unknown as UdpSocket, early: undefined, waiter: undefined, sent: 0 };
+    const peer: Peer = {
+      address,
+      socket: undefined as unknown as UdpSocket,
+      early: undefined,
+      waiter: undefined,
+      sent: 0,
+    };
     peer.socket = await adapter.bind({
       address: address.includes(':') ? '::' : '0.0.0.0',
       port: 0,
       connect: { address, port: endpoint.port },
-      onMessage: (reply, from, port) => settle({ kind: 'reply', data: reply, address: from, port, at: performance.now() }),
+      onMessage: (reply, from, port) =>
+        settle({ kind: 'reply', data: reply, address: from, port, at: performance.now() }),
       onError: (error) => settle({ kind: 'error', error }),
     });
     peers.set(address, peer);
@@ -143,32 +150,52 @@ export async function* exchange(
         if (!peer.early) {
           attempts++;
           peer.sent = performance.now();
-          const sendError = await new Promise<unknown>((resolve) => peer.socket.send(bytes, address, endpoint.port, resolve));
-          const fields = { proto: 'udp', local: peer.socket.local, remote: eventAddress(address, endpoint.port), attempt: attempts };
+          const sendError = await new Promise<unknown>((resolve) =>
+            peer.socket.send(bytes, address, endpoint.port, resolve),
+          );
+          const fields = {
+            proto: 'udp',
+            local: peer.socket.local,
+            remote: eventAddress(address, endpoint.port),
+            attempt: attempts,
+          };
           if (sendError !== undefined && !isUnreachable(sendError)) {
             throw toSocketError(sendError, { action: 'send to', target });
           }
           yield event('send', { ...fields, ...payloadFields(bytes) });
           const outcome =
-            sendError !== undefined ? { kind: 'error' as const, error: sendError } : await wait(peer, timeout, signal);
+            sendError !== undefined
+              ? { kind: 'error' as const, error: sendError }
+              : await wait(peer, timeout, signal);
           if (outcome.kind === 'timeout') {
             lastFailure = 'timeout';
             yield event('timeout', {
               ...fields,
               durationMs: timeout,
               reason: `no reply within ${timeout} ms`,
-              ...(retryFollows ? { message: `No reply from ${target} within ${timeout} ms (attempt ${attempts}), trying again`, notice: true } : {}),
+              ...(retryFollows
+                ? {
+                    message: `No reply from ${target} within ${timeout} ms (attempt ${attempts}), trying again`,
+                    notice: true,
+                  }
+                : {}),
             });
             continue;
           }
           if (outcome.kind === 'error') {
-            if (!isUnreachable(outcome.error)) throw toSocketError(outcome.error, { action: 'send to', target });
+            if (!isUnreachable(outcome.error))
+              throw toSocketError(outcome.error, { action: 'send to', target });
             lastFailure = refusedError(address, endpoint.port, outcome.error);
             yield event('error', {
               ...fields,
               code: lastFailure.code,
               reason: lastFailure.reason,
-              ...(retryFollows ? { message: `Nothing answers on ${target} yet (connection refused), trying again`, notice: true } : {}),
+              ...(retryFollows
+                ? {
+                    message: `Nothing answers on ${target} yet (connection refused), trying again`,
+                    notice: true,
+                  }
+                : {}),
             });
             continue;
           }
@@ -176,7 +203,8 @@ export async function* exchange(
         }
         return makeReply(peer.early as Outcome & { kind: 'reply' }, peer, attempts, bufferSize);
       }
-      if (round < rounds) await sleep(Math.min(backoff * 2 ** (round - 1), Math.max(backoff, 1000)), signal);
+      if (round < rounds)
+        await sleep(Math.min(backoff * 2 ** (round - 1), Math.max(backoff, 1000)), signal);
     }
   } finally {
     await closeAll();
@@ -247,7 +275,10 @@ function checkOptions(endpoint: Endpoint, bytes: Uint8Array, options: SendAndRec
   whole('bufferSize', bufferSize, 1, 65535);
   whole('backoff', backoff, 0);
   if (bytes.length === 0) {
-    throw new UsageError('Cannot send an empty message: a datagram needs some text', 'give a message, e.g. "Hello"');
+    throw new UsageError(
+      'Cannot send an empty message: a datagram needs some text',
+      'give a message, e.g. "Hello"',
+    );
   }
   return { timeout, retries, bufferSize, backoff };
 }

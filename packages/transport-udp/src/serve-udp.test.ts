@@ -1,6 +1,13 @@
 import { type Lookup, SocketError, UsageError } from '@socklab/core';
 import { describe, expect, it } from 'vitest';
-import { drain, freeUdpPort, runtimeAdapter, startServer, text, trackingAdapter } from '../test/support.ts';
+import {
+  drain,
+  freeUdpPort,
+  runtimeAdapter,
+  startServer,
+  text,
+  trackingAdapter,
+} from '../test/support.ts';
 import { sendAndReceive } from './send-and-receive.ts';
 import { serveUdp } from './serve-udp.ts';
 import { bindError } from './udp-errors.ts';
@@ -8,7 +15,8 @@ import { bindError } from './udp-errors.ts';
 const lookupOf = (table: Record<string, string>): Lookup => {
   return async (host) => {
     const address = table[host];
-    if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    if (!address)
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
     return [{ address, family: address.includes(':') ? 6 : 4 }];
   };
 };
@@ -26,36 +34,56 @@ describe('serveUdp', () => {
       `Server received: Hello, world\nMessage from ('127.0.0.1', ${reply.local.port})`,
     ]);
     expect(server.events.map((e) => e.type)).toEqual(['info', 'listen', 'recv', 'close']);
-    expect(server.events[2]).toMatchObject({ bytes: 12, text: 'Hello, world', remote: { address: '127.0.0.1', port: reply.local.port } });
+    expect(server.events[2]).toMatchObject({
+      bytes: 12,
+      text: 'Hello, world',
+      remote: { address: '127.0.0.1', port: reply.local.port },
+    });
   });
 
   it('binds the address the host name resolves to by default, like the seed', async () => {
     const port = await freeUdpPort();
     const controller = new AbortController();
     const events = [];
-    for await (const event of serveUdp({ port, hostname: 'labhost', lookup: lookupOf({ labhost: '127.0.0.1' }), signal: controller.signal })) {
+    for await (const event of serveUdp({
+      port,
+      hostname: 'labhost',
+      lookup: lookupOf({ labhost: '127.0.0.1' }),
+      signal: controller.signal,
+    })) {
       events.push(event);
       if (event.type === 'listen') controller.abort();
     }
-    expect(events.find((e) => e.type === 'listen')?.message).toBe(`Listening on udp 127.0.0.1:${port}`);
+    expect(events.find((e) => e.type === 'listen')?.message).toBe(
+      `Listening on udp 127.0.0.1:${port}`,
+    );
     expect(events.some((e) => e.notice)).toBe(false);
   });
 
   it('listens on 127.0.0.1 with a notice when the host name does not resolve', async () => {
     const controller = new AbortController();
     const events = [];
-    for await (const event of serveUdp({ port: 0, hostname: 'nameless', lookup: lookupOf({}), signal: controller.signal })) {
+    for await (const event of serveUdp({
+      port: 0,
+      hostname: 'nameless',
+      lookup: lookupOf({}),
+      signal: controller.signal,
+    })) {
       events.push(event);
       if (event.type === 'listen') controller.abort();
     }
     const notice = events.find((e) => e.notice);
-    expect(notice?.message).toBe('notice: host name nameless does not resolve: listening on 127.0.0.1 (this machine only)');
+    expect(notice?.message).toBe(
+      'notice: host name nameless does not resolve: listening on 127.0.0.1 (this machine only)',
+    );
     expect(events.find((e) => e.type === 'listen')?.local?.address).toBe('127.0.0.1');
   });
 
   it('warns when the host name resolves beyond loopback (and explains an address not of this machine)', async () => {
     // 192.0.2.1 (TEST-NET) is not ours: the bind fails locally, nothing goes on the wire.
-    const { events, error } = await drain(serveUdp({ port: 0, hostname: 'labhost', lookup: lookupOf({ labhost: '192.0.2.1' }) }));
+    const { events, error } = await drain(
+      serveUdp({ port: 0, hostname: 'labhost', lookup: lookupOf({ labhost: '192.0.2.1' }) }),
+    );
     expect(events.find((e) => e.notice)?.message).toBe(
       'notice: labhost resolves to 192.0.2.1, which other machines can reach: use --host 127.0.0.1 to stay on this one',
     );
@@ -69,7 +97,9 @@ describe('serveUdp', () => {
     expect(server.port).toBeGreaterThan(0);
     const reply = await sendAndReceive({ address: '::1', port: server.port }, 'v6');
     await server.done;
-    expect(server.events.find((e) => e.type === 'listen')?.message).toBe(`Listening on udp [::1]:${server.port}`);
+    expect(server.events.find((e) => e.type === 'listen')?.message).toBe(
+      `Listening on udp [::1]:${server.port}`,
+    );
     expect(server.events.find((e) => e.type === 'recv')?.message).toBe(
       `Server received: v6\nMessage from ('::1', ${reply.local.port}, 0, 0)`,
     );
@@ -88,7 +118,12 @@ describe('serveUdp', () => {
       message: 'Received 3 datagrams (11 bytes) from 3 clients',
     });
     // Nothing is left bound: the same port binds again.
-    const again = await runtimeAdapter.bind({ address: '127.0.0.1', port: server.port, onMessage() {}, onError() {} });
+    const again = await runtimeAdapter.bind({
+      address: '127.0.0.1',
+      port: server.port,
+      onMessage() {},
+      onError() {},
+    });
     await again.close();
   });
 
@@ -111,7 +146,11 @@ describe('serveUdp', () => {
     const reply = await sendAndReceive({ address: '127.0.0.1', port: server.port }, 'ping');
     await server.done;
     expect(text(reply.data)).toBe('pong');
-    expect(server.events.find((e) => e.type === 'send')).toMatchObject({ bytes: 4, text: 'pong', remote: { address: '127.0.0.1', port: reply.local.port } });
+    expect(server.events.find((e) => e.type === 'send')).toMatchObject({
+      bytes: 4,
+      text: 'pong',
+      remote: { address: '127.0.0.1', port: reply.local.port },
+    });
   });
 
   it('ends quietly (graceful) when aborted before any datagram, closing its socket', async () => {
@@ -124,33 +163,59 @@ describe('serveUdp', () => {
   });
 
   it('says "address already in use" with a way out', async () => {
-    const holder = await runtimeAdapter.bind({ address: '127.0.0.1', port: 0, onMessage() {}, onError() {} });
+    const holder = await runtimeAdapter.bind({
+      address: '127.0.0.1',
+      port: 0,
+      onMessage() {},
+      onError() {},
+    });
     try {
       const { error } = await drain(serveUdp({ host: '127.0.0.1', port: holder.local.port }));
       expect(error).toBeInstanceOf(SocketError);
-      expect((error as SocketError).message).toBe(`Cannot bind udp 127.0.0.1:${holder.local.port}: address already in use`);
-      expect((error as SocketError).hint).toContain(`socklab inspect --proto udp --port ${holder.local.port}`);
+      expect((error as SocketError).message).toBe(
+        `Cannot bind udp 127.0.0.1:${holder.local.port}: address already in use`,
+      );
+      expect((error as SocketError).hint).toContain(
+        `socklab inspect --proto udp --port ${holder.local.port}`,
+      );
     } finally {
       await holder.close();
     }
   });
 
   it('explains permission denied on ports below 1024', () => {
-    const denied = bindError(Object.assign(new Error('bind EACCES 0.0.0.0:80'), { code: 'EACCES' }), '0.0.0.0', 80);
+    const denied = bindError(
+      Object.assign(new Error('bind EACCES 0.0.0.0:80'), { code: 'EACCES' }),
+      '0.0.0.0',
+      80,
+    );
     expect(denied.message).toBe('Cannot bind udp 0.0.0.0:80: permission denied');
     expect((denied as SocketError).hint).toMatch(/below 1024 need root/);
-    const deno = bindError(Object.assign(new Error('Permission denied (os error 13)'), { name: 'PermissionDenied' }), '::', 53);
+    const deno = bindError(
+      Object.assign(new Error('Permission denied (os error 13)'), { name: 'PermissionDenied' }),
+      '::',
+      53,
+    );
     expect((deno as SocketError).code).toBe('EACCES');
   });
 
-  it.runIf(process.getuid?.() !== 0)('really gets EACCES binding port 80 without root', async () => {
-    const { error } = await drain(serveUdp({ host: '127.0.0.1', port: 80 }));
-    // Some systems lower net.ipv4.ip_unprivileged_port_start: then the bind works.
-    if (error) expect((error as SocketError).code).toBe('EACCES');
-  });
+  it.runIf(process.getuid?.() !== 0)(
+    'really gets EACCES binding port 80 without root',
+    async () => {
+      const { error } = await drain(serveUdp({ host: '127.0.0.1', port: 80 }));
+      // Some systems lower net.ipv4.ip_unprivileged_port_start: then the bind works.
+      if (error) expect((error as SocketError).code).toBe('EACCES');
+    },
+  );
 
   it('refuses bad input as usage errors', async () => {
-    for (const options of [{ port: -1 }, { port: 65536 }, { port: 1.5 }, { echo: true, reply: 'x' }, { host: '[::1' }]) {
+    for (const options of [
+      { port: -1 },
+      { port: 65536 },
+      { port: 1.5 },
+      { echo: true, reply: 'x' },
+      { host: '[::1' },
+    ]) {
       const { error } = await drain(serveUdp({ host: '127.0.0.1', ...options }));
       expect(error).toBeInstanceOf(UsageError);
     }

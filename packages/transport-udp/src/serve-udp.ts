@@ -61,7 +61,9 @@ export interface ServeSummary {
  * The seed's UDP server as events: `info` (host name), `listen` (the ready line), then per
  * datagram a `recv` event (and a `send` one with `trace`), and a summary when it ends.
  */
-export async function* serveUdp(options: ServeUdpOptions = {}): AsyncGenerator<LabEvent, ServeSummary> {
+export async function* serveUdp(
+  options: ServeUdpOptions = {},
+): AsyncGenerator<LabEvent, ServeSummary> {
   const event = options.clock ?? createEventClock();
   const { keep = false, echo = false, quiet = false, trace = false, signal } = options;
   const port = options.port ?? defaultServerPort;
@@ -69,7 +71,10 @@ export async function* serveUdp(options: ServeUdpOptions = {}): AsyncGenerator<L
     throw new UsageError(`Cannot use port ${port}: port must be 0-65535 (0 picks a free port)`);
   }
   if (echo && options.reply !== undefined) {
-    throw new UsageError('Cannot use --reply and --echo together', 'pick one: --echo replies with what came in');
+    throw new UsageError(
+      'Cannot use --reply and --echo together',
+      'pick one: --echo replies with what came in',
+    );
   }
   const summary: ServeSummary = { datagrams: 0, bytes: 0, clients: 0 };
   if (signal?.aborted) return summary;
@@ -107,7 +112,10 @@ export async function* serveUdp(options: ServeUdpOptions = {}): AsyncGenerator<L
   }
   if (signal?.aborted) return summary;
 
-  const replyBytes = typeof options.reply === 'string' ? textToBytes(options.reply) : (options.reply ?? textToBytes(defaultReply));
+  const replyBytes =
+    typeof options.reply === 'string'
+      ? textToBytes(options.reply)
+      : (options.reply ?? textToBytes(defaultReply));
   const queue = new EventQueue<LabEvent>();
   const clients = new Set<string>();
   const perDatagram = !quiet || trace;
@@ -126,12 +134,23 @@ export async function* serveUdp(options: ServeUdpOptions = {}): AsyncGenerator<L
         const out = echo ? data : replyBytes;
         // Events first: the seed prints, then replies (and some adapters finish sends synchronously).
         if (perDatagram) queue.push(recvEvent(event, data, from, fromPort, socket, quiet));
-        if (trace) queue.push(event('send', { proto: 'udp', local: socket.local, remote: eventAddress(from, fromPort), ...payloadFields(out) }));
+        if (trace)
+          queue.push(
+            event('send', {
+              proto: 'udp',
+              local: socket.local,
+              remote: eventAddress(from, fromPort),
+              ...payloadFields(out),
+            }),
+          );
         if (keep) socket.send(out, from, fromPort);
         else {
           // One datagram, like the seed: close once the reply is out.
           socket.send(out, from, fromPort, (error) => {
-            if (error) queue.fail(toSocketError(error, { action: 'send to', target: udpTarget(from, fromPort) }));
+            if (error)
+              queue.fail(
+                toSocketError(error, { action: 'send to', target: udpTarget(from, fromPort) }),
+              );
             else queue.end();
           });
         }
@@ -139,9 +158,23 @@ export async function* serveUdp(options: ServeUdpOptions = {}): AsyncGenerator<L
       onError(error) {
         // A failed reply must not stop a server that keeps going: report it, keep serving.
         if (keep) {
-          const failure = toSocketError(error, { action: 'reply on', target: udpTarget(address, port) });
-          queue.push(event('error', { proto: 'udp', code: failure.code, reason: failure.reason, message: failure.message, notice: true }));
-        } else queue.fail(toSocketError(error, { action: 'receive on', target: udpTarget(address, port) }));
+          const failure = toSocketError(error, {
+            action: 'reply on',
+            target: udpTarget(address, port),
+          });
+          queue.push(
+            event('error', {
+              proto: 'udp',
+              code: failure.code,
+              reason: failure.reason,
+              message: failure.message,
+              notice: true,
+            }),
+          );
+        } else
+          queue.fail(
+            toSocketError(error, { action: 'receive on', target: udpTarget(address, port) }),
+          );
       },
     });
   } catch (error) {
@@ -150,7 +183,11 @@ export async function* serveUdp(options: ServeUdpOptions = {}): AsyncGenerator<L
   const detach = signal ? onAbort(signal, () => queue.end()) : () => {};
   try {
     const local = socket.local;
-    yield event('listen', { proto: 'udp', local, message: `Listening on udp ${formatEndpoint({ address: local.address, port: local.port })}` });
+    yield event('listen', {
+      proto: 'udp',
+      local,
+      message: `Listening on udp ${formatEndpoint({ address: local.address, port: local.port })}`,
+    });
     for await (const item of queue) yield item;
   } finally {
     detach();
@@ -180,7 +217,12 @@ function recvEvent(
   socket: UdpSocket,
   quiet: boolean,
 ): LabEvent {
-  const fields = { proto: 'udp', local: socket.local, remote: eventAddress(address, port), ...payloadFields(data) };
+  const fields = {
+    proto: 'udp',
+    local: socket.local,
+    remote: eventAddress(address, port),
+    ...payloadFields(data),
+  };
   if (quiet) return event('recv', fields);
   // The seed's two lines, byte for byte: print('Server received: %s' % msg.decode()), then the tuple.
   const message = `Server received: ${bytesToTextLenient(data)}\nMessage from ${formatPythonAddress({ address, port })}`;
@@ -188,7 +230,12 @@ function recvEvent(
 }
 
 /** The address to bind: --host (resolved, IPv4 first), else the host name's, like the seed. */
-async function bindAddress(host: string | undefined, hostname: string, lookup: Lookup, signal?: AbortSignal) {
+async function bindAddress(
+  host: string | undefined,
+  hostname: string,
+  lookup: Lookup,
+  signal?: AbortSignal,
+) {
   const name = host === undefined ? hostname : parseHost(host);
   const [first] = await resolveHost(name, lookup, signal);
   return first as string;

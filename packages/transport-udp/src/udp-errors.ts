@@ -17,7 +17,12 @@ export function bindError(error: unknown, address: string, port: number): Error 
         : 'check the permissions of this program (Deno: run with -A)',
     EADDRNOTAVAIL: `${address} is not an address of this machine: use 127.0.0.1, ::1 or 0.0.0.0`,
   };
-  return new SocketError(code, { action: 'bind', target: udpTarget(address, port), hint: hints[code], cause: error });
+  return new SocketError(code, {
+    action: 'bind',
+    target: udpTarget(address, port),
+    hint: hints[code],
+    cause: error,
+  });
 }
 
 /** ICMP port unreachable, said the way users search for it. */

@@ -1,7 +1,15 @@
 // `socklab udp …` through the real binary: output lines, exit codes, signals.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, killGroup, runCli, runtimeArgv, cliBin, spawnCli, waitForLine } from '../../../test/helpers/cli.ts';
+import {
+  cliBin,
+  collect,
+  killGroup,
+  runCli,
+  runtimeArgv,
+  spawnCli,
+  waitForLine,
+} from '../../../test/helpers/cli.ts';
 import { runtimeAdapter } from './support.ts';
 
 const children: ChildProcess[] = [];
@@ -9,14 +17,19 @@ afterEach(() => {
   for (const child of children.splice(0)) killGroup(child);
 });
 
-async function server(args: string[]): Promise<{ child: ChildProcess; port: string; done: ReturnType<typeof collect> }> {
+async function server(
+  args: string[],
+): Promise<{ child: ChildProcess; port: string; done: ReturnType<typeof collect> }> {
   const child = spawnCli(['udp', 'server', '0', '--host', '127.0.0.1', ...args]);
   children.push(child);
   let stdout = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => {
     stdout += d;
   });
-  const [, port] = (await waitForLine(child, /^Listening on udp 127\.0\.0\.1:(\d+)$/)) as RegExpMatchArray;
+  const [, port] = (await waitForLine(
+    child,
+    /^Listening on udp 127\.0\.0\.1:(\d+)$/,
+  )) as RegExpMatchArray;
   const done = collect(child).then((r) => ({ ...r, stdout }));
   return { child, port: port as string, done };
 }
@@ -25,12 +38,18 @@ describe('socklab udp (CLI)', () => {
   it('client and server talk like the seed, and --keep stops with a summary and exit 0 on SIGINT', async () => {
     const s = await server(['--keep', '--echo']);
     const one = await runCli(['udp', 'client', '127.0.0.1', s.port, 'Hello, world']);
-    expect(one).toMatchObject({ code: 0, stdout: 'Message from server: Hello, world\n', stderr: '' });
+    expect(one).toMatchObject({
+      code: 0,
+      stdout: 'Message from server: Hello, world\n',
+      stderr: '',
+    });
     await runCli(['udp', 'client', 'localhost', s.port, 'again']);
     process.kill(-(s.child.pid as number), 'SIGINT');
     const result = await s.done;
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Server received: Hello, world\nMessage from \('127\.0\.0\.1', \d+\)\n/);
+    expect(result.stdout).toMatch(
+      /Server received: Hello, world\nMessage from \('127\.0\.0\.1', \d+\)\n/,
+    );
     expect(result.stdout).toMatch(/Received 2 datagrams \(17 bytes\) from 2 clients\n$/);
   });
 
@@ -40,7 +59,9 @@ describe('socklab udp (CLI)', () => {
     process.kill(-(s.child.pid as number), 'SIGTERM');
     const result = await s.done;
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`Listening on udp 127.0.0.1:${s.port}\nReceived 1 datagram (2 bytes) from 1 client\n`);
+    expect(result.stdout).toBe(
+      `Listening on udp 127.0.0.1:${s.port}\nReceived 1 datagram (2 bytes) from 1 client\n`,
+    );
   });
 
   it('reports a reply bigger than the seed buffer (1024 bytes) as truncated', async () => {
@@ -52,7 +73,12 @@ describe('socklab udp (CLI)', () => {
   });
 
   it('exit 1 with plain words for runtime failures', async () => {
-    const holder = await runtimeAdapter.bind({ address: '127.0.0.1', port: 0, onMessage() {}, onError() {} });
+    const holder = await runtimeAdapter.bind({
+      address: '127.0.0.1',
+      port: 0,
+      onMessage() {},
+      onError() {},
+    });
     try {
       const port = String(holder.local.port);
       const inUse = await runCli(['udp', 'server', port, '--host', '127.0.0.1']);
@@ -63,29 +89,48 @@ describe('socklab udp (CLI)', () => {
       expect(noReply.stderr).toContain(`Cannot receive from udp 127.0.0.1:${port}: timed out`);
       const big = await runCli(['udp', 'client', '127.0.0.1', port, 'a'.repeat(65_508)]);
       expect(big.code).toBe(1);
-      expect(big.stderr).toContain('message too long: 65508 bytes, and one UDP datagram over IPv4 holds at most 65,507');
+      expect(big.stderr).toContain(
+        'message too long: 65508 bytes, and one UDP datagram over IPv4 holds at most 65,507',
+      );
     } finally {
       await holder.close();
     }
   });
 
-  it.runIf(runtimeAdapter.capabilities.refused)('exit 1 and "connection refused" when nothing listens', async () => {
-    const probe = await runtimeAdapter.bind({ address: '127.0.0.1', port: 0, onMessage() {}, onError() {} });
-    const port = probe.local.port;
-    await probe.close();
-    const result = await runCli(['udp', 'client', '127.0.0.1', String(port), 'hi']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`connection refused: nothing is listening on udp 127.0.0.1:${port}`);
-  });
+  it.runIf(runtimeAdapter.capabilities.refused)(
+    'exit 1 and "connection refused" when nothing listens',
+    async () => {
+      const probe = await runtimeAdapter.bind({
+        address: '127.0.0.1',
+        port: 0,
+        onMessage() {},
+        onError() {},
+      });
+      const port = probe.local.port;
+      await probe.close();
+      const result = await runCli(['udp', 'client', '127.0.0.1', String(port), 'hi']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        `connection refused: nothing is listening on udp 127.0.0.1:${port}`,
+      );
+    },
+  );
 
-  it.runIf(spawnSync('unshare', ['-n', 'true']).status === 0)('exit 1 "unknown host" (no network: no real DNS)', async () => {
-    const [cmd, prefix] = runtimeArgv(cliBin);
-    const child = spawn('unshare', ['-n', cmd, ...prefix, 'udp', 'client', 'nowhere.invalid', '9', 'hi'], { detached: true });
-    children.push(child);
-    const result = await collect(child);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('Cannot resolve host nowhere.invalid: unknown host');
-  });
+  it.runIf(spawnSync('unshare', ['-n', 'true']).status === 0)(
+    'exit 1 "unknown host" (no network: no real DNS)',
+    async () => {
+      const [cmd, prefix] = runtimeArgv(cliBin);
+      const child = spawn(
+        'unshare',
+        ['-n', cmd, ...prefix, 'udp', 'client', 'nowhere.invalid', '9', 'hi'],
+        { detached: true },
+      );
+      children.push(child);
+      const result = await collect(child);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('Cannot resolve host nowhere.invalid: unknown host');
+    },
+  );
 
   it('exit 2 for malformed arguments, naming the input', async () => {
     const cases: [string[], RegExp][] = [

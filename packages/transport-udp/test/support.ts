@@ -7,7 +7,9 @@ import { type ServeUdpOptions, serveUdp } from '../src/serve-udp.ts';
 export const runtimeAdapter: UdpAdapter = await loadAdapter();
 
 /** The runtime adapter, counting sockets bound and not yet closed. */
-export function trackingAdapter(base: UdpAdapter = runtimeAdapter): UdpAdapter & { open: () => number } {
+export function trackingAdapter(
+  base: UdpAdapter = runtimeAdapter,
+): UdpAdapter & { open: () => number } {
   let open = 0;
   return {
     ...base,
@@ -50,7 +52,12 @@ export async function startServer(options: ServeUdpOptions = {}): Promise<Runnin
     failed = reject;
   });
   const done = (async () => {
-    for await (const event of serveUdp({ host: '127.0.0.1', port: 0, signal: controller.signal, ...options })) {
+    for await (const event of serveUdp({
+      host: '127.0.0.1',
+      port: 0,
+      signal: controller.signal,
+      ...options,
+    })) {
       events.push(event);
       if (event.type === 'listen') ready(event.local?.port as number);
     }
@@ -77,7 +84,9 @@ export async function freeUdpPort(address = '127.0.0.1'): Promise<number> {
 }
 
 /** Every event of an async iterable, and the error that ended it (if any). */
-export async function drain(events: AsyncIterable<LabEvent>): Promise<{ events: LabEvent[]; error?: unknown }> {
+export async function drain(
+  events: AsyncIterable<LabEvent>,
+): Promise<{ events: LabEvent[]; error?: unknown }> {
   const seen: LabEvent[] = [];
   try {
     for await (const event of events) seen.push(event);

@@ -40,7 +40,11 @@ async function open(options: Partial<UdpBindOptions> = {}): Promise<Inbox> {
   opened.push(socket);
   let read = 0;
   let readErrors = 0;
-  const until = async <T>(ready: () => T | undefined, timeoutMs: number, what: string): Promise<T> => {
+  const until = async <T>(
+    ready: () => T | undefined,
+    timeoutMs: number,
+    what: string,
+  ): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = ready();
@@ -60,18 +64,31 @@ async function open(options: Partial<UdpBindOptions> = {}): Promise<Inbox> {
     socket,
     messages,
     errors,
-    next: (timeoutMs = 3000) => until(() => (read < messages.length ? messages[read++] : undefined), timeoutMs, 'datagram'),
-    nextError: (timeoutMs = 3000) => until(() => (readErrors < errors.length ? errors[readErrors++] : undefined), timeoutMs, 'error'),
+    next: (timeoutMs = 3000) =>
+      until(() => (read < messages.length ? messages[read++] : undefined), timeoutMs, 'datagram'),
+    nextError: (timeoutMs = 3000) =>
+      until(
+        () => (readErrors < errors.length ? errors[readErrors++] : undefined),
+        timeoutMs,
+        'error',
+      ),
   };
 }
 
-function sendDone(socket: UdpSocket, data: Uint8Array, address: string, port: number): Promise<unknown> {
+function sendDone(
+  socket: UdpSocket,
+  data: Uint8Array,
+  address: string,
+  port: number,
+): Promise<unknown> {
   return new Promise((resolve) => socket.send(data, address, port, resolve));
 }
 
 describe(`UdpAdapter conformance: ${adapter.name} on ${detectRuntime().name}`, () => {
   it('is the adapter made for this runtime', () => {
-    const expected = { node: 'node:dgram', deno: 'Deno.listenDatagram', bun: 'Bun.udpSocket' }[detectRuntime().name];
+    const expected = { node: 'node:dgram', deno: 'Deno.listenDatagram', bun: 'Bun.udpSocket' }[
+      detectRuntime().name
+    ];
     expect(adapter.name).toBe(expected);
   });
 
@@ -86,7 +103,9 @@ describe(`UdpAdapter conformance: ${adapter.name} on ${detectRuntime().name}`, (
     const server = await open();
     const client = await open();
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
-    expect(await sendDone(client.socket, all, '127.0.0.1', server.socket.local.port)).toBeUndefined();
+    expect(
+      await sendDone(client.socket, all, '127.0.0.1', server.socket.local.port),
+    ).toBeUndefined();
     const got = await server.next();
     expect([...got.data]).toEqual([...all]);
     expect(got.address).toBe('127.0.0.1');
@@ -109,7 +128,9 @@ describe(`UdpAdapter conformance: ${adapter.name} on ${detectRuntime().name}`, (
     const server = await open();
     const client = await open();
     const big = new Uint8Array(65_507).map((_, i) => i % 251);
-    expect(await sendDone(client.socket, big, '127.0.0.1', server.socket.local.port)).toBeUndefined();
+    expect(
+      await sendDone(client.socket, big, '127.0.0.1', server.socket.local.port),
+    ).toBeUndefined();
     const got = await server.next();
     expect(got.data.length).toBe(65_507);
     expect(got.data[65_506]).toBe(65_506 % 251);
@@ -118,7 +139,12 @@ describe(`UdpAdapter conformance: ${adapter.name} on ${detectRuntime().name}`, (
   it('reports an oversized send as EMSGSIZE through done', async () => {
     const server = await open();
     const client = await open();
-    const error = await sendDone(client.socket, new Uint8Array(65_508), '127.0.0.1', server.socket.local.port);
+    const error = await sendDone(
+      client.socket,
+      new Uint8Array(65_508),
+      '127.0.0.1',
+      server.socket.local.port,
+    );
     expect(socketErrorCode(error)).toBe('EMSGSIZE');
   });
 
@@ -136,7 +162,10 @@ describe(`UdpAdapter conformance: ${adapter.name} on ${detectRuntime().name}`, (
   it('a connected socket sends to its peer and hears only from it', async () => {
     const server = await open();
     const stranger = await open();
-    const client = await open({ address: '0.0.0.0', connect: { address: '127.0.0.1', port: server.socket.local.port } });
+    const client = await open({
+      address: '0.0.0.0',
+      connect: { address: '127.0.0.1', port: server.socket.local.port },
+    });
     client.socket.send(new TextEncoder().encode('hi'), '192.0.2.1', 9);
     const got = await server.next();
     expect(new TextDecoder().decode(got.data)).toBe('hi');
@@ -147,18 +176,21 @@ describe(`UdpAdapter conformance: ${adapter.name} on ${detectRuntime().name}`, (
     expect(client.messages).toHaveLength(1);
   });
 
-  it.runIf(adapter.capabilities.refused)('reports ICMP port unreachable as ECONNREFUSED on a connected socket', async () => {
-    const gone = await open();
-    const port = gone.socket.local.port;
-    await gone.socket.close();
-    const client = await open({ address: '0.0.0.0', connect: { address: '127.0.0.1', port } });
-    client.socket.send(new TextEncoder().encode('anyone?'), '127.0.0.1', port);
-    expect(socketErrorCode(await client.nextError())).toBe('ECONNREFUSED');
-    // The socket stays usable after the error.
-    expect(await sendDone(client.socket, new Uint8Array([1]), '127.0.0.1', port)).toSatisfy(
-      (e) => e === undefined || socketErrorCode(e) === 'ECONNREFUSED',
-    );
-  });
+  it.runIf(adapter.capabilities.refused)(
+    'reports ICMP port unreachable as ECONNREFUSED on a connected socket',
+    async () => {
+      const gone = await open();
+      const port = gone.socket.local.port;
+      await gone.socket.close();
+      const client = await open({ address: '0.0.0.0', connect: { address: '127.0.0.1', port } });
+      client.socket.send(new TextEncoder().encode('anyone?'), '127.0.0.1', port);
+      expect(socketErrorCode(await client.nextError())).toBe('ECONNREFUSED');
+      // The socket stays usable after the error.
+      expect(await sendDone(client.socket, new Uint8Array([1]), '127.0.0.1', port)).toSatisfy(
+        (e) => e === undefined || socketErrorCode(e) === 'ECONNREFUSED',
+      );
+    },
+  );
 
   it('rejects binding a port in use with EADDRINUSE, and frees it on close', async () => {
     const first = await open();
@@ -186,6 +218,8 @@ describe(`UdpAdapter conformance: ${adapter.name} on ${detectRuntime().name}`, (
   it("knows this machine's name and resolves names through the system (hosts file)", async () => {
     expect(adapter.hostname()).toMatch(/\S/);
     const found = await adapter.lookup('localhost', {});
-    expect(found.map((a) => a.address)).toContain(found.some((a) => a.family === 4) ? '127.0.0.1' : '::1');
+    expect(found.map((a) => a.address)).toContain(
+      found.some((a) => a.family === 4) ? '127.0.0.1' : '::1',
+    );
   });
 });

@@ -37,7 +37,11 @@ async function bind(options: UdpBindOptions): Promise<UdpSocket> {
     }
   })();
   const local = conn.addr as Deno.NetAddr;
-  const peer: Deno.NetAddr | undefined = connect && { transport: 'udp', hostname: connect.address, port: connect.port };
+  const peer: Deno.NetAddr | undefined = connect && {
+    transport: 'udp',
+    hostname: connect.address,
+    port: connect.port,
+  };
   return {
     local: eventAddress(local.hostname, local.port),
     send(data, address, port, done) {

@@ -6,7 +6,11 @@ import { systemLookup } from './system-lookup.ts';
 
 // Addresses reaching an adapter are IP literals: answering synchronously skips dgram's
 // dns.lookup round trip (a process.nextTick) on every send.
-function literalLookup(address: string, family: unknown, callback: (e: null, a: string, f: number) => void) {
+function literalLookup(
+  address: string,
+  _family: unknown,
+  callback: (e: null, a: string, f: number) => void,
+) {
   callback(null, address, address.includes(':') ? 6 : 4);
 }
 
