@@ -4,6 +4,7 @@ import { executeCommand, exitCodes } from './execute.ts';
 import { usageLine, writeDebug } from './failure.ts';
 import { helpText } from './help.ts';
 import { type CliIO, processIO } from './io.ts';
+import { labPlugin } from './lab/index.ts';
 import { parseInvocation } from './parse.ts';
 import { extractPluginFlags, hasDebugFlag } from './plugin-flags.ts';
 import { type LoadRegistryOptions, loadRegistry, type Registry } from './registry.ts';
@@ -75,7 +76,7 @@ async function createRegistry(
     cwd: io.cwd,
     env: io.env,
     specifiers,
-    internal: [doctorPlugin, createPluginsPlugin(() => registry as Registry)],
+    internal: [labPlugin, doctorPlugin, createPluginsPlugin(() => registry as Registry)],
     ...overrides,
   });
   return registry;

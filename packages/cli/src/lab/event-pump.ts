@@ -43,7 +43,11 @@ export class EventPump {
   }
 
   /** The first event (seen so far or later) matching `match`; rejects on end, failure or timeout. */
-  async waitFor(match: (event: LabEvent) => boolean, timeoutMs: number, what: string): Promise<LabEvent> {
+  async waitFor(
+    match: (event: LabEvent) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<LabEvent> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const found = this.seen.find(match);

@@ -7,12 +7,22 @@ export interface LabPorts {
   tcpClient?: number;
 }
 
-/** Internet sockets with one of the lab's ports at either end, in netstat order. */
+/**
+ * The lab's own sockets: its UDP server, its TCP listener and both ends of its connection.
+ * Ports alone are not enough: other programs' connections may use the same numbers.
+ */
 export function labSockets(entries: readonly SocketEntry[], ports: LabPorts): SocketEntry[] {
-  const wanted = new Set([ports.udp, ports.tcp, ports.tcpClient].filter((p) => p !== undefined));
-  return entries.filter(
-    (e) => e.proto !== 'unix' && (wanted.has(e.local.port) || wanted.has(e.remote.port)),
-  );
+  const { udp, tcp, tcpClient } = ports;
+  return entries.filter((e) => {
+    if (e.proto.startsWith('udp')) return udp !== undefined && e.local.port === udp;
+    if (!e.proto.startsWith('tcp') || tcp === undefined) return false;
+    if (e.local.port === tcp && e.state === 'LISTEN') return true;
+    if (tcpClient === undefined) return false;
+    return (
+      (e.local.port === tcp && e.remote.port === tcpClient) ||
+      (e.local.port === tcpClient && e.remote.port === tcp)
+    );
+  });
 }
 
 /** What the snapshot taken while everything is open must show, and what is missing from it. */
@@ -23,7 +33,8 @@ export function missingOpenRows(entries: readonly SocketEntry[], ports: LabPorts
     missing.push(`TCP LISTEN on port ${ports.tcp}`);
   const established = (local?: number, remote?: number) =>
     entries.some(
-      (e) => tcp(e) && e.state === 'ESTABLISHED' && e.local.port === local && e.remote.port === remote,
+      (e) =>
+        tcp(e) && e.state === 'ESTABLISHED' && e.local.port === local && e.remote.port === remote,
     );
   if (!established(ports.tcpClient, ports.tcp))
     missing.push(`TCP ESTABLISHED ${ports.tcpClient} -> ${ports.tcp} (client side)`);
