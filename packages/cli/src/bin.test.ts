@@ -1,4 +1,7 @@
 // The real binary, spawned on the runtime running the test (no TTY: pipes).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { collect, killGroup, runCli, spawnCli, waitForLine } from '../../../test/helpers/cli.ts';
@@ -56,6 +59,50 @@ describe('socklab binary', () => {
     const { code, stderr } = await runCli([...fake, 'fake', 'fail', 'crash']);
     expect(code).toBe(1);
     expect(stderr).toBe('socklab: something broke\n');
+  });
+
+  it('finds socklab-plugin-* packages from the cwd and plugins from SOCKLAB_PLUGINS', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'socklab-bin-'));
+    try {
+      const dir = join(project, 'node_modules', '@acme', 'socklab-plugin-hello');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(
+        join(dir, 'package.json'),
+        JSON.stringify({
+          name: '@acme/socklab-plugin-hello',
+          version: '3.1.4',
+          type: 'module',
+          main: 'index.js',
+        }),
+      );
+      writeFileSync(
+        join(dir, 'index.js'),
+        `export default { name: 'hello', summary: 'Greets', commands: [{ name: 'hello', summary: 'Say hello', options: {},
+  async *run() { yield { type: 'info', time: new Date().toISOString(), elapsedMs: 0, message: 'hello from node_modules' }; } }] };\n`,
+      );
+      const env = { SOCKLAB_PLUGINS: fakePlugin };
+      const listed = await runCli(['plugins', '--json'], { cwd: project, env });
+      expect(listed.code).toBe(0);
+      const details = listed.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).details);
+      expect(details).toContainEqual(
+        expect.objectContaining({
+          name: 'hello',
+          version: '3.1.4',
+          source: 'node_modules',
+          from: dir,
+        }),
+      );
+      expect(details).toContainEqual(
+        expect.objectContaining({ name: 'fake', source: 'env', from: fakePlugin }),
+      );
+      const ran = await runCli(['hello'], { cwd: project, env });
+      expect([ran.code, ran.stdout]).toEqual([0, 'hello from node_modules\n']);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
