@@ -13,7 +13,7 @@ export function bindError(error: unknown, address: string, port: number): Error 
     EADDRINUSE: `pick another port (or see who holds it: socklab inspect --proto udp --port ${port})`,
     EACCES:
       port > 0 && port < 1024
-        ? `ports below 1024 need root (or CAP_NET_BIND_SERVICE): pick a port from 1024 up, e.g. ${port + 65000 > 65535 ? 65432 : port + 65000}`
+        ? `ports below 1024 need root (or CAP_NET_BIND_SERVICE): pick a port from 1024 up, e.g. ${port + 8000}`
         : 'check the permissions of this program (Deno: run with -A)',
     EADDRNOTAVAIL: `${address} is not an address of this machine: use 127.0.0.1, ::1 or 0.0.0.0`,
   };

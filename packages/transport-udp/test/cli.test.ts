@@ -1,10 +1,14 @@
 // `socklab udp …` through the real binary: output lines, exit codes, signals.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cliBin,
   collect,
   killGroup,
+  repoRoot,
   runCli,
   runtimeArgv,
   spawnCli,
@@ -13,6 +17,16 @@ import {
 import { runtimeAdapter } from './support.ts';
 
 const children: ChildProcess[] = [];
+
+/** Ports below 1024 are privileged here, and we are not root or can become nobody. */
+function canDropRoot(): boolean {
+  let start = 1024;
+  try {
+    start = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
+  } catch {}
+  if (start <= 80 || process.platform !== 'linux') return false;
+  return process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status === 0;
+}
 afterEach(() => {
   for (const child of children.splice(0)) killGroup(child);
 });
@@ -129,6 +143,34 @@ describe('socklab udp (CLI)', () => {
       const result = await collect(child);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('Cannot resolve host nowhere.invalid: unknown host');
+    },
+  );
+
+  it.runIf(canDropRoot())(
+    'exit 1 "permission denied" for ports below 1024 without root, with the fix',
+    async () => {
+      const [cmd, prefix] = runtimeArgv(cliBin);
+      const args = [cmd, ...prefix, 'udp', 'server', '80', '--host', '127.0.0.1'];
+      // As root, run the CLI as nobody: binding port 80 must then fail.
+      const argv =
+        process.getuid?.() === 0
+          ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...args]
+          : args;
+      const child = spawn(argv[0] as string, argv.slice(1), {
+        cwd: repoRoot,
+        detached: true,
+        env: {
+          ...process.env,
+          HOME: tmpdir(),
+          DENO_DIR: join(tmpdir(), `socklab-deno-${process.pid}`),
+          DENO_NO_UPDATE_CHECK: '1',
+        },
+      });
+      children.push(child);
+      const result = await collect(child);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('Cannot bind udp 127.0.0.1:80: permission denied');
+      expect(result.stderr).toContain('ports below 1024 need root');
     },
   );
 
