@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { SocketError } from '@socklab/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeProcFs } from '../runtime/node.ts';
@@ -81,6 +82,18 @@ describe('collectLinuxSockets reads only what it needs, and fails clearly', () =
     };
     await collectLinuxSockets({ proto: 'tcp' }, { procRoot: fake.root, fs: spy });
     expect(read.sort()).toEqual(['/net/tcp', '/net/tcp6']);
+  });
+
+  it('lists a socket once when a chunked read saw it twice', async () => {
+    const twice = makeFakeProc([], ['tcp']);
+    try {
+      const lines = readFileSync(`${twice.root}/net/tcp`, 'utf8').trimEnd().split('\n');
+      writeFileSync(`${twice.root}/net/tcp`, `${[...lines, lines[1], lines[4]].join('\n')}\n`);
+      const entries = await collectLinuxSockets({ proto: 'tcp' }, { procRoot: twice.root, fs: nodeProcFs, owners: false });
+      expect(entries).toHaveLength(lines.length - 1);
+    } finally {
+      twice.cleanup();
+    }
   });
 
   it('skips a missing IPv6 table', async () => {

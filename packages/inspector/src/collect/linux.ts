@@ -1,9 +1,9 @@
 import { matchesPid, matchesSocket, protosFor } from '../filters.ts';
 import { parseProcNetInet, parseProcNetUnix } from '../parsers/proc-net.ts';
 import type { ProcFs } from '../runtime/proc-fs.ts';
-import type { SocketEntry, SocketFilters } from '../types.ts';
+import type { SocketEntry, SocketFilters, SocketOwner } from '../types.ts';
 import { type CollectStrategy, collectSequential } from './collect-plan.ts';
-import { nameOwners, type SocketOwners } from './socket-owners.ts';
+import { commandOf, type SocketOwners } from './socket-owners.ts';
 import { passwdUsers } from './users.ts';
 
 export interface LinuxCollectOptions {
@@ -31,6 +31,8 @@ export async function collectLinuxSockets(
   const procRoot = options.procRoot ?? '/proc';
   const user = passwdUsers(options.passwdPath ?? '/etc/passwd', fs.readTextSync);
   const entries: SocketEntry[] = [];
+  // A table read in many 4 KB chunks while sockets come and go can list a socket twice.
+  const seen = new Set<number | string>();
   const strategy = options.strategy ?? fs.collect ?? collectSequential;
   const owners = await strategy(
     {
@@ -41,7 +43,13 @@ export async function collectLinuxSockets(
       onTable(proto, text) {
         if (text === undefined) return;
         const parsed = proto === 'unix' ? parseProcNetUnix(text) : parseProcNetInet(text, proto, user);
-        for (const entry of parsed.entries) if (matchesSocket(entry, filters)) entries.push(entry);
+        for (const entry of parsed.entries) {
+          if (!matchesSocket(entry, filters)) continue;
+          const key = entry.inode !== 0 ? entry.inode : `${proto} ${entry.local.address} ${entry.local.port} ${entry.remote.address} ${entry.remote.port}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          entries.push(entry);
+        }
       },
     },
     fs,
@@ -57,15 +65,15 @@ function attachOwners(
   options: LinuxCollectOptions,
 ): SocketEntry[] {
   const kept: SocketEntry[] = [];
-  const named = [];
   const uid = options.uid;
+  const commands = new Map<number, string | null>();
   for (const entry of entries) {
     const found = entry.inode === 0 ? undefined : owners.byInode.get(entry.inode);
     if (found) {
       // Scan order differs between threads: list owners by pid, then fd, like ss.
       if (found.length > 1) found.sort((a, b) => a.pid - b.pid || (a.fd ?? 0) - (b.fd ?? 0));
       entry.processes = found;
-      for (const owner of found) named.push(owner);
+      entry.pid = (found[0] as SocketOwner).pid;
     } else if (entry.inode === 0) {
       entry.hidden = 'no owning process';
     } else if (owners.unreadable > 0 && uid !== 0 && entry.uid !== uid) {
@@ -73,15 +81,15 @@ function attachOwners(
     } else {
       entry.hidden = 'owner not visible';
     }
-    if (matchesPid(entry, filters.pid)) kept.push(entry);
+    if (filters.pid !== undefined && !matchesPid(entry, filters.pid)) continue;
+    kept.push(entry);
+    if (found) for (const owner of found) commands.set(owner.pid, null);
   }
-  nameOwners(procRoot, options.fs, named);
+  for (const pid of commands.keys()) commands.set(pid, commandOf(procRoot, pid, options.fs));
   for (const entry of kept) {
-    const first = entry.processes[0];
-    if (first) {
-      entry.pid = first.pid;
-      entry.command = first.command;
-    }
+    if (entry.pid === null) continue;
+    for (const owner of entry.processes) owner.command = commands.get(owner.pid) ?? null;
+    entry.command = entry.processes[0]?.command ?? null;
   }
   return kept;
 }

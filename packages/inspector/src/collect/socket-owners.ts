@@ -4,7 +4,7 @@ import type { SocketOwner } from '../types.ts';
 
 /** Which processes hold which socket inodes, as `ss -p` finds them through /proc/<pid>/fd. */
 export interface SocketOwners {
-  /** inode → every (pid, fd) holding it; commands are filled in by `nameOwners`. */
+  /** inode → every (pid, fd) holding it; commands are filled in later, once per pid. */
   byInode: Map<number, SocketOwner[]>;
   /** Processes whose fd table we may not read (not root). */
   unreadable: number;
@@ -83,19 +83,11 @@ function isNotFound(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ESRCH' || name === 'NotFound';
 }
 
-/** Fills `command` from /proc/<pid>/comm, one read per distinct pid. */
-export function nameOwners(procRoot: string, fs: ProcFs, owners: Iterable<SocketOwner>): void {
-  const names = new Map<number, string | null>();
-  for (const owner of owners) {
-    let command = names.get(owner.pid);
-    if (command === undefined) {
-      try {
-        command = fs.readTextSync(`${procRoot}/${owner.pid}/comm`).replace(/\n$/, '');
-      } catch {
-        command = null;
-      }
-      names.set(owner.pid, command);
-    }
-    owner.command = command;
+/** A process's command name from /proc/<pid>/comm, as ss and netstat show it (null if gone). */
+export function commandOf(procRoot: string, pid: number, fs: ProcFs): string | null {
+  try {
+    return fs.readTextSync(`${procRoot}/${pid}/comm`).replace(/\n$/, '');
+  } catch {
+    return null;
   }
 }

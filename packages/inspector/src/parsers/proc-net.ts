@@ -1,5 +1,5 @@
 import { tcpStateName, udpStateName } from '../states.ts';
-import type { SocketEntry, SocketProto } from '../types.ts';
+import type { SocketEntry, SocketOwner, SocketProto } from '../types.ts';
 import { hexDigit, ipv4FromProcHex, ipv6FromProcHex } from './address.ts';
 
 /** What a parser returns: the rows it understood and how many lines it skipped as malformed. */
@@ -12,6 +12,9 @@ export interface ParseResult<T = SocketEntry> {
 export type UserLookup = (uid: number) => string | null;
 
 const noUser: UserLookup = () => null;
+
+/** The owners of a socket nobody is known to hold: one shared, frozen empty list. */
+export const noOwners: SocketOwner[] = Object.freeze([]) as unknown as SocketOwner[];
 
 /**
  * Parses /proc/net/tcp, tcp6, udp or udp6. Hand-written scanning (no regex, no split per line):
@@ -103,7 +106,7 @@ function parseInetLine(
     inode,
     pid: null,
     command: null,
-    processes: [],
+    processes: noOwners,
     hidden: undefined,
   };
 }
@@ -160,7 +163,7 @@ function parseUnixLine(s: string, start: number, end: number): SocketEntry | und
     inode,
     pid: null,
     command: null,
-    processes: [],
+    processes: noOwners,
     hidden: undefined,
   };
 }

@@ -20,9 +20,9 @@ interface TableMessage {
 }
 interface DoneMessage {
   done: true;
-  inodes: Float64Array;
-  pids: Float64Array;
-  fds: Float64Array;
+  inodes: Uint32Array;
+  pids: Int32Array;
+  fds: Int32Array;
   unreadable: number;
 }
 
@@ -208,9 +208,9 @@ function workerMain(): void {
   }
   const message = {
     done: true,
-    inodes: Float64Array.from(inodes),
-    pids: Float64Array.from(pids),
-    fds: Float64Array.from(fds),
+    inodes: Uint32Array.from(inodes),
+    pids: Int32Array.from(pids),
+    fds: Int32Array.from(fds),
     unreadable,
   };
   port.postMessage(message, [message.inodes.buffer, message.pids.buffer, message.fds.buffer]);
