@@ -15,7 +15,8 @@ export async function runGroup({ members, reps, warm, measures, log }) {
         .filter((m) => !m.error && rep < (m.spec.maxReps ?? reps))
         .map(async (m) => {
           try {
-            return { m, server: await startServer(m.spec) };
+            // One retry: a teammate's rebuild or a busy machine must not drop a whole row.
+            return { m, server: await startServer(m.spec).catch(() => startServer(m.spec)) };
           } catch (e) {
             m.error = e.message; // not runnable (yet): reported, and skipped from now on
             log(`  ${m.spec.label}: ${e.message}`);

@@ -128,7 +128,7 @@ export async function startServer(spec, timeoutMs = 20_000) {
   const server = { spec, child, pid: child.pid, port, stderrTail: () => stderr.trim() };
   const failed = (why) => {
     const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-    return new Error(`${spec.label}: ${why}${tail ? `: ${tail}` : ''}`);
+    return new Error(`${why}${tail ? `: ${tail}` : ''}`);
   };
   const exited = new Promise((resolve) =>
     child.once('exit', (code, sig) => resolve(`exited (${code ?? sig})`)),

@@ -141,6 +141,37 @@ function clientTable(check, allRows, clientCpu) {
   return lines.join('\n');
 }
 
+/** One line per goal, one column per runtime: the median ratio and PASS/MISS. */
+function goalsTable(rows, runtimesList) {
+  const goalRows = rows.filter((r) => r.goal && r.socklab);
+  if (goalRows.length === 0) return null;
+  const order = Object.keys(TITLES);
+  const sorted = [...goalRows].sort((a, b) => order.indexOf(a.section) - order.indexOf(b.section));
+  const keys = [...new Set(sorted.map((r) => `${r.section}\u0000${r.measure}`))];
+  const lines = [
+    `| goal | ${runtimesList.join(' | ')} |`,
+    `|---|${runtimesList.map(() => '---').join('|')}|`,
+  ];
+  for (const key of keys) {
+    const [section, measure] = key.split('\u0000');
+    const first = goalRows.find((r) => r.section === section && r.measure === measure);
+    const what =
+      section === 'inspect' ? `${first.subject} ${measure} vs ${first.baseline}` : measure;
+    const name = `${TITLES[section]}: ${what} ${goalText(first.goal)}`;
+    const cells = runtimesList.map((rt) => {
+      const r = goalRows.find(
+        (x) => x.section === section && x.measure === measure && x.runtime === rt,
+      );
+      if (!r) return '';
+      if (r.result === 'n/a') return 'n/a';
+      const verdictText = r.result === 'MISS' ? '**MISS**' : r.result;
+      return r.ratio ? `${r.ratio.median.toFixed(2)}× ${verdictText}` : verdictText;
+    });
+    lines.push(`| ${cell(name)} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
 export function renderMarkdown(result) {
   const { machine, profile, rows, clientCheck, clientCpu, inspectInfo, errors } = result;
   const out = [];
@@ -155,6 +186,8 @@ export function renderMarkdown(result) {
       'Ratio = this ÷ baseline per repetition (min / **median** / max); PASS/MISS compares the median with the goal. ' +
       'Server CPU is the server process’s own time (all threads) from /proc schedstat.',
   );
+  const goals = goalsTable(rows, result.runtimes);
+  if (goals) out.push('', '### Goals (median ratio socklab ÷ baseline)', '', goals);
   for (const section of ['tcp', 'idle', 'udp', 'inspect', 'start']) {
     const sel = rows.filter((r) => r.section === section);
     if (sel.length === 0) continue;
@@ -190,10 +223,10 @@ export function renderMarkdown(result) {
       client,
     );
   if (errors.length) out.push('', '### Errors', '', ...errors.map((e) => `- ${cell(e)}`));
-  const goals = rows.filter((r) => r.result === 'PASS' || r.result === 'MISS');
+  const judged = rows.filter((r) => r.result === 'PASS' || r.result === 'MISS');
   out.push(
     '',
-    `Goals: ${goals.filter((r) => r.result === 'PASS').length} PASS, ${goals.filter((r) => r.result === 'MISS').length} MISS, ${rows.filter((r) => r.result === 'n/a').length} not measured.`,
+    `Goals: ${judged.filter((r) => r.result === 'PASS').length} PASS, ${judged.filter((r) => r.result === 'MISS').length} MISS, ${rows.filter((r) => r.result === 'n/a').length} not measured.`,
   );
   return `${out.join('\n')}\n`;
 }
