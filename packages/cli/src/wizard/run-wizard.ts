@@ -1,0 +1,92 @@
+import { cancel, intro, isCancel, log, outro, select } from '@clack/prompts';
+import { resolveOptions } from '@socklab/core';
+import { executeCommand, exitCodes } from '../execute.ts';
+import type { CliIO } from '../io.ts';
+import type { Registry } from '../registry.ts';
+import { useColor } from '../render/index.ts';
+import { cliVersion } from '../version.ts';
+import { commandLine } from './command-line.ts';
+import { askOptions, optionPrompts, type RawAnswers } from './option-prompts.ts';
+import { listScenarios, type Scenario } from './scenarios.ts';
+import { createSpinner } from './spinner.ts';
+import { processTerminal, type WizardTerminal } from './terminal.ts';
+import { createWizardRenderer, guide } from './wizard-renderer.ts';
+
+/**
+ * `socklab` in a terminal: pick a scenario, answer one prompt per option, watch it run, and get
+ * the one-line command that repeats it. Resolves to the exit code: the command's own, or 130
+ * when a prompt is cancelled (Ctrl-C or Esc).
+ */
+export async function runWizard(
+  registry: Registry,
+  io: CliIO,
+  terminal: WizardTerminal = processTerminal(),
+): Promise<number> {
+  const streams = { input: terminal.input, output: terminal.output };
+  const stopped = () => {
+    cancel('Cancelled: nothing was run.', { output: terminal.output });
+    return exitCodes.interrupted;
+  };
+  intro(`socklab ${cliVersion()}: the socket lab`, { output: terminal.output });
+  const scenarios = listScenarios(registry);
+  const chosen = await select<Scenario>({
+    ...streams,
+    message: 'What do you want to run?',
+    options: scenarios.map((s) => ({ value: s, label: s.label, hint: s.hint })),
+    maxItems: 12,
+  });
+  if (isCancel(chosen)) return stopped();
+  const { plugin, command, words } = chosen;
+
+  let previous: RawAnswers = {};
+  let options: Record<string, unknown>;
+  for (;;) {
+    const answers = await askOptions(optionPrompts(command, previous), terminal);
+    if (!answers) return stopped();
+    try {
+      options = resolveOptions(command.options, answers);
+      command.check?.(options as never);
+      break;
+    } catch (error) {
+      // Each answer was valid alone; together they conflict (e.g. a message and --size).
+      log.error(`${(error as Error).message}: answer again`, { output: terminal.output });
+      previous = answers;
+    }
+  }
+
+  const line = commandLine(plugin, command, options);
+  const server =
+    typeof command.graceful === 'function'
+      ? command.graceful(options as never)
+      : command.graceful === true;
+  log.step(`Running: ${line}`, { output: terminal.output });
+  const spinner = createSpinner(terminal.output);
+  const waiting = server ? `Starting ${words} (Ctrl-C stops it)` : `Running ${words}`;
+  spinner.start(waiting);
+  const renderer = createWizardRenderer(io, {
+    spinner,
+    waiting,
+    server,
+    color: useColor(io.isTTY.stdout, io.env),
+    onReady: server ? () => io.stdout(`${guide}Ready. Press Ctrl-C to stop it.\n`) : undefined,
+  });
+  let code: number;
+  try {
+    code = await executeCommand({
+      io,
+      plugin,
+      command,
+      options,
+      renderer,
+      argv: line.split(' ').slice(1),
+    });
+  } finally {
+    spinner.stop();
+  }
+  const verdict =
+    code === exitCodes.ok ? 'Done' : code === exitCodes.interrupted ? 'Interrupted' : 'Failed';
+  outro(`${verdict} (exit ${code}). To run it again without the wizard:\n   ${line}`, {
+    output: terminal.output,
+  });
+  return code;
+}

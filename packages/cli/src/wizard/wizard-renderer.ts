@@ -1,0 +1,57 @@
+import type { LabEvent } from '@socklab/core';
+import {
+  createPlainRenderer,
+  formatTraceLine,
+  type Renderer,
+  type RenderTarget,
+} from '../render/index.ts';
+import type { Spinner } from './spinner.ts';
+
+export interface WizardRendererOptions {
+  spinner: Spinner;
+  /** What the spinner says while nothing has happened yet. */
+  waiting: string;
+  /** A server: the spinner runs until its ready line (a `listen` or `bind` event). */
+  server: boolean;
+  color: boolean;
+  /** Called once when the command is ready: a server's ready line, or a client's first event. */
+  onReady?: () => void;
+}
+
+/** The guide bar clack draws on the left, so the run's lines sit inside the wizard's frame. */
+export const guide = '│  ';
+
+/**
+ * Readable lines for the wizard: each event's message as the CLI prints it, and a dim trace line
+ * for events that have none (sends, connects…), so the run can be watched. The spinner turns
+ * until the command is ready.
+ */
+export function createWizardRenderer(out: RenderTarget, options: WizardRendererOptions): Renderer {
+  const framed: RenderTarget = {
+    stdout: (text) => out.stdout(frame(text)),
+    stderr: (text) => out.stderr(frame(text)),
+  };
+  const plain = createPlainRenderer(framed);
+  let ready = false;
+  return {
+    event(event: LabEvent) {
+      options.spinner.stop();
+      if (event.message !== undefined) plain.event(event);
+      else framed.stdout(`${dim(formatTraceLine(event), options.color)}\n`);
+      if (!ready && (!options.server || event.type === 'listen' || event.type === 'bind')) {
+        ready = true;
+        options.onReady?.();
+      }
+      if (!ready) options.spinner.start(options.waiting);
+    },
+  };
+}
+
+function frame(text: string): string {
+  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+  return `${lines.map((line) => `${guide}${line}`).join('\n')}\n`;
+}
+
+function dim(text: string, color: boolean): string {
+  return color ? `\u001b[2m${text}\u001b[22m` : text;
+}
