@@ -85,7 +85,8 @@ export function compareRows({ section, runtime, state, metrics }) {
         base = { member: r, median: med };
     }
     for (const m of state) {
-      if (m.spec.id.startsWith('raw')) continue;
+      // The other raw baseline (Deno has two) is shown against the chosen one, for reference.
+      if (m.spec.id.startsWith('raw') && (raws.length < 2 || m === base?.member)) continue;
       if (def.only && !def.only(m.spec)) continue;
       const own = values(m, def);
       const ratios = base ? pairRatios(own, values(base.member, def)) : [];

@@ -57,8 +57,8 @@ const profiles = {
   },
   // < 15 minutes: the numbers for the README.
   full: {
-    reps: 5,
-    tcpBytes: 384 * MiB,
+    reps: 7,
+    tcpBytes: 256 * MiB,
     tcpWarmBytes: 64 * MiB,
     latWarm: 2000,
     latIters: 20_000,
@@ -68,7 +68,7 @@ const profiles = {
     idleSettleMs: 1000,
     udpWarm: 2000,
     udpCount: 20_000,
-    udpCount16: 80_000,
+    udpCount16: 50_000,
     inspectConns: 10_000,
     inspectRounds: 5,
     inspectLsof: true,
