@@ -1,0 +1,305 @@
+// The wizard's prompts and the whole wizard, driven through injected input/output streams the
+// way clack tests its prompts: keys go in as terminal bytes, the drawn frames are read back.
+import { Readable, Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
+import {
+  createEventClock,
+  defineCommand,
+  definePlugin,
+  type OptionSpecs,
+  type Plugin,
+  UsageError,
+} from '@socklab/core';
+import inspector from '@socklab/inspector';
+import tcp from '@socklab/transport-tcp';
+import udp from '@socklab/transport-udp';
+import { describe, expect, it } from 'vitest';
+import { createMemoryIO } from '../memory-io.ts';
+import type { AnyCommand } from '../parse.ts';
+import type { Registry } from '../registry.ts';
+import { askOptions, type OptionPrompt, optionPrompts } from './option-prompts.ts';
+import { runWizard } from './run-wizard.ts';
+
+const keys = {
+  enter: '\r',
+  down: '\u001b[B',
+  ctrlC: '\u0003',
+  escape: '\u001b',
+  backspace: '\u007f',
+};
+
+/** A fake terminal: `type` sends keys, `waitFor` reads what the prompts drew since the last match. */
+function fakeTerminal() {
+  let drawn = '';
+  let mark = 0;
+  const input = new Readable({ read() {} });
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      drawn += String(chunk);
+      done();
+    },
+  });
+  Object.assign(output, { columns: 120, rows: 40 });
+  return {
+    input,
+    output,
+    text: () => stripVTControlCharacters(drawn),
+    type(...sequence: string[]) {
+      for (const key of sequence) input.push(key);
+    },
+    async waitFor(pattern: RegExp, timeoutMs = 5000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const rest = stripVTControlCharacters(drawn).slice(mark);
+        const match = pattern.exec(rest);
+        if (match) {
+          mark += match.index + match[0].length;
+          // Let the prompt finish attaching its key listener before the next keys arrive.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return;
+        }
+        if (Date.now() > deadline)
+          throw new Error(`the wizard never drew ${pattern}; it drew:\n${rest}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+  };
+}
+
+const commandOf = (plugin: Plugin, name: string) =>
+  plugin.commands.find((c) => c.name === name) as AnyCommand;
+const byName = (prompts: OptionPrompt[], name: string) =>
+  prompts.find((p) => p.name === name) as OptionPrompt;
+
+describe('optionPrompts: one prompt per option, from its spec', () => {
+  it('asks positionals first, then the options in order, as text, select or confirm', () => {
+    const prompts = optionPrompts(commandOf(udp, 'server'));
+    expect(prompts.map((p) => [p.name, p.kind])).toEqual([
+      ['port', 'text'],
+      ['host', 'text'],
+      ['keep', 'confirm'],
+      ['reply', 'text'],
+      ['echo', 'confirm'],
+      ['quiet', 'confirm'],
+    ]);
+    expect(byName(optionPrompts(commandOf(inspector, 'inspect')), 'style')).toMatchObject({
+      kind: 'select',
+      initialValue: 'netstat',
+    });
+  });
+
+  it('uses the wizard default (servers on loopback), else the option default', () => {
+    const server = optionPrompts(commandOf(udp, 'server'));
+    expect(byName(server, 'host')).toMatchObject({ defaultValue: '127.0.0.1' });
+    expect(byName(server, 'port')).toMatchObject({ defaultValue: '65432' });
+    expect(byName(server, 'reply')).toMatchObject({ defaultValue: undefined });
+  });
+
+  it('does not ask options marked wizard: false', () => {
+    const names = optionPrompts(commandOf(tcp, 'server')).map((p) => p.name);
+    expect(names).toContain('idle-timeout');
+    expect(names).not.toContain('drain-timeout');
+  });
+
+  it('refuses bad values with the reason, and accepts empty answers that have a default', () => {
+    const prompts = optionPrompts(commandOf(udp, 'client'));
+    const port = byName(prompts, 'port') as Extract<OptionPrompt, { kind: 'text' }>;
+    expect(port.message).toContain('(1-65535)');
+    expect(port.validate('70000')).toBe('Cannot parse port "70000": port must be 1-65535');
+    expect(port.validate('abc')).toMatch(/^Cannot parse port "abc"/);
+    expect(port.validate('5000')).toBeUndefined();
+    expect(port.validate('')).toBeUndefined();
+    const retries = byName(prompts, 'retries') as Extract<OptionPrompt, { kind: 'text' }>;
+    expect(retries.validate('1001')).toMatch(/0-1000/);
+  });
+
+  it('an optional choice without default can stay unset', () => {
+    const command = defineCommand({
+      name: 'c',
+      summary: 'c',
+      options: { proto: { type: 'string', choices: ['tcp', 'udp'], help: 'which' } },
+      async *run() {},
+    });
+    expect(optionPrompts(command)).toEqual([
+      {
+        kind: 'select',
+        name: 'proto',
+        message: '--proto: which',
+        initialValue: '',
+        options: [
+          { value: '', label: '(not set)' },
+          { value: 'tcp', label: 'tcp' },
+          { value: 'udp', label: 'udp' },
+        ],
+      },
+    ]);
+  });
+});
+
+const said: unknown[] = [];
+const fakePlugin = definePlugin({
+  name: 'fake',
+  summary: 'a third-party plugin',
+  commands: [
+    defineCommand({
+      name: 'say',
+      summary: 'says what it was given',
+      options: {
+        host: {
+          type: 'string',
+          kind: 'host',
+          positional: 0,
+          required: true,
+          help: 'where',
+          wizard: { default: '127.0.0.1' },
+        },
+        count: { type: 'number', kind: 'count', min: 1, max: 5, default: 1, help: 'how many' },
+        mode: { type: 'string', choices: ['plain', 'fancy'], default: 'plain', help: 'how' },
+        loud: { type: 'boolean', help: 'shout' },
+        secret: { type: 'string', help: 'never asked', wizard: false },
+      } satisfies OptionSpecs,
+      async *run(options) {
+        said.push(options);
+        const event = createEventClock();
+        yield event('send', { proto: 'fake', bytes: 3 });
+        yield event('info', {
+          message: `said ${options.count} ${options.mode} to ${options.host}`,
+        });
+      },
+    }),
+    defineCommand({
+      name: 'pick',
+      summary: 'two flags that conflict',
+      options: {
+        left: { type: 'boolean', help: 'go left' },
+        right: { type: 'boolean', help: 'go right' },
+      },
+      check(options) {
+        if (options.left && options.right) throw new UsageError('Cannot go left and right at once');
+      },
+      async *run(options) {
+        said.push(options);
+        yield createEventClock()('info', { message: 'picked' });
+      },
+    }),
+  ],
+});
+
+function registryOf(plugins: Plugin[]): Registry {
+  const loaded = plugins.map((plugin) => ({
+    plugin,
+    source: 'built-in' as const,
+    from: plugin.name,
+    version: '0.1.0',
+  }));
+  return {
+    plugins: loaded,
+    broken: [],
+    find: (name) => loaded.find((l) => l.plugin.name === name),
+  };
+}
+
+describe('askOptions with injected streams', () => {
+  it('shows the default, refuses an out-of-range number inline, and takes the corrected one', async () => {
+    const term = fakeTerminal();
+    const answers = askOptions(optionPrompts(commandOf(fakePlugin, 'say')), term);
+    await term.waitFor(/host: where[\s\S]*127\.0\.0\.1/);
+    term.type(keys.enter);
+    await term.waitFor(/--count: how many \(1-5\)[\s\S]*1/);
+    term.type('9', keys.enter);
+    await term.waitFor(/Cannot parse --count "9": must be a whole number 1-5/);
+    term.type(keys.backspace, '3', keys.enter);
+    await term.waitFor(/--mode: how/);
+    term.type(keys.down, keys.enter);
+    await term.waitFor(/--loud: shout/);
+    term.type('y');
+    expect(await answers).toEqual({ host: '127.0.0.1', count: '3', mode: 'fancy', loud: true });
+    expect(term.text()).not.toContain('never asked');
+  });
+
+  it('Ctrl-C at a prompt cancels', async () => {
+    const term = fakeTerminal();
+    const answers = askOptions(optionPrompts(commandOf(fakePlugin, 'say')), term);
+    await term.waitFor(/host: where/);
+    term.type(keys.ctrlC);
+    expect(await answers).toBeUndefined();
+  });
+});
+
+describe('runWizard with injected streams', () => {
+  const registry = registryOf([fakePlugin]);
+
+  it('picks a command, asks its options, runs it and prints the one-line command', async () => {
+    said.length = 0;
+    const term = fakeTerminal();
+    const io = createMemoryIO({ isTTY: { stdin: true, stdout: true }, env: { NO_COLOR: '1' } });
+    const code = runWizard(registry, io, term);
+    await term.waitFor(/What do you want to run\?[\s\S]*socklab fake say/);
+    term.type(keys.enter);
+    await term.waitFor(/host: where/);
+    term.type('::1', keys.enter);
+    await term.waitFor(/--count/);
+    term.type('2', keys.enter);
+    await term.waitFor(/--mode/);
+    term.type(keys.enter);
+    await term.waitFor(/--loud/);
+    term.type(keys.enter);
+    expect(await code).toBe(0);
+    expect(said).toEqual([
+      { host: '::1', count: 2, mode: 'plain', loud: false, secret: undefined },
+    ]);
+    expect(io.out).toContain('│  said 2 plain to ::1\n');
+    // Events without a message are shown as trace lines.
+    expect(io.out).toMatch(/│ {2}send fake 3 B \+[\d.]+ ms\n/);
+    expect(term.text()).toContain(
+      'To run it again without the wizard:\n   socklab fake say ::1 --count 2',
+    );
+    expect(io.listeners()).toBe(0);
+  });
+
+  it('conflicting answers are refused with the reason and asked again', async () => {
+    said.length = 0;
+    const term = fakeTerminal();
+    const io = createMemoryIO({ isTTY: { stdin: true, stdout: true } });
+    const code = runWizard(registry, io, term);
+    await term.waitFor(/What do you want to run\?/);
+    term.type(keys.down, keys.enter);
+    await term.waitFor(/--left/);
+    term.type('y');
+    await term.waitFor(/--right/);
+    term.type('y');
+    await term.waitFor(/Cannot go left and right at once: answer again[\s\S]*--left/);
+    term.type('y');
+    await term.waitFor(/--right/);
+    term.type('n');
+    expect(await code).toBe(0);
+    expect(said).toEqual([{ left: true, right: false }]);
+    expect(term.text()).toContain('   socklab fake pick --left');
+  });
+
+  it('Esc at the first prompt ends with 130 and runs nothing', async () => {
+    said.length = 0;
+    const term = fakeTerminal();
+    const io = createMemoryIO({ isTTY: { stdin: true, stdout: true } });
+    const code = runWizard(registry, io, term);
+    await term.waitFor(/What do you want to run\?/);
+    term.type(keys.escape);
+    expect(await code).toBe(130);
+    expect(said).toEqual([]);
+    expect(term.text()).toContain('Cancelled: nothing was run.');
+  });
+
+  it('Ctrl-C at an option prompt ends with 130 and runs nothing', async () => {
+    said.length = 0;
+    const term = fakeTerminal();
+    const io = createMemoryIO({ isTTY: { stdin: true, stdout: true } });
+    const code = runWizard(registry, io, term);
+    await term.waitFor(/What do you want to run\?/);
+    term.type(keys.enter);
+    await term.waitFor(/host: where/);
+    term.type(keys.ctrlC);
+    expect(await code).toBe(130);
+    expect(said).toEqual([]);
+    expect(io.out).toBe('');
+  });
+});
