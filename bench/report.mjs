@@ -218,7 +218,7 @@ export function renderMarkdown(result) {
       '',
       '### Load client check',
       '',
-      'The same C load client against C epoll echo servers. Headroom above 1× means the client can go faster than the fastest JS server did; ' +
+      'The same C load client against C epoll echo servers. Headroom above 1× means the client (its best repetition) can go faster than the fastest JS server did (median); ' +
         'client CPU below 100 % means it spent its time waiting for the server. Connect-send-receive-close is different: on loopback the ' +
         "client's kernel does most of the handshake, so that row is bounded by the machine as much as by the server, and has no goal.",
       '',
