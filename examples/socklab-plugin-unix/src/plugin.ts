@@ -1,4 +1,4 @@
-import { defineCommand, definePlugin } from '@socklab/core';
+import { defineCommand, definePlugin, type Plugin } from '@socklab/core';
 import { requestUnix } from './unix-client.ts';
 import { serveUnix } from './unix-server.ts';
 
@@ -50,7 +50,7 @@ const client = defineCommand({
 });
 
 /** `socklab unix server|client`. */
-export const unixPlugin = definePlugin({
+export const unixPlugin: Plugin = definePlugin({
   name: 'unix',
   summary: 'Unix domain socket echo server and client',
   commands: [server, client],

@@ -17,4 +17,4 @@ for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true }))
     changed++;
   }
 }
-console.log(`fix-dts-extensions: ${changed} declaration file(s) rewritten in ${dist}`);
+console.error(`fix-dts-extensions: ${changed} declaration file(s) rewritten in ${dist}`);

@@ -78,8 +78,11 @@ export type LabEventFields = Omit<LabEvent, 'type' | 'time' | 'elapsedMs'>;
 /** Longest `text` an event carries. */
 export const maxEventText = 1024;
 
+/** Makes an event of a type, stamped with `time` and `elapsedMs`. */
+export type EventClock = (type: LabEventType, fields?: LabEventFields) => LabEvent;
+
 /** Stamps events with `time` and `elapsedMs` since the clock was made. */
-export function createEventClock(start: number = performance.now()) {
+export function createEventClock(start: number = performance.now()): EventClock {
   const origin = Date.now() - (performance.now() - start);
   return function event(type: LabEventType, fields: LabEventFields = {}): LabEvent {
     const elapsed = performance.now() - start;
@@ -91,8 +94,6 @@ export function createEventClock(start: number = performance.now()) {
     };
   };
 }
-
-export type EventClock = ReturnType<typeof createEventClock>;
 
 /**
  * `bytes`, `text` and the raw `payload` for an event. `text` is the payload when it is valid

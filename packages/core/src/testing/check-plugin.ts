@@ -1,5 +1,6 @@
 import {
   checkOptionSpecs,
+  commandPath,
   definePlugin,
   type OptionKind,
   type OptionSpecs,
@@ -60,13 +61,12 @@ export function checkPlugin(plugin: unknown): string[] {
     const problem = checkOptionSpecs(command.options);
     if (problem) problems.push(`${where}: ${problem}`);
     if (command.examples !== undefined) {
+      const typed = `socklab ${commandPath(candidate as Plugin, command).join(' ')}`;
       if (!Array.isArray(command.examples)) problems.push(`${where}: examples must be a list`);
       else {
         for (const example of command.examples) {
-          if (typeof example !== 'string' || !example.startsWith('socklab ')) {
-            problems.push(
-              `${where}: example ${JSON.stringify(example)} should start with "socklab "`,
-            );
+          if (typeof example !== 'string' || !example.includes(typed)) {
+            problems.push(`${where}: example ${JSON.stringify(example)} should run "${typed}"`);
           }
         }
       }

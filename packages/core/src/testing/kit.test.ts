@@ -76,6 +76,8 @@ function brokenPlugin(run: () => AsyncIterable<LabEvent>, graceful = true): Plug
 describe('checkPlugin', () => {
   it('finds nothing wrong with a good plugin', () => {
     expect(checkPlugin(good)).toEqual([]);
+    const piped = { ...good, commands: [{ ...ping, examples: ['echo 1 | socklab fake ping 7'] }] };
+    expect(checkPlugin(piped)).toEqual([]);
   });
 
   it.each<[string, unknown, string]>([
@@ -124,7 +126,12 @@ describe('checkPlugin', () => {
     [
       'a bad example',
       { ...good, commands: [{ ...ticker, examples: ['fake server'] }] },
-      'should start with "socklab "',
+      'should run "socklab fake server"',
+    ],
+    [
+      'an example of another command',
+      { ...good, commands: [{ ...ticker, examples: ['socklab fake ping 1'] }] },
+      'should run "socklab fake server"',
     ],
   ])('reports %s', (_label, plugin, problem) => {
     const problems = checkPlugin(plugin);
@@ -291,7 +298,7 @@ describe('runCommandConformance', () => {
     expect(result.problems).toEqual(['no abort point reached within 100 ms (events: none)']);
   });
 
-  it('reports plain errors, malformed events and a graceful command throwing on abort', async () => {
+  it('reports plain errors, malformed events and a graceful command failing on abort', async () => {
     const plain = brokenPlugin(async function* () {
       yield { type: 'listen', time: 'now', elapsedMs: 0 } as unknown as LabEvent;
       throw new Error('boom');
@@ -301,18 +308,41 @@ describe('runCommandConformance', () => {
       'event #0 (listen): time "now" is not ISO-8601 UTC',
       'threw Error: boom: throw a SocketError or a UsageError',
     ]);
-    const angry = brokenPlugin(async function* (_o?: unknown, ctx?: { signal: AbortSignal }) {
+    // Ending with the signal's reason is fine, graceful or not.
+    const rethrows = brokenPlugin(async function* (_o?: unknown, ctx?: { signal: AbortSignal }) {
       yield createEventClock()('listen', { local: eventAddress('127.0.0.1', 1) });
       await sleep(5_000, ctx?.signal);
     } as never);
+    expect(
+      (await runCommandConformance(rethrows, 'server', { abortAfterEvent: 'listen' })).problems,
+    ).toEqual([]);
+    // Failing while stopping is not, for a graceful command.
+    const angry = brokenPlugin(async function* (_o?: unknown, ctx?: { signal: AbortSignal }) {
+      yield createEventClock()('listen', { local: eventAddress('127.0.0.1', 1) });
+      await sleep(5_000, ctx?.signal).catch(() => {
+        throw new SocketError('ECONNRESET', { action: 'close', target: 'fake' });
+      });
+    } as never);
     const aborted = await runCommandConformance(angry, 'server', { abortAfterEvent: 'listen' });
     expect(aborted.problems).toEqual([
-      'a graceful command must return when aborted, it threw AbortError: conformance abort',
+      'a graceful command must stop cleanly when aborted, it threw SocketError: Cannot close fake: connection reset by peer',
     ]);
     const oneShot = brokenPlugin(angry.commands[0]?.run as never, false);
     expect(
       (await runCommandConformance(oneShot, 'server', { abortAfterEvent: 'listen' })).problems,
     ).toEqual([]);
+    const plainOnAbort = brokenPlugin(
+      async function* (_o?: unknown, ctx?: { signal: AbortSignal }) {
+        yield createEventClock()('listen', { local: eventAddress('127.0.0.1', 1) });
+        await sleep(5_000, ctx?.signal).catch(() => {
+          throw new TypeError('oops');
+        });
+      } as never,
+      false,
+    );
+    expect(
+      (await runCommandConformance(plainOnAbort, 'server', { abortAfterEvent: 'listen' })).problems,
+    ).toEqual([`aborted, it threw TypeError: oops: end quietly or throw the signal's reason`]);
   });
 
   it('reports a run that is not an async iterable, an unknown command, and bad check errors', async () => {

@@ -1,0 +1,87 @@
+// JSR manifests (jsr.json): in step with package.json, pointing at sources that type-check with Deno.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, runtimeName } from '../../test/helpers/cli.ts';
+import { denoCheck, jsrPackages } from '../scripts/deno-check.mjs';
+
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+const packages: {
+  dir: string;
+  manifest: { name: string; version: string; exports: Record<string, string> | string };
+}[] = jsrPackages();
+
+describe('jsr.json manifests', () => {
+  it('exist for every package, in step with package.json, exporting existing sources', () => {
+    const names = packages.map((p) => readJson(join(p.dir, 'package.json')).name).sort();
+    expect(names).toEqual([
+      '@socklab/cli',
+      '@socklab/core',
+      '@socklab/inspector',
+      '@socklab/transport-tcp',
+      '@socklab/transport-udp',
+      'socklab-plugin-unix',
+    ]);
+    for (const { dir, manifest } of packages) {
+      const pkg = readJson(join(dir, 'package.json'));
+      expect(manifest.version, dir).toBe(pkg.version);
+      expect(manifest.name).toMatch(/^@[a-z0-9-]+\/[a-z0-9-]+$/);
+      if (pkg.name.startsWith('@socklab/')) expect(manifest.name).toBe(pkg.name);
+      const exports =
+        typeof manifest.exports === 'string' ? { '.': manifest.exports } : manifest.exports;
+      for (const file of Object.values(exports)) {
+        expect(file).toMatch(/^\.\/src\/.*\.ts$/);
+        expect(existsSync(join(dir, file)), `${dir} ${file}`).toBe(true);
+      }
+    }
+  });
+
+  it.runIf(runtimeName === 'node')(
+    'sync-versions copies package.json versions into jsr.json and deno.json',
+    () => {
+      const root = mkdtempSync(join(tmpdir(), 'socklab-sync-'));
+      try {
+        const write = (file: string, json: unknown) => {
+          mkdirSync(join(root, file, '..'), { recursive: true });
+          writeFileSync(join(root, file), JSON.stringify(json));
+        };
+        write('packages/a/package.json', { name: '@x/a', version: '1.2.0' });
+        write('packages/a/jsr.json', { name: '@x/a', version: '1.1.0', exports: './src/index.ts' });
+        write('packages/b/package.json', { name: '@x/b', version: '0.2.0' });
+        write('packages/b/deno.json', { name: '@x/b', version: '0.2.0' });
+        write('examples/c/package.json', { name: 'c', version: '3.0.0' });
+        write('examples/c/deno.json', { name: '@x/c' });
+        const out = execFileSync(
+          process.execPath,
+          [join(repoRoot, 'scripts', 'sync-versions.mjs'), root],
+          { encoding: 'utf8' },
+        );
+        expect(readJson(join(root, 'packages/a/jsr.json'))).toEqual({
+          name: '@x/a',
+          version: '1.2.0',
+          exports: './src/index.ts',
+        });
+        expect(readJson(join(root, 'packages/b/deno.json')).version).toBe('0.2.0');
+        expect(readJson(join(root, 'examples/c/deno.json')).version).toBe('3.0.0');
+        expect(out).toContain('packages/a/jsr.json 1.1.0 -> 1.2.0');
+        expect(out).toContain('2 manifest(s) updated');
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+  );
+
+  // Deno drives itself from Node: one run is enough, and it needs no network.
+  describe.runIf(runtimeName === 'node')('deno check of the TypeScript sources', () => {
+    it.each(packages.map((p) => [p.dir.slice(repoRoot.length + 1), p.dir]))(
+      '%s',
+      (_name, dir) => {
+        const { ok, output } = denoCheck(dir, packages);
+        expect(ok, output).toBe(true);
+      },
+      120_000,
+    );
+  });
+});
