@@ -326,13 +326,23 @@ export function timeCommand(
       err = (err + d).slice(-1000);
     });
     const timer = setTimeout(() => stopGroup(child, 0), timeoutMs);
+    // Without /usr/bin/time, poll the high-water mark (it misses only the last few ms).
+    let polledKiB = Number.NaN;
+    const poll = useTime
+      ? null
+      : setInterval(() => {
+          const { hwm } = memoryKiB(child.pid);
+          if (Number.isFinite(hwm))
+            polledKiB = Number.isFinite(polledKiB) ? Math.max(polledKiB, hwm) : hwm;
+        }, 5);
     child.on('error', (e) => {
       err += e.message;
     });
     child.on('close', (code, signal) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       clearTimeout(timer);
-      let peakKiB = Number.NaN;
+      if (poll) clearInterval(poll);
+      let peakKiB = polledKiB;
       if (useTime) {
         try {
           peakKiB = Number(readFileSync(outFile, 'utf8').trim().split('\n').pop());

@@ -194,7 +194,7 @@ export function renderMarkdown(result) {
     out.push('', `### ${TITLES[section]}`, '');
     if (section === 'inspect' && inspectInfo?.held) {
       out.push(
-        `${inspectInfo.held} established loopback connections held by two helper processes; /proc/net/tcp and tcp6 listed ${inspectInfo.tcpSockets} sockets. Wall time includes process start; peak RSS from /usr/bin/time. ${profile.inspectRounds} round(s), order rotated.`,
+        `${inspectInfo.held} established loopback connections held by two helper processes; /proc/net/tcp and tcp6 listed ${inspectInfo.tcpSockets} sockets. Wall time includes process start; peak RSS from /usr/bin/time (or VmHWM polled every 5 ms where it is missing). ${profile.inspectRounds} round(s), order rotated.`,
         '',
       );
     }
