@@ -1,0 +1,196 @@
+// The wizard as a person uses it: the real binary in a real terminal (tmux), on the runtime
+// running this test. Keys go in with send-keys; the screen is read back with capture-pane.
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  cliBin,
+  killGroup,
+  repoRoot,
+  runtimeArgv,
+  spawnCli,
+  waitForLine,
+} from '../../../../test/helpers/cli.ts';
+import { shellQuote } from './command-line.ts';
+
+const server = `socklab-wizard-${process.pid}-${Date.now().toString(36)}`;
+const env = {
+  ...process.env,
+  LANG: 'C.UTF-8',
+  LC_ALL: 'C.UTF-8',
+  TERM: 'xterm-256color',
+  DENO_NO_UPDATE_CHECK: '1',
+  NO_COLOR: undefined,
+  FORCE_COLOR: undefined,
+};
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+// CI must run it; elsewhere a machine without tmux skips it.
+if (!hasTmux && process.env.CI)
+  throw new Error('tmux is missing: CI must have it for the wizard test');
+
+function tmux(...args: string[]): string {
+  const result = spawnSync('tmux', ['-L', server, ...args], { encoding: 'utf8', env });
+  if (result.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+let sessions = 0;
+
+/** A fresh terminal running the wizard, then `echo EXIT=$?` so the exit code shows on screen. */
+function openWizard() {
+  // An idle session keeps the tmux server up between tests (it exits with its last session).
+  if (sessions === 0) tmux('-u', 'new-session', '-d', '-s', 'keep', '-x', '80', '-y', '10');
+  const session = `w${++sessions}`;
+  const [cmd, prefix] = runtimeArgv(cliBin);
+  const line = [cmd, ...prefix].map(shellQuote).join(' ');
+  tmux(
+    '-u',
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '120',
+    '-y',
+    '40',
+    '-c',
+    repoRoot,
+    'bash --norc --noprofile',
+  );
+  tmux('send-keys', '-t', session, '-l', `PS1='$ '; ${line}; echo EXIT=$?`);
+  tmux('send-keys', '-t', session, 'Enter');
+  const screen = () => tmux('capture-pane', '-p', '-J', '-t', session, '-S', '-');
+  return {
+    screen,
+    keys: (...keys: string[]) => tmux('send-keys', '-t', session, ...keys),
+    text: (text: string) => tmux('send-keys', '-t', session, '-l', text),
+    /** Polls the screen until `pattern` matches (the active prompt is drawn with ◆). */
+    async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = screen().match(pattern);
+        if (match) return match;
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${pattern}; the screen shows:\n${screen()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    close: () => tmux('kill-session', '-t', session),
+  };
+}
+
+type Wizard = ReturnType<typeof openWizard>;
+
+async function exitCode(wizard: Wizard): Promise<number> {
+  const [, code] = await wizard.waitFor(/^EXIT=(\d+)$/m);
+  return Number(code);
+}
+
+/** Answers the active prompt `name`: typed text (or the default with none), then Enter. */
+async function answer(wizard: Wizard, name: string, text?: string): Promise<void> {
+  await wizard.waitFor(new RegExp(`◆  ${name}:`));
+  if (text !== undefined) wizard.text(text);
+  wizard.keys('Enter');
+}
+
+async function choose(wizard: Wizard, label: string): Promise<void> {
+  await wizard.waitFor(/◆ {2}What do you want to run\?/);
+  const screen = wizard.screen();
+  const menu = screen.slice(screen.lastIndexOf('What do you want to run?'));
+  const rows = menu.split('\n').filter((row) => /^│ {2}[●○] /.test(row));
+  const index = rows.findIndex((row) => row.includes(` ${label}`));
+  expect(index, `"${label}" in the menu:\n${menu}`).toBeGreaterThanOrEqual(0);
+  for (let i = 0; i < index; i++) wizard.keys('Down');
+  await wizard.waitFor(new RegExp(`● ${label}`));
+  wizard.keys('Enter');
+}
+
+afterAll(() => {
+  if (hasTmux) spawnSync('tmux', ['-L', server, 'kill-server'], { env });
+});
+
+describe.skipIf(!hasTmux)('the wizard in tmux', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    if (child) killGroup(child);
+  });
+
+  it('UDP client against a running server: refuses a bad port, then gets the reply', async () => {
+    child = spawnCli(['udp', 'server', '--host', '127.0.0.1', '0', '--keep']);
+    const [, port] = await waitForLine(child, /Listening on udp 127\.0\.0\.1:(\d+)/);
+    const received = waitForLine(child, /Server received: hello tmux/);
+    const wizard = openWizard();
+    try {
+      await choose(wizard, 'UDP client');
+      await answer(wizard, 'host');
+      await answer(wizard, 'port', '70000');
+      await wizard.waitFor(/▲ {2}port:[\s\S]*Cannot parse port "70000": port must be 1-65535/);
+      wizard.keys('BSpace', 'BSpace', 'BSpace', 'BSpace', 'BSpace');
+      wizard.text(String(port));
+      wizard.keys('Enter');
+      await answer(wizard, 'message', 'hello tmux');
+      await answer(wizard, '--timeout', '2000');
+      await answer(wizard, '--retries');
+      expect(await exitCode(wizard)).toBe(0);
+      const screen = wizard.screen();
+      expect(screen).toContain('Message from server: Message received.');
+      expect(screen).toContain(`socklab udp client 127.0.0.1 ${port} 'hello tmux' --timeout 2000`);
+      await received;
+    } finally {
+      wizard.close();
+      killGroup(child);
+    }
+  });
+
+  it('TCP echo client against a running server', async () => {
+    child = spawnCli(['tcp', 'server', '--port', '0']);
+    const [, port] = await waitForLine(child, /Listening on tcp 127\.0\.0\.1:(\d+)/);
+    const wizard = openWizard();
+    try {
+      await choose(wizard, 'TCP echo client');
+      await answer(wizard, 'host');
+      await answer(wizard, 'port', String(port));
+      await answer(wizard, 'message', 'hi tmux');
+      for (const name of ['--file', '--size', '--repeat', '--timeout', '--quiet'])
+        await answer(wizard, name);
+      expect(await exitCode(wizard)).toBe(0);
+      const screen = wizard.screen();
+      expect(screen).toContain("Received b'hi tmux'");
+      expect(screen).toContain(`socklab tcp client 127.0.0.1 ${port} 'hi tmux'`);
+    } finally {
+      wizard.close();
+      killGroup(child);
+    }
+  });
+
+  it('a TCP echo server from the wizard: says Ctrl-C stops it, and Ctrl-C exits 0', async () => {
+    const wizard = openWizard();
+    try {
+      await choose(wizard, 'TCP echo server');
+      await answer(wizard, '--host');
+      await answer(wizard, '--port', '0');
+      for (const name of ['--once', '--max-connections', '--idle-timeout', '--quiet'])
+        await answer(wizard, name);
+      await wizard.waitFor(
+        /Listening on tcp 127\.0\.0\.1:\d+\n│ {2}Ready\. Press Ctrl-C to stop it\./,
+      );
+      wizard.keys('C-c');
+      expect(await exitCode(wizard)).toBe(0);
+      expect(wizard.screen()).toContain('socklab tcp server --port 0');
+    } finally {
+      wizard.close();
+    }
+  });
+
+  it('Ctrl-C at a prompt cancels: exit 130, nothing run', async () => {
+    const wizard = openWizard();
+    try {
+      await choose(wizard, 'UDP client');
+      await wizard.waitFor(/◆ {2}host:/);
+      wizard.keys('C-c');
+      expect(await exitCode(wizard)).toBe(130);
+      expect(wizard.screen()).toContain('Cancelled: nothing was run.');
+    } finally {
+      wizard.close();
+    }
+  });
+});
