@@ -1,6 +1,7 @@
 // Opens N established loopback TCP connections (default 10,000) held by two child processes
 // (one holds the accepted ends, one the connecting ends: a process may hold at most ~20,000 fds).
-// Prints "ready <serverPid> <clientPid> <port>" and stays until stdin closes or SIGTERM/SIGINT.
+// Prints "ready <serverPid> <clientPid> <port>" and stays until SIGTERM/SIGINT (the children
+// also exit when this process dies: their stdin, a pipe from it, closes).
 // Usage: node scripts/hold-connections.mjs [count]
 import { spawn } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
@@ -54,5 +55,6 @@ if (role === 'server') {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  process.stdin.on('end', stop).resume();
+  // Stay alive until signalled (stdin may be /dev/null when started in the background).
+  setInterval(() => {}, 1 << 30);
 }

@@ -23,6 +23,9 @@ export function makeFakeProc(processes: FakeProcess[], tables = ['tcp', 'tcp6', 
     }
   }
   mkdirSync(join(root, 'self'));
+  // A process whose fd table cannot be listed (like another user's, when not root): fd is a file.
+  mkdirSync(join(root, '300'));
+  writeFileSync(join(root, '300', 'fd'), '');
   const passwd = join(root, 'passwd');
   writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/sh\n# comment\nbroken line\nlab:x:1000:1000::/home/lab:/bin/sh\n');
   return { root, passwd, cleanup: () => rmSync(root, { recursive: true, force: true }) };

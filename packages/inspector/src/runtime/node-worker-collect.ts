@@ -1,40 +1,35 @@
 import { statSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { type CollectStrategy, collectSequential, tableError } from '../collect/collect-plan.ts';
-import { type FdPart, listProcesses, type SocketOwners, scanProcess } from '../collect/socket-owners.ts';
+import { listProcesses, type SocketOwners } from '../collect/socket-owners.ts';
+import { type SharedScanResult, scanSharedFds } from './shared-fd-scan.ts';
 import type { SocketProto } from '../types.ts';
 
 export interface WorkerCollectOptions {
-  /** Below this many open fds in all, a worker's start-up (~25 ms) costs more than it saves. */
+  /** Below this many open fds in all, a worker's start-up (~30 ms) costs more than it saves. */
   minFds?: number;
-  /** A process with more fds than this is scanned as two halves (even / odd fd numbers). */
-  splitAbove?: number;
+  /** A process with more fds than this is listed once and its fds shared out in chunks. */
+  bigAbove?: number;
 }
-
-type Unit = [pidText: string, part: FdPart];
 
 interface TableMessage {
   table: SocketProto;
   text?: string;
   error?: { code?: string; name?: string; message: string };
 }
-interface DoneMessage {
+interface DoneMessage extends SharedScanResult {
   done: true;
-  inodes: Uint32Array;
-  pids: Int32Array;
-  fds: Int32Array;
-  unreadable: number;
 }
 
 /**
- * Node reads files on its thread pool only one 4 KB /proc chunk per event-loop turn, so an async
+ * Node reads a file on its thread pool one 4 KB /proc chunk per event-loop turn, so an async
  * read cannot overlap a sync scan. Instead a worker thread reads the tables (kernel time on the
- * second core) and then shares the fd scan with the main thread, which parses each table as it
- * arrives. Work units come from a shared atomic counter; big processes are split in two.
+ * second core), then joins the fd scan, which both threads share through a SharedArrayBuffer
+ * (scanSharedFds); the main thread parses each table as soon as it arrives.
  */
 export function createWorkerCollect(options: WorkerCollectOptions = {}): CollectStrategy {
-  const { minFds = 4000, splitAbove = 1000 } = options;
-  return (request, fs) => collectWithWorker(request, fs, minFds, splitAbove);
+  const { minFds = 4000, bigAbove = 1000 } = options;
+  return (request, fs) => collectWithWorker(request, fs, minFds, bigAbove);
 }
 
 export const workerCollect: CollectStrategy = createWorkerCollect();
@@ -43,31 +38,43 @@ async function collectWithWorker(
   request: Parameters<CollectStrategy>[0],
   fs: Parameters<CollectStrategy>[1],
   minFds: number,
-  splitAbove: number,
+  bigAbove: number,
 ): ReturnType<CollectStrategy> {
   if (!request.owners || request.pids) return collectSequential(request, fs);
-  const pidNames = listProcesses(request.procRoot, fs).filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57);
-  const units: Unit[] = [];
+  const bigUnits: [string, number][] = [];
+  const smallUnits: [string, number][] = [];
+  const offsets: number[] = [];
+  const capacities: number[] = [];
   let total = 0;
-  for (const pid of pidNames) {
+  let shared = 0;
+  for (const pid of listProcesses(request.procRoot, fs)) {
+    if (pid.charCodeAt(0) < 48 || pid.charCodeAt(0) > 57) continue;
     // Since Linux 6.2 the size of /proc/<pid>/fd is its number of open fds; 0 before.
     let size = 0;
     try {
       size = statSync(`${request.procRoot}/${pid}/fd`).size;
     } catch {}
     total += size;
-    if (size > splitAbove) units.unshift([pid, 1], [pid, 2]);
-    else units.push([pid, 0]);
+    if (size > bigAbove) {
+      offsets.push(shared);
+      capacities.push(size + 256);
+      shared += size + 256;
+      bigUnits.push([pid, bigUnits.length]);
+    } else smallUnits.push([pid, -1]);
   }
   if (total < minFds) return collectSequential(request, fs);
 
-  const shared = new Int32Array(new SharedArrayBuffer(4));
+  const units = [...bigUnits, ...smallUnits];
+  const control = new Int32Array(new SharedArrayBuffer(4 * (1 + 3 * bigUnits.length)));
+  const fdNumbers = new Int32Array(new SharedArrayBuffer(4 * Math.max(shared, 1)));
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
-    worker = new Worker(`(${workerMain.toString()})()`, {
+    // esbuild (vitest) may wrap named functions in __name(): give the worker a no-op one.
+    const source = `const __name = (f) => f;\n(${workerMain.toString()})(${scanSharedFds.toString()});`;
+    worker = new Worker(source, {
       eval: true,
-      workerData: { procRoot: request.procRoot, tables: request.tables, units, shared, port: port2 },
+      workerData: { procRoot: request.procRoot, tables: request.tables, units, control, fdNumbers, offsets, capacities, port: port2 },
       transferList: [port2],
     });
   } catch {
@@ -75,7 +82,6 @@ async function collectWithWorker(
     return collectSequential(request, fs);
   }
   worker.unref();
-  const owners: SocketOwners = { byInode: new Map(), unreadable: 0 };
   let done: DoneMessage | undefined;
   let failure: unknown;
   const handle = (message: TableMessage | DoneMessage) => {
@@ -94,14 +100,17 @@ async function collectWithWorker(
   const poll = () => {
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) handle(m.message);
   };
-
-  for (;;) {
-    const index = Atomics.add(shared, 0, 1);
-    if (index >= units.length) break;
-    const [pid, part] = units[index] as Unit;
-    scanProcess(request.procRoot, pid, part, fs, owners);
-    poll();
-  }
+  const mine = scanSharedFds({
+    procRoot: request.procRoot,
+    units,
+    control,
+    fdNumbers,
+    offsets,
+    capacities,
+    readdir: (path) => fs.listDir(path),
+    readlink: (path) => fs.readLink(path),
+    between: poll,
+  });
   poll();
   if (!done) {
     const exited = await new Promise<boolean>((resolve) => {
@@ -120,30 +129,29 @@ async function collectWithWorker(
   }
   port1.close();
   if (failure) throw failure;
-  const result = done as DoneMessage;
-  owners.unreadable += result.unreadable;
-  for (let i = 0; i < result.inodes.length; i++) {
-    const inode = result.inodes[i] as number;
-    const owner = { pid: result.pids[i] as number, command: null, fd: result.fds[i] as number };
-    const list = owners.byInode.get(inode);
-    if (list) list.push(owner);
-    else owners.byInode.set(inode, [owner]);
+  const owners: SocketOwners = { byInode: new Map(), unreadable: mine.unreadable + (done as DoneMessage).unreadable };
+  for (const part of [mine, done as DoneMessage]) {
+    for (let i = 0; i < part.inodes.length; i++) {
+      const inode = part.inodes[i] as number;
+      const owner = { pid: part.pids[i] as number, command: null, fd: part.fds[i] as number };
+      const list = owners.byInode.get(inode);
+      if (list) list.push(owner);
+      else owners.byInode.set(inode, [owner]);
+    }
   }
   return owners;
 }
 
 /**
  * The worker's code, run from its source text (eval) so it works from dist and from sources
- * alike. Self-contained: it may use only what `require` gives it.
+ * alike: read the tables, post each, then share the fd scan.
  */
-function workerMain(): void {
+function workerMain(scan: typeof scanSharedFds): void {
   const { readSync, openSync, closeSync, readdirSync, readlinkSync } = require('node:fs') as typeof import('node:fs');
   const { workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const { procRoot, tables, units, shared, port } = workerData as {
+  const { procRoot, tables, port } = workerData as {
     procRoot: string;
     tables: string[];
-    units: [string, number][];
-    shared: Int32Array;
     port: import('node:worker_threads').MessagePort;
   };
   for (const table of tables) {
@@ -171,48 +179,18 @@ function workerMain(): void {
       port.postMessage({ table, error: { code, name, message } });
     }
   }
-  const inodes: number[] = [];
-  const pids: number[] = [];
-  const fds: number[] = [];
-  let unreadable = 0;
-  for (;;) {
-    const index = Atomics.add(shared, 0, 1);
-    if (index >= units.length) break;
-    const [pidText, part] = units[index] as [string, number];
-    const dir = `${procRoot}/${pidText}/fd/`;
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code !== 'ENOENT' && code !== 'ESRCH') unreadable++;
-      continue;
-    }
-    const pid = Number(pidText);
-    for (const name of names) {
-      const fd = Number(name);
-      if (part !== 0 && (fd & 1) !== part - 1) continue;
-      let target: string;
+  const result = scan({
+    ...workerData,
+    readdir: (path: string) => readdirSync(path),
+    readlink: (path: string) => {
       try {
-        target = readlinkSync(dir + name);
+        return readlinkSync(path);
       } catch {
-        continue;
+        return undefined;
       }
-      if (target.charCodeAt(0) !== 115 || target.charCodeAt(7) !== 91) continue;
-      let inode = 0;
-      for (let i = 8; i < target.length - 1; i++) inode = inode * 10 + (target.charCodeAt(i) - 48);
-      inodes.push(inode);
-      pids.push(pid);
-      fds.push(fd);
-    }
-  }
-  const message = {
-    done: true,
-    inodes: Uint32Array.from(inodes),
-    pids: Int32Array.from(pids),
-    fds: Int32Array.from(fds),
-    unreadable,
-  };
-  port.postMessage(message, [message.inodes.buffer, message.pids.buffer, message.fds.buffer]);
+    },
+    between: () => {},
+  });
+  port.postMessage({ done: true, ...result });
   port.close();
 }
