@@ -1,6 +1,7 @@
 // The wizard as a person uses it: the real binary in a real terminal (tmux), on the runtime
 // running this test. Keys go in with send-keys; the screen is read back with capture-pane.
 import { type ChildProcess, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   cliBin,
@@ -34,11 +35,15 @@ function tmux(...args: string[]): string {
 }
 
 let sessions = 0;
+let socketPath = '';
 
 /** A fresh terminal running the wizard, then `echo EXIT=$?` so the exit code shows on screen. */
 function openWizard() {
   // An idle session keeps the tmux server up between tests (it exits with its last session).
-  if (sessions === 0) tmux('-u', 'new-session', '-d', '-s', 'keep', '-x', '80', '-y', '10');
+  if (sessions === 0) {
+    tmux('-u', 'new-session', '-d', '-s', 'keep', '-x', '80', '-y', '10');
+    socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
+  }
   const session = `w${++sessions}`;
   const [cmd, prefix] = runtimeArgv(cliBin);
   const line = [cmd, ...prefix].map(shellQuote).join(' ');
@@ -105,7 +110,10 @@ async function choose(wizard: Wizard, label: string): Promise<void> {
 }
 
 afterAll(() => {
-  if (hasTmux) spawnSync('tmux', ['-L', server, 'kill-server'], { env });
+  if (!hasTmux) return;
+  spawnSync('tmux', ['-L', server, 'kill-server'], { env });
+  // tmux leaves its socket file behind when killed.
+  if (socketPath.includes(server)) rmSync(socketPath, { force: true });
 });
 
 describe.skipIf(!hasTmux)('the wizard in tmux', () => {
