@@ -1,2 +1,2 @@
 export { labPlugin } from './lab-plugin.ts';
-export { type LabOptions, runLab } from './run-lab.ts';
+export { type LabDeps, type LabOptions, runLab } from './run-lab.ts';

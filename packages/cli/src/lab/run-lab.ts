@@ -14,6 +14,11 @@ import type { SocketEntry } from '@socklab/inspector';
 import { EventPump } from './event-pump.ts';
 import { type LabPorts, labSockets, missingOpenRows, timeWaitRows } from './lab-sockets.ts';
 
+/** Seams for tests: where socket snapshots come from. */
+export interface LabDeps {
+  snapshot?: () => Promise<SocketEntry[]>;
+}
+
 export interface LabOptions {
   /** Loopback address every socket uses. */
   host: string;
@@ -27,6 +32,7 @@ export const tcpMessage = 'Hello, world';
 
 interface LabState {
   options: LabOptions;
+  snapshot: () => Promise<SocketEntry[]>;
   context: RunContext;
   signal: AbortSignal;
   event: EventClock;
@@ -52,11 +58,16 @@ const steps: Step[] = [
  * the inspector showing the lab's own sockets (LISTEN, ESTABLISHED, UDP, then TIME_WAIT).
  * Yields a ✓/✗ event per step and fails (after closing everything) when a step failed.
  */
-export async function* runLab(options: LabOptions, context: RunContext): AsyncGenerator<LabEvent> {
+export async function* runLab(
+  options: LabOptions,
+  context: RunContext,
+  deps: LabDeps = {},
+): AsyncGenerator<LabEvent> {
   const event = createEventClock();
   const stop = new AbortController();
   const lab: LabState = {
     options,
+    snapshot: deps.snapshot ?? takeSnapshot,
     context,
     signal: anySignal(context.signal, stop.signal),
     event,
@@ -200,7 +211,7 @@ async function* tcpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
 }
 
 async function* openSocketsStep(lab: LabState): AsyncGenerator<LabEvent, string> {
-  const entries = labSockets(await takeSnapshot(), lab.ports);
+  const entries = labSockets(await lab.snapshot(), lab.ports);
   yield tableEvent(lab, entries, 'open');
   const missing = missingOpenRows(entries, lab.ports);
   if (missing.length > 0) throw new Error(`the inspector did not show ${missing.join(', ')}`);
@@ -223,7 +234,7 @@ async function* timeWaitStep(lab: LabState): AsyncGenerator<LabEvent, string> {
   const deadline = performance.now() + lab.options.timeout;
   let rows: SocketEntry[] = [];
   for (;;) {
-    rows = timeWaitRows(await takeSnapshot(), lab.ports);
+    rows = timeWaitRows(await lab.snapshot(), lab.ports);
     if (rows.length > 0 || performance.now() > deadline) break;
     await sleep(50, lab.signal);
   }
