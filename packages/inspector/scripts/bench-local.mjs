@@ -21,7 +21,11 @@ const commands = {
   'inspector --proto tcp (deno)': [bin('deno'), ['run', '-A', entry, '--proto', 'tcp']],
   'inspector all protocols (node)': [process.execPath, [entry]],
 };
-if (existsSync(cli)) commands['socklab inspect --proto tcp --json (node)'] = [process.execPath, [cli, 'inspect', '--proto', 'tcp', '--json']];
+if (existsSync(cli))
+  commands['socklab inspect --proto tcp --json (node)'] = [
+    process.execPath,
+    [cli, 'inspect', '--proto', 'tcp', '--json'],
+  ];
 if (process.argv.includes('--lsof')) commands['lsof -i -n -P'] = ['lsof', ['-i', '-n', '-P']];
 const time = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
@@ -30,7 +34,10 @@ for (let round = 0; round < rounds; round++) {
   for (const [name, [file, args]] of Object.entries(commands)) {
     const argv = time ? [time, ['-f', '%M', file, ...args]] : [file, args];
     const started = performance.now();
-    const run = spawnSync(argv[0], argv[1], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } });
+    const run = spawnSync(argv[0], argv[1], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+    });
     const ms = performance.now() - started;
     if (run.status !== 0) {
       console.error(`${name} failed, left out: ${String(run.stderr).trim().split('\n')[0]}`);
@@ -48,7 +55,9 @@ const base = median(results['ss -tanp'].ms);
 console.log(`${rounds} rounds, interleaved; ratio = median / median of ss -tanp`);
 for (const [name, { ms, kb }] of Object.entries(results)) {
   console.log(
-    `${name.padEnd(44)} median ${median(ms).toFixed(0).padStart(5)} ms  min ${Math.min(...ms).toFixed(0).padStart(5)} ms  ` +
+    `${name.padEnd(44)} median ${median(ms).toFixed(0).padStart(5)} ms  min ${Math.min(...ms)
+      .toFixed(0)
+      .padStart(5)} ms  ` +
       `x${(median(ms) / base).toFixed(2)}  peak ${kb.length ? (Math.max(...kb) / 1024).toFixed(0) : '?'} MB`,
   );
 }

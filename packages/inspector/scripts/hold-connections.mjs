@@ -11,7 +11,9 @@ if (role === 'server') {
   const sockets = [];
   const server = createServer((socket) => sockets.push(socket));
   server.maxConnections = 100_000;
-  server.listen(0, '127.0.0.1', 20_000, () => process.stdout.write(`port ${server.address().port}\n`));
+  server.listen(0, '127.0.0.1', 20_000, () =>
+    process.stdout.write(`port ${server.address().port}\n`),
+  );
   process.stdin.on('end', () => process.exit(0)).resume();
 } else if (role === 'client') {
   const [, , , port, countText] = process.argv;

@@ -3,7 +3,14 @@
 import { inspectCommand } from '../dist/index.js';
 
 const args = process.argv.slice(2);
-const values = { style: 'netstat', json: true, sort: 'proto', interval: 1000, watch: false, listening: false };
+const values = {
+  style: 'netstat',
+  json: true,
+  sort: 'proto',
+  interval: 1000,
+  watch: false,
+  listening: false,
+};
 for (let i = 0; i < args.length; i++) {
   const name = args[i].replace(/^--/, '');
   if (name === 'table') values.json = false;

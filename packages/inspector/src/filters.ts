@@ -23,11 +23,19 @@ export function normalizeFilters(filters: SocketFilters = {}): SocketFilters {
     }
     out.state = state;
   }
-  if (filters.port !== undefined && !(Number.isInteger(filters.port) && filters.port >= 1 && filters.port <= 65535)) {
-    throw new UsageError(`Cannot filter by port "${String(filters.port)}": port must be 1-65535`, 'use a port 1-65535');
+  if (
+    filters.port !== undefined &&
+    !(Number.isInteger(filters.port) && filters.port >= 1 && filters.port <= 65535)
+  ) {
+    throw new UsageError(
+      `Cannot filter by port "${String(filters.port)}": port must be 1-65535`,
+      'use a port 1-65535',
+    );
   }
   if (filters.pid !== undefined && !(Number.isInteger(filters.pid) && filters.pid > 0)) {
-    throw new UsageError(`Cannot filter by pid "${String(filters.pid)}": must be a positive whole number`);
+    throw new UsageError(
+      `Cannot filter by pid "${String(filters.pid)}": must be a positive whole number`,
+    );
   }
   return out;
 }
@@ -48,7 +56,11 @@ export function isListening(entry: SocketEntry): boolean {
 /** Everything but `pid`, which needs owners: it is checked after they are known. */
 export function matchesSocket(entry: SocketEntry, filters: SocketFilters): boolean {
   if (filters.state !== undefined && entry.state !== filters.state) return false;
-  if (filters.port !== undefined && entry.local.port !== filters.port && entry.remote.port !== filters.port) {
+  if (
+    filters.port !== undefined &&
+    entry.local.port !== filters.port &&
+    entry.remote.port !== filters.port
+  ) {
     return false;
   }
   if (filters.listening && !isListening(entry)) return false;

@@ -1,7 +1,7 @@
 export { collectLinuxSockets, type LinuxCollectOptions } from './collect/linux.ts';
 export { collectMacosSockets } from './collect/macos.ts';
 export type { RunTool } from './collect/run-tool.ts';
-export { commandOf, scanSocketOwners, type SocketOwners } from './collect/socket-owners.ts';
+export { commandOf, type SocketOwners, scanSocketOwners } from './collect/socket-owners.ts';
 export { parsePasswd } from './collect/users.ts';
 export { collectWindowsSockets } from './collect/windows.ts';
 export { isListening, normalizeFilters } from './filters.ts';

@@ -10,7 +10,10 @@ import type { SocketEntry } from './types.ts';
 
 type Values = Parameters<typeof inspectCommand.run>[0];
 
-async function run(raw: Record<string, unknown>, signal = new AbortController().signal): Promise<LabEvent[]> {
+async function run(
+  raw: Record<string, unknown>,
+  signal = new AbortController().signal,
+): Promise<LabEvent[]> {
   const values = resolveOptions(inspectCommand.options, raw) as Values;
   inspectCommand.check?.(values);
   const events: LabEvent[] = [];
@@ -39,8 +42,13 @@ describe('the inspect plugin', () => {
       { interval: '10', watch: 'true' },
       { nonsense: 'x' },
     ];
-    for (const raw of bad) expect(() => resolveOptions(inspectCommand.options, raw), JSON.stringify(raw)).toThrow(UsageError);
-    expect(() => resolveOptions(inspectCommand.options, { state: 'bogus' })).toThrow(/unknown state; use one of ESTABLISHED/);
+    for (const raw of bad)
+      expect(() => resolveOptions(inspectCommand.options, raw), JSON.stringify(raw)).toThrow(
+        UsageError,
+      );
+    expect(() => resolveOptions(inspectCommand.options, { state: 'bogus' })).toThrow(
+      /unknown state; use one of ESTABLISHED/,
+    );
     await expect(run({ interval: '500' })).rejects.toThrow('--interval needs --watch');
     await expect(snapshot({ state: 'nope' })).rejects.toBeInstanceOf(UsageError);
     await expect(snapshot({ port: 65536 })).rejects.toBeInstanceOf(UsageError);
@@ -72,39 +80,91 @@ describe.skipIf(process.platform !== 'linux')('socklab inspect on this machine',
     expect(entries.map((e) => e.state).sort()).toEqual(['ESTABLISHED', 'ESTABLISHED', 'LISTEN']);
     const listen = entries.find((e) => e.state === 'LISTEN') as SocketEntry;
     expect(Object.keys(listen)).toEqual([
-      'proto', 'state', 'local', 'remote', 'recvQ', 'sendQ', 'uid', 'user', 'inode', 'pid', 'command', 'processes',
+      'proto',
+      'state',
+      'local',
+      'remote',
+      'recvQ',
+      'sendQ',
+      'uid',
+      'user',
+      'inode',
+      'pid',
+      'command',
+      'processes',
     ]);
-    expect(listen).toMatchObject({ proto: 'tcp', local: { address: '127.0.0.1', port: lab.listenPort }, pid: process.pid });
+    expect(listen).toMatchObject({
+      proto: 'tcp',
+      local: { address: '127.0.0.1', port: lab.listenPort },
+      pid: process.pid,
+    });
   });
 
   it('--listening, --state, --pid and sorting', async () => {
-    const listening = JSON.parse((await run({ json: true, listening: true, pid: String(process.pid) }))[0]?.message as string) as SocketEntry[];
+    const listening = JSON.parse(
+      (await run({ json: true, listening: true, pid: String(process.pid) }))[0]?.message as string,
+    ) as SocketEntry[];
     expect(listening.map((e) => `${e.proto} ${e.state} ${e.local.port}`).sort()).toEqual(
-      [`tcp LISTEN ${lab.listenPort}`, `tcp LISTEN ${lab.timeWaitPort}`, `udp UNCONN ${lab.udpPort}`].sort(),
+      [
+        `tcp LISTEN ${lab.listenPort}`,
+        `tcp LISTEN ${lab.timeWaitPort}`,
+        `udp UNCONN ${lab.udpPort}`,
+      ].sort(),
     );
-    const timeWait = JSON.parse((await run({ json: true, state: 'time-wait', port: String(lab.timeWaitPort) }))[0]?.message as string);
-    expect(timeWait).toMatchObject([{ state: 'TIME_WAIT', pid: null, hidden: 'no owning process' }]);
-    const byPort = JSON.parse((await run({ json: true, pid: String(process.pid), sort: 'local' }))[0]?.message as string) as SocketEntry[];
+    const timeWait = JSON.parse(
+      (await run({ json: true, state: 'time-wait', port: String(lab.timeWaitPort) }))[0]
+        ?.message as string,
+    );
+    expect(timeWait).toMatchObject([
+      { state: 'TIME_WAIT', pid: null, hidden: 'no owning process' },
+    ]);
+    const byPort = JSON.parse(
+      (await run({ json: true, pid: String(process.pid), sort: 'local' }))[0]?.message as string,
+    ) as SocketEntry[];
     const ports = byPort.map((e) => e.local.port);
     expect(ports).toEqual([...ports].sort((a, b) => a - b));
   });
 
   it('--style netstat and --style lsof look like the tools', async () => {
-    const netstat = (await run({ proto: 'tcp', port: String(lab.listenPort) }))[0]?.message as string;
+    const netstat = (await run({ proto: 'tcp', port: String(lab.listenPort) }))[0]
+      ?.message as string;
     const lines = netstat.split('\n');
-    expect(lines[0]).toMatch(/^Proto Recv-Q Send-Q Local Address +Foreign Address +State +PID\/Program name$/);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^tcp +0 +0 127\\.0\\.0\\.1:${lab.listenPort} +0\\.0\\.0\\.0:\\* +LISTEN +${process.pid}/\\S+$`)));
-    const lsof = (await run({ style: 'lsof', proto: 'tcp', port: String(lab.listenPort) }))[0]?.message as string;
+    expect(lines[0]).toMatch(
+      /^Proto Recv-Q Send-Q Local Address +Foreign Address +State +PID\/Program name$/,
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^tcp +0 +0 127\\.0\\.0\\.1:${lab.listenPort} +0\\.0\\.0\\.0:\\* +LISTEN +${process.pid}/\\S+$`,
+        ),
+      ),
+    );
+    const lsof = (await run({ style: 'lsof', proto: 'tcp', port: String(lab.listenPort) }))[0]
+      ?.message as string;
     expect(lsof.split('\n')[0]).toMatch(/^COMMAND +PID +USER +FD +TYPE +NODE +NAME$/);
-    expect(lsof).toMatch(new RegExp(` ${process.pid} +\\S+ +\\d+u +IPv4 +TCP +127\\.0\\.0\\.1:${lab.listenPort} \\(LISTEN\\)`));
-    expect(lsof).toMatch(new RegExp(`127\\.0\\.0\\.1:${lab.clientPort}->127\\.0\\.0\\.1:${lab.listenPort} \\(ESTABLISHED\\)`));
+    expect(lsof).toMatch(
+      new RegExp(
+        ` ${process.pid} +\\S+ +\\d+u +IPv4 +TCP +127\\.0\\.0\\.1:${lab.listenPort} \\(LISTEN\\)`,
+      ),
+    );
+    expect(lsof).toMatch(
+      new RegExp(
+        `127\\.0\\.0\\.1:${lab.clientPort}->127\\.0\\.0\\.1:${lab.listenPort} \\(ESTABLISHED\\)`,
+      ),
+    );
   });
 
   it('findPortOwners names the process holding a port', async () => {
     const owners = await findPortOwners(lab.listenPort, 'tcp');
-    expect(owners[0]).toMatchObject({ pid: process.pid, state: 'LISTEN', local: { port: lab.listenPort } });
+    expect(owners[0]).toMatchObject({
+      pid: process.pid,
+      state: 'LISTEN',
+      local: { port: lab.listenPort },
+    });
     expect(owners[0]?.command).toBeTruthy();
-    expect(await findPortOwners(lab.udpPort, 'udp')).toMatchObject([{ pid: process.pid, state: 'UNCONN' }]);
+    expect(await findPortOwners(lab.udpPort, 'udp')).toMatchObject([
+      { pid: process.pid, state: 'UNCONN' },
+    ]);
   });
 
   it('--watch --json: NDJSON changes for opened, changed and closed sockets; abort ends it', async () => {
@@ -138,12 +198,20 @@ describe.skipIf(process.platform !== 'linux')('socklab inspect on this machine',
   });
 
   it('--watch is graceful and stops at once when aborted', async () => {
-    expect(typeof inspectCommand.graceful === 'function' && inspectCommand.graceful({ watch: true } as Values)).toBe(true);
+    expect(
+      typeof inspectCommand.graceful === 'function' &&
+        inspectCommand.graceful({ watch: true } as Values),
+    ).toBe(true);
     const controller = new AbortController();
     const started = performance.now();
     setTimeout(() => controller.abort(), 150);
-    const events = await run({ watch: true, interval: '60000', port: String(lab.listenPort) }, controller.signal);
+    const events = await run(
+      { watch: true, interval: '60000', port: String(lab.listenPort) },
+      controller.signal,
+    );
     expect(performance.now() - started).toBeLessThan(5000);
-    expect(events.map((e) => e.message)).toEqual(['Watching sockets every 60000 ms (Ctrl-C stops)']);
+    expect(events.map((e) => e.message)).toEqual([
+      'Watching sockets every 60000 ms (Ctrl-C stops)',
+    ]);
   });
 });

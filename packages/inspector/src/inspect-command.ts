@@ -1,5 +1,6 @@
 import { createEventClock, defineCommand, type LabEvent, UsageError } from '@socklab/core';
 import { protoFilters } from './filters.ts';
+import { hiddenText, netstatAddress } from './render/address-text.ts';
 import { entriesToJSON } from './render/entries-json.ts';
 import { renderLsofView } from './render/lsof-view.ts';
 import { renderNetstatView } from './render/netstat-view.ts';
@@ -8,7 +9,6 @@ import { sortKeys } from './sort.ts';
 import { normalizeStateName, stateNames } from './states.ts';
 import type { SocketEntry, SocketFilters } from './types.ts';
 import { type SocketChange, watch } from './watch.ts';
-import { hiddenText, netstatAddress } from './render/address-text.ts';
 
 const options = {
   style: {
@@ -18,7 +18,10 @@ const options = {
     default: 'netstat',
     placeholder: '<style>',
   },
-  json: { type: 'boolean', help: 'one JSON array of socket entries (with --watch: NDJSON changes)' },
+  json: {
+    type: 'boolean',
+    help: 'one JSON array of socket entries (with --watch: NDJSON changes)',
+  },
   proto: {
     type: 'string',
     help: 'only tcp (with tcp6), udp (with udp6) or unix sockets',
@@ -30,11 +33,26 @@ const options = {
     type: 'string',
     help: `only sockets in this kernel state (${stateNames.join(', ')}; any case)`,
     placeholder: '<state>',
-    validate: (value: string | number | boolean) => (normalizeStateName(String(value)) ? undefined : `unknown state; use one of ${stateNames.join(', ')}`),
+    validate: (value: string | number | boolean) =>
+      normalizeStateName(String(value))
+        ? undefined
+        : `unknown state; use one of ${stateNames.join(', ')}`,
     wizard: false,
   },
-  port: { type: 'number', kind: 'port', help: 'only sockets with this local or remote port', wizard: false },
-  pid: { type: 'number', kind: 'count', min: 1, help: 'only sockets held by this process id', placeholder: '<pid>', wizard: false },
+  port: {
+    type: 'number',
+    kind: 'port',
+    help: 'only sockets with this local or remote port',
+    wizard: false,
+  },
+  pid: {
+    type: 'number',
+    kind: 'count',
+    min: 1,
+    help: 'only sockets held by this process id',
+    placeholder: '<pid>',
+    wizard: false,
+  },
   listening: { type: 'boolean', help: 'only listening sockets (TCP LISTEN, bound UDP)' },
   sort: {
     type: 'string',
@@ -44,8 +62,18 @@ const options = {
     placeholder: '<key>',
     wizard: false,
   },
-  watch: { type: 'boolean', help: 'keep watching; print only what opens, closes or changes state (Ctrl-C stops)' },
-  interval: { type: 'number', kind: 'ms', min: 50, default: 1000, help: 'milliseconds between --watch snapshots', wizard: false },
+  watch: {
+    type: 'boolean',
+    help: 'keep watching; print only what opens, closes or changes state (Ctrl-C stops)',
+  },
+  interval: {
+    type: 'number',
+    kind: 'ms',
+    min: 50,
+    default: 1000,
+    help: 'milliseconds between --watch snapshots',
+    wizard: false,
+  },
 } as const;
 
 /** `socklab inspect`: the socket table, as netstat or lsof would show it, or as JSON. */
@@ -54,10 +82,15 @@ export function createInspectCommand(defaults: SnapshotOptions = {}) {
     name: 'inspect',
     summary: 'show sockets, their state and owning processes (like netstat -anp / lsof -i -n)',
     options,
-    examples: ['socklab inspect --listening', 'socklab inspect --proto tcp --port 65432 --style lsof', 'socklab inspect --watch --json'],
+    examples: [
+      'socklab inspect --listening',
+      'socklab inspect --proto tcp --port 65432 --style lsof',
+      'socklab inspect --watch --json',
+    ],
     graceful: (values) => values.watch === true,
     check(values) {
-      if (values.interval !== 1000 && !values.watch) throw new UsageError('--interval needs --watch', 'add --watch');
+      if (values.interval !== 1000 && !values.watch)
+        throw new UsageError('--interval needs --watch', 'add --watch');
     },
     async *run(values, context): AsyncIterable<LabEvent> {
       const event = createEventClock();
@@ -77,16 +110,28 @@ export function createInspectCommand(defaults: SnapshotOptions = {}) {
       }
       // The baseline is taken before the start notice, so anything opened after it is a change.
       const baseline = await snapshot(filters, { ...defaults, sort });
-      const changes = watch(filters, { ...defaults, sort, signal: context.signal, interval: values.interval, baseline });
+      const changes = watch(filters, {
+        ...defaults,
+        sort,
+        signal: context.signal,
+        interval: values.interval,
+        baseline,
+      });
       yield event('info', {
-        message: values.json ? undefined : `Watching sockets every ${values.interval} ms (Ctrl-C stops)`,
+        message: values.json
+          ? undefined
+          : `Watching sockets every ${values.interval} ms (Ctrl-C stops)`,
         notice: true,
         details: { interval: values.interval },
       });
       for await (const change of changes) {
         yield event('info', {
           message: values.json ? JSON.stringify(changeToJSON(change)) : changeLine(change),
-          details: { change: change.change, entry: change.entry, ...(change.from ? { from: change.from } : {}) },
+          details: {
+            change: change.change,
+            entry: change.entry,
+            ...(change.from ? { from: change.from } : {}),
+          },
         });
       }
     },
@@ -98,7 +143,9 @@ function render(entries: readonly SocketEntry[], style: string): string {
 }
 
 function changeToJSON(change: SocketChange): Record<string, unknown> {
-  return change.from ? { change: change.change, from: change.from, entry: change.entry } : { change: change.change, entry: change.entry };
+  return change.from
+    ? { change: change.change, from: change.from, entry: change.entry }
+    : { change: change.change, entry: change.entry };
 }
 
 /** "+ tcp 127.0.0.1:5000 127.0.0.1:65432 ESTABLISHED 123/node", "-" closed, "~" state change. */

@@ -33,7 +33,13 @@ export async function findPortOwners(
     for (const owner of entry.processes) {
       if (seen.has(owner.pid)) continue;
       seen.add(owner.pid);
-      owners.push({ pid: owner.pid, command: owner.command, proto: entry.proto, state: entry.state, local: entry.local });
+      owners.push({
+        pid: owner.pid,
+        command: owner.command,
+        proto: entry.proto,
+        state: entry.state,
+        local: entry.local,
+      });
     }
   }
   return owners;

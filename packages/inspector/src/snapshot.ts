@@ -2,8 +2,8 @@ import { platform } from 'node:os';
 import { collectLinuxSockets } from './collect/linux.ts';
 import type { RunTool } from './collect/run-tool.ts';
 import { normalizeFilters } from './filters.ts';
-import type { ProcFs } from './runtime/proc-fs.ts';
 import { runtimeProcFs } from './runtime/pick-proc-fs.ts';
+import type { ProcFs } from './runtime/proc-fs.ts';
 import { type SortKey, sortEntries } from './sort.ts';
 import type { SocketEntry, SocketFilters } from './types.ts';
 
@@ -27,7 +27,10 @@ export interface SnapshotOptions {
  * Windows run their netstat. Throws UsageError for bad filters, SocketError when the source
  * cannot be read.
  */
-export async function snapshot(filters: SocketFilters = {}, options: SnapshotOptions = {}): Promise<SocketEntry[]> {
+export async function snapshot(
+  filters: SocketFilters = {},
+  options: SnapshotOptions = {},
+): Promise<SocketEntry[]> {
   const wanted = normalizeFilters(filters);
   const os = options.platform ?? platform();
   let entries: SocketEntry[];

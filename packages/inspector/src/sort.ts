@@ -20,10 +20,15 @@ export function sortEntries(entries: SocketEntry[], key: SortKey = 'proto'): Soc
     a.inode - b.inode;
   const compare: Record<SortKey, (a: SocketEntry, b: SocketEntry) => number> = {
     proto: base,
-    local: (a, b) => a.local.port - b.local.port || compareText(a.local.address, b.local.address) || base(a, b),
-    remote: (a, b) => a.remote.port - b.remote.port || compareText(a.remote.address, b.remote.address) || base(a, b),
+    local: (a, b) =>
+      a.local.port - b.local.port || compareText(a.local.address, b.local.address) || base(a, b),
+    remote: (a, b) =>
+      a.remote.port - b.remote.port ||
+      compareText(a.remote.address, b.remote.address) ||
+      base(a, b),
     state: (a, b) => compareText(a.state, b.state) || base(a, b),
-    pid: (a, b) => (a.pid ?? Number.MAX_SAFE_INTEGER) - (b.pid ?? Number.MAX_SAFE_INTEGER) || base(a, b),
+    pid: (a, b) =>
+      (a.pid ?? Number.MAX_SAFE_INTEGER) - (b.pid ?? Number.MAX_SAFE_INTEGER) || base(a, b),
     inode: (a, b) => a.inode - b.inode || base(a, b),
   };
   return entries.sort(compare[key]);

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
 import { snapshot } from './snapshot.ts';
 import { stateFromSs } from './states.ts';
-import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
 import type { SocketEntry } from './types.ts';
 
 // The truth: `ss` from iproute2 reads the kernel over netlink, independently of /proc/net.
@@ -28,7 +28,12 @@ function parseSs(text: string): SsRow[] {
         .map((m) => `${m[2]}/${m[1]}/${m[3]}`)
         .sort()
         .join(' ');
-      return { state: stateFromSs(state), local: ssAddress(local), remote: ssAddress(remote), owners };
+      return {
+        state: stateFromSs(state),
+        local: ssAddress(local),
+        remote: ssAddress(remote),
+        owners,
+      };
     });
 }
 
@@ -65,21 +70,33 @@ describe.skipIf(!ss)('the collector agrees with ss on sockets this test opens', 
 
   it('tcp: LISTEN, both ESTABLISHED ends and the TIME_WAIT, with pids, commands and fds', async () => {
     const ports = [lab.listenPort, lab.timeWaitPort];
-    const expected = parseSs(execFileSync(ss as string, ['-tanp'], { encoding: 'utf8', maxBuffer: 1 << 28 })).filter(ours(ports));
+    const expected = parseSs(
+      execFileSync(ss as string, ['-tanp'], { encoding: 'utf8', maxBuffer: 1 << 28 }),
+    ).filter(ours(ports));
     const entries = await snapshot({ proto: 'tcp' });
     const actual = entries.map(asSs).filter(ours(ports));
     const key = (r: SsRow) => `${r.state} ${r.local} ${r.remote} ${r.owners}`;
     expect(actual.map(key).sort()).toEqual(expected.map(key).sort());
     // Make sure the comparison covered every kind of row it is meant to.
-    expect(actual.map((r) => r.state).sort()).toEqual(['ESTABLISHED', 'ESTABLISHED', 'LISTEN', 'LISTEN', 'TIME_WAIT']);
+    expect(actual.map((r) => r.state).sort()).toEqual([
+      'ESTABLISHED',
+      'ESTABLISHED',
+      'LISTEN',
+      'LISTEN',
+      'TIME_WAIT',
+    ]);
     const listen = entries.find((e) => e.local.port === lab.listenPort && e.state === 'LISTEN');
     expect(listen?.pid).toBe(process.pid);
     expect(listen?.command).toBeTruthy();
-    expect(entries.find((e) => e.state === 'TIME_WAIT' && e.remote.port === lab.timeWaitPort)?.hidden).toBe('no owning process');
+    expect(
+      entries.find((e) => e.state === 'TIME_WAIT' && e.remote.port === lab.timeWaitPort)?.hidden,
+    ).toBe('no owning process');
   });
 
   it('udp: the bound socket is UNCONN with its owner', async () => {
-    const expected = parseSs(execFileSync(ss as string, ['-uanp'], { encoding: 'utf8', maxBuffer: 1 << 28 })).filter(ours([lab.udpPort]));
+    const expected = parseSs(
+      execFileSync(ss as string, ['-uanp'], { encoding: 'utf8', maxBuffer: 1 << 28 }),
+    ).filter(ours([lab.udpPort]));
     const actual = (await snapshot({ proto: 'udp', port: lab.udpPort })).map(asSs);
     expect(actual).toEqual(expected);
     expect(actual).toHaveLength(1);

@@ -25,7 +25,10 @@ export function socketKey(entry: SocketEntry): string {
 }
 
 /** What changed from `before` to `after`: closed first, then state changes, then opened. */
-export function diffSnapshots(before: readonly SocketEntry[], after: readonly SocketEntry[]): SocketChange[] {
+export function diffSnapshots(
+  before: readonly SocketEntry[],
+  after: readonly SocketEntry[],
+): SocketChange[] {
   const old = new Map(before.map((e) => [socketKey(e), e]));
   const changes: SocketChange[] = [];
   const opened: SocketChange[] = [];
@@ -35,7 +38,8 @@ export function diffSnapshots(before: readonly SocketEntry[], after: readonly So
     seen.add(key);
     const previous = old.get(key);
     if (!previous) opened.push({ change: 'opened', entry });
-    else if (previous.state !== entry.state) changes.push({ change: 'state', entry, from: previous.state });
+    else if (previous.state !== entry.state)
+      changes.push({ change: 'state', entry, from: previous.state });
   }
   const closed: SocketChange[] = [];
   for (const [key, entry] of old) if (!seen.has(key)) closed.push({ change: 'closed', entry });
@@ -46,7 +50,10 @@ export function diffSnapshots(before: readonly SocketEntry[], after: readonly So
  * Takes a snapshot every `interval` ms and yields what changed since the previous one (the
  * first snapshot is the baseline and yields nothing). Ends, without error, when `signal` aborts.
  */
-export async function* watch(filters: SocketFilters = {}, options: WatchOptions = {}): AsyncGenerator<SocketChange> {
+export async function* watch(
+  filters: SocketFilters = {},
+  options: WatchOptions = {},
+): AsyncGenerator<SocketChange> {
   const { signal, interval = 1000 } = options;
   let previous = options.baseline ?? (await snapshot(filters, options));
   while (!signal?.aborted) {

@@ -11,15 +11,22 @@ export interface FakeProcess {
 }
 
 /** A /proc-like tree for tests: net/* from the real fixtures, fd symlinks per process. */
-export function makeFakeProc(processes: FakeProcess[], tables = ['tcp', 'tcp6', 'udp', 'udp6', 'unix']) {
+export function makeFakeProc(
+  processes: FakeProcess[],
+  tables = ['tcp', 'tcp6', 'udp', 'udp6', 'unix'],
+) {
   const root = mkdtempSync(join(tmpdir(), 'socklab-proc-'));
   mkdirSync(join(root, 'net'));
-  for (const table of tables) writeFileSync(join(root, 'net', table), readFixture(`proc-net-${table}.txt`));
+  for (const table of tables)
+    writeFileSync(join(root, 'net', table), readFixture(`proc-net-${table}.txt`));
   for (const process of processes) {
     mkdirSync(join(root, String(process.pid), 'fd'), { recursive: true });
     writeFileSync(join(root, String(process.pid), 'comm'), `${process.comm}\n`);
     for (const [fd, target] of Object.entries(process.fds)) {
-      symlinkSync(typeof target === 'number' ? `socket:[${target}]` : target, join(root, String(process.pid), 'fd', fd));
+      symlinkSync(
+        typeof target === 'number' ? `socket:[${target}]` : target,
+        join(root, String(process.pid), 'fd', fd),
+      );
     }
   }
   mkdirSync(join(root, 'self'));
@@ -27,6 +34,9 @@ export function makeFakeProc(processes: FakeProcess[], tables = ['tcp', 'tcp6', 
   mkdirSync(join(root, '300'));
   writeFileSync(join(root, '300', 'fd'), '');
   const passwd = join(root, 'passwd');
-  writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/sh\n# comment\nbroken line\nlab:x:1000:1000::/home/lab:/bin/sh\n');
+  writeFileSync(
+    passwd,
+    'root:x:0:0:root:/root:/bin/sh\n# comment\nbroken line\nlab:x:1000:1000::/home/lab:/bin/sh\n',
+  );
   return { root, passwd, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -1,5 +1,5 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /** Sockets a test opens on loopback: a listener, an established pair, a TIME_WAIT, a bound UDP socket. */
 export interface LabSockets {
@@ -41,7 +41,9 @@ export async function openLabSockets(): Promise<LabSockets> {
     shortLived.end();
   });
   const udp: UdpSocket = createSocket('udp4');
-  const udpPort = await new Promise<number>((resolve) => udp.bind(0, '127.0.0.1', () => resolve(udp.address().port)));
+  const udpPort = await new Promise<number>((resolve) =>
+    udp.bind(0, '127.0.0.1', () => resolve(udp.address().port)),
+  );
   // Let the accept and the FIN exchange settle in the kernel.
   await new Promise((resolve) => setTimeout(resolve, 100));
   return {

@@ -16,7 +16,10 @@ export interface TablesAndOwners {
 }
 
 /** A way to read the tables and scan owners; runtimes may overlap the two on two cores. */
-export type CollectStrategy = (request: TablesAndOwners, fs: ProcFs) => Promise<SocketOwners | undefined>;
+export type CollectStrategy = (
+  request: TablesAndOwners,
+  fs: ProcFs,
+) => Promise<SocketOwners | undefined>;
 
 /**
  * The portable way: start every table read (async: off the main thread where the runtime reads
@@ -28,13 +31,20 @@ export const collectSequential: CollectStrategy = async (request, fs) => {
   for (const read of reads) read.catch(() => {});
   const owners = request.owners ? scanSocketOwners(request.procRoot, fs, request.pids) : undefined;
   for (let i = 0; i < reads.length; i++) {
-    request.onTable(request.tables[i] as SocketProto, await (reads[i] as Promise<string | undefined>));
+    request.onTable(
+      request.tables[i] as SocketProto,
+      await (reads[i] as Promise<string | undefined>),
+    );
   }
   return owners;
 };
 
 /** One table's text; undefined when the kernel has no such table (IPv6 disabled). */
-export async function readTable(fs: ProcFs, procRoot: string, proto: SocketProto): Promise<string | undefined> {
+export async function readTable(
+  fs: ProcFs,
+  procRoot: string,
+  proto: SocketProto,
+): Promise<string | undefined> {
   try {
     return await fs.readText(`${procRoot}/net/${proto}`);
   } catch (error) {

@@ -1,18 +1,22 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SocketError } from '@socklab/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { makeFakeProc } from '../../test/fake-proc.ts';
 import { nodeProcFs } from '../runtime/node.ts';
 import { createWorkerCollect } from '../runtime/node-worker-collect.ts';
 import type { ProcFs } from '../runtime/proc-fs.ts';
 import { snapshot } from '../snapshot.ts';
 import { collectSequential } from './collect-plan.ts';
-import { makeFakeProc } from '../../test/fake-proc.ts';
 import { collectLinuxSockets } from './linux.ts';
 
 // Inodes from the real /proc/net fixtures: 305910 LISTEN 127.0.0.1:42807, 305912 its client,
 // 305911 LISTEN [::1]:39225, 305919 UDP 127.0.0.1:38128, 305917 unix /tmp/fx/lab.sock.
 const fake = makeFakeProc([
-  { pid: 100, comm: 'server', fds: { 0: '/dev/null', 3: 305910, 4: 305911, 7: 305919, 9: 305917, 12: 'pipe:[77]' } },
+  {
+    pid: 100,
+    comm: 'server',
+    fds: { 0: '/dev/null', 3: 305910, 4: 305911, 7: 305919, 9: 305917, 12: 'pipe:[77]' },
+  },
   { pid: 200, comm: 'forked child', fds: { 3: 305910, 5: 305912 } },
 ]);
 afterAll(fake.cleanup);
@@ -24,7 +28,13 @@ const strategies = {
 
 describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, strategy) => {
   const collect = (filters = {}, fs: ProcFs = nodeProcFs, uid = 0) =>
-    collectLinuxSockets(filters, { procRoot: fake.root, passwdPath: fake.passwd, fs, strategy, uid });
+    collectLinuxSockets(filters, {
+      procRoot: fake.root,
+      passwdPath: fake.passwd,
+      fs,
+      strategy,
+      uid,
+    });
 
   it('maps inodes to every owner, first one in pid/command', async () => {
     const entries = await collect();
@@ -34,28 +44,51 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
       { pid: 100, command: 'server', fd: 3 },
       { pid: 200, command: 'forked child', fd: 3 },
     ]);
-    expect(entries.find((e) => e.inode === 305912)).toMatchObject({ pid: 200, command: 'forked child', state: 'ESTABLISHED' });
-    expect(entries.find((e) => e.proto === 'unix')).toMatchObject({ pid: 100, local: { address: '/tmp/fx/lab.sock' } });
+    expect(entries.find((e) => e.inode === 305912)).toMatchObject({
+      pid: 200,
+      command: 'forked child',
+      state: 'ESTABLISHED',
+    });
+    expect(entries.find((e) => e.proto === 'unix')).toMatchObject({
+      pid: 100,
+      local: { address: '/tmp/fx/lab.sock' },
+    });
     expect(entries.find((e) => e.proto === 'udp')).toMatchObject({ pid: 100, state: 'UNCONN' });
   });
 
   it('says why an owner is missing', async () => {
     // As root (uid 0) an unreadable process cannot be why: the owner is just not visible.
     const entries = await collect();
-    expect(entries.find((e) => e.state === 'TIME_WAIT')).toMatchObject({ pid: null, hidden: 'no owning process' });
-    expect(entries.find((e) => e.inode === 305913)).toMatchObject({ pid: null, hidden: 'owner not visible' });
+    expect(entries.find((e) => e.state === 'TIME_WAIT')).toMatchObject({
+      pid: null,
+      hidden: 'no owning process',
+    });
+    expect(entries.find((e) => e.inode === 305913)).toMatchObject({
+      pid: null,
+      hidden: 'owner not visible',
+    });
     const hidden = await collect({}, nodeProcFs, 1000);
-    expect(hidden.find((e) => e.inode === 305913)).toMatchObject({ pid: null, command: null, hidden: 'needs root' });
+    expect(hidden.find((e) => e.inode === 305913)).toMatchObject({
+      pid: null,
+      command: null,
+      hidden: 'needs root',
+    });
     expect(hidden.find((e) => e.inode === 305910)).toMatchObject({ pid: 100 });
   });
 
   it('applies filters, --pid included', async () => {
-    expect((await collect({ proto: 'tcp' })).every((e) => e.proto === 'tcp' || e.proto === 'tcp6')).toBe(true);
+    expect(
+      (await collect({ proto: 'tcp' })).every((e) => e.proto === 'tcp' || e.proto === 'tcp6'),
+    ).toBe(true);
     expect((await collect({ proto: 'udp' })).map((e) => e.proto).sort()).toEqual(['udp', 'udp6']);
     const byPid = await collect({ pid: 200 });
     expect(byPid.map((e) => e.inode).sort()).toEqual([305910, 305912]);
-    expect((await collect({ port: 42807 })).map((e) => e.inode).sort()).toEqual([305910, 305912, 305915]);
-    expect((await collect({ state: 'LISTEN', proto: 'tcp' })).map((e) => e.local.port).sort()).toEqual([39225, 41117, 42807, 43191]);
+    expect((await collect({ port: 42807 })).map((e) => e.inode).sort()).toEqual([
+      305910, 305912, 305915,
+    ]);
+    expect(
+      (await collect({ state: 'LISTEN', proto: 'tcp' })).map((e) => e.local.port).sort(),
+    ).toEqual([39225, 41117, 42807, 43191]);
   });
 });
 
@@ -79,7 +112,10 @@ describe('collectLinuxSockets reads only what it needs, and fails clearly', () =
     try {
       const lines = readFileSync(`${twice.root}/net/tcp`, 'utf8').trimEnd().split('\n');
       writeFileSync(`${twice.root}/net/tcp`, `${[...lines, lines[1], lines[4]].join('\n')}\n`);
-      const entries = await collectLinuxSockets({ proto: 'tcp' }, { procRoot: twice.root, fs: nodeProcFs, owners: false });
+      const entries = await collectLinuxSockets(
+        { proto: 'tcp' },
+        { procRoot: twice.root, fs: nodeProcFs, owners: false },
+      );
       expect(entries).toHaveLength(lines.length - 1);
     } finally {
       twice.cleanup();
@@ -100,11 +136,15 @@ describe('collectLinuxSockets reads only what it needs, and fails clearly', () =
   it('throws a SocketError naming what is missing when /proc is not there', async () => {
     const attempt = snapshot({}, { procRoot: '/nonexistent-proc', platform: 'linux' });
     await expect(attempt).rejects.toBeInstanceOf(SocketError);
-    await expect(attempt).rejects.toThrow('Cannot read /nonexistent-proc: no such directory (is /proc mounted?)');
+    await expect(attempt).rejects.toThrow(
+      'Cannot read /nonexistent-proc: no such directory (is /proc mounted?)',
+    );
     const noTables = makeFakeProc([], []);
     try {
       const tables = collectLinuxSockets({}, { procRoot: noTables.root, fs: nodeProcFs });
-      await expect(tables).rejects.toThrow(`Cannot read ${noTables.root}/net/tcp: no such file (is /proc mounted?)`);
+      await expect(tables).rejects.toThrow(
+        `Cannot read ${noTables.root}/net/tcp: no such file (is /proc mounted?)`,
+      );
     } finally {
       noTables.cleanup();
     }

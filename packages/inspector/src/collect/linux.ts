@@ -42,10 +42,14 @@ export async function collectLinuxSockets(
       pids: filters.pid === undefined ? undefined : [filters.pid],
       onTable(proto, text) {
         if (text === undefined) return;
-        const parsed = proto === 'unix' ? parseProcNetUnix(text) : parseProcNetInet(text, proto, user);
+        const parsed =
+          proto === 'unix' ? parseProcNetUnix(text) : parseProcNetInet(text, proto, user);
         for (const entry of parsed.entries) {
           if (!matchesSocket(entry, filters)) continue;
-          const key = entry.inode !== 0 ? entry.inode : `${proto} ${entry.local.address} ${entry.local.port} ${entry.remote.address} ${entry.remote.port}`;
+          const key =
+            entry.inode !== 0
+              ? entry.inode
+              : `${proto} ${entry.local.address} ${entry.local.port} ${entry.remote.address} ${entry.remote.port}`;
           if (seen.has(key)) continue;
           seen.add(key);
           entries.push(entry);

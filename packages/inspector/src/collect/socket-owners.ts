@@ -18,7 +18,11 @@ export type FdPart = 0 | 1 | 2;
  * tiny syscalls, where a promise or callback per call costs more than the call itself.
  * `pids` limits the scan (a --pid filter needs one process only).
  */
-export function scanSocketOwners(procRoot: string, fs: ProcFs, pids?: readonly number[]): SocketOwners {
+export function scanSocketOwners(
+  procRoot: string,
+  fs: ProcFs,
+  pids?: readonly number[],
+): SocketOwners {
   const owners: SocketOwners = { byInode: new Map(), unreadable: 0 };
   const names = pids ? pids.map(String) : listProcesses(procRoot, fs);
   for (const name of names) {
@@ -45,7 +49,13 @@ export function listProcesses(procRoot: string, fs: ProcFs): string[] {
 }
 
 /** Adds the sockets of one process (or half of its fds) to `owners`. */
-export function scanProcess(procRoot: string, pidText: string, part: FdPart, fs: ProcFs, owners: SocketOwners): void {
+export function scanProcess(
+  procRoot: string,
+  pidText: string,
+  part: FdPart,
+  fs: ProcFs,
+  owners: SocketOwners,
+): void {
   const dir = `${procRoot}/${pidText}/fd/`;
   let fds: string[];
   try {

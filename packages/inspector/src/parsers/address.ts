@@ -27,7 +27,10 @@ export function ipv6FromProcHex(text: string, start: number): string | undefined
     const word = hexWord(text, start + w * 8);
     if (word < 0) return undefined;
     // Little-endian word: its first byte in memory is its lowest byte.
-    groups.push(((word & 0xff) << 8) | ((word >>> 8) & 0xff), (((word >>> 16) & 0xff) << 8) | (word >>> 24));
+    groups.push(
+      ((word & 0xff) << 8) | ((word >>> 8) & 0xff),
+      (((word >>> 16) & 0xff) << 8) | (word >>> 24),
+    );
   }
   const address = formatIPv6(groups);
   if (ipv6Cache.size < 4096) ipv6Cache.set(key, address);
@@ -38,7 +41,9 @@ export function ipv6FromProcHex(text: string, start: number): string | undefined
 export function formatIPv6(groups: readonly number[]): string {
   const g = groups as number[];
   if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return `::ffff:${g[6]! >>> 8}.${g[6]! & 0xff}.${g[7]! >>> 8}.${g[7]! & 0xff}`;
+    const high = g[6] as number;
+    const low = g[7] as number;
+    return `::ffff:${high >>> 8}.${high & 0xff}.${low >>> 8}.${low & 0xff}`;
   }
   // Longest run of two or more zero groups, the first one on ties (RFC 5952 section 4.2).
   let bestStart = -1;
@@ -57,8 +62,14 @@ export function formatIPv6(groups: readonly number[]): string {
     i = j;
   }
   if (bestStart < 0) return g.map((x) => x.toString(16)).join(':');
-  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
-  const tail = g.slice(bestStart + bestLength).map((x) => x.toString(16)).join(':');
+  const head = g
+    .slice(0, bestStart)
+    .map((x) => x.toString(16))
+    .join(':');
+  const tail = g
+    .slice(bestStart + bestLength)
+    .map((x) => x.toString(16))
+    .join(':');
   return `${head}::${tail}`;
 }
 

@@ -90,7 +90,9 @@ function toEntry(file: OpenFile, uid: number | null, user: string | null) {
   const v6 = file.type === 'IPv6';
   const [localText = '', remoteText] = file.name.split('->');
   const local = splitHostPort(localText, v6);
-  const remote = remoteText ? splitHostPort(remoteText, v6) : { address: v6 ? '::' : '0.0.0.0', port: 0 };
+  const remote = remoteText
+    ? splitHostPort(remoteText, v6)
+    : { address: v6 ? '::' : '0.0.0.0', port: 0 };
   if (!local || !remote) return undefined;
   let state: string | undefined;
   if (base === 'tcp') state = file.state ? toolState(file.state) : 'UNKNOWN';

@@ -30,7 +30,11 @@ function parseInetRow(line: string) {
   const cells = line.split(/\s+/);
   const [protoText, recvText, sendText, localText, remoteText] = cells;
   if (!protoText || !localText || !remoteText) return undefined;
-  const base = protoText.startsWith('tcp') ? 'tcp' : protoText.startsWith('udp') ? 'udp' : undefined;
+  const base = protoText.startsWith('tcp')
+    ? 'tcp'
+    : protoText.startsWith('udp')
+      ? 'udp'
+      : undefined;
   if (!base || (protoText !== base && protoText !== `${base}6`)) return undefined;
   const v6 = protoText.endsWith('6');
   const local = splitHostPort(localText, v6);
@@ -51,11 +55,20 @@ function parseInetRow(line: string) {
   }
   const owners = parseOwner(rest.join(' '));
   if (owners === undefined) return undefined;
-  return makeEntry({ proto: protoFor(base, v6), state: state as string, local, remote, recvQ, sendQ, processes: owners });
+  return makeEntry({
+    proto: protoFor(base, v6),
+    state: state as string,
+    local,
+    remote,
+    recvQ,
+    sendQ,
+    processes: owners,
+  });
 }
 
 // "unix  2      [ ACC ]     STREAM     LISTENING     305917   12193/node           /tmp/lab.sock"
-const unixRow = /^unix\s+(\d+)\s+\[([^\]]*)\]\s+(\S+)\s+(?:(LISTENING|CONNECTED|CONNECTING|DISCONNECTING)\s+)?(\d+)\s*(\d+\/\S+|-)?\s*(.*)$/;
+const unixRow =
+  /^unix\s+(\d+)\s+\[([^\]]*)\]\s+(\S+)\s+(?:(LISTENING|CONNECTED|CONNECTING|DISCONNECTING)\s+)?(\d+)\s*(\d+\/\S+|-)?\s*(.*)$/;
 
 function parseUnixRow(line: string) {
   const match = unixRow.exec(line);

@@ -1,5 +1,5 @@
 import type { SocketAddress, SocketEntry } from '../types.ts';
-import { makeEntry, toCount, toPort, toolState } from './entry.ts';
+import { makeEntry, toCount, toolState, toPort } from './entry.ts';
 import type { ParseResult } from './proc-net.ts';
 
 /**

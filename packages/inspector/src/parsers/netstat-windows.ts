@@ -24,7 +24,10 @@ function parseRow(line: string) {
   if (!base || !localText || !remoteText) return undefined;
   const v6 = localText.startsWith('[');
   const local = splitHostPort(stripZone(localText), v6);
-  const remote = remoteText === '*:*' ? { address: v6 ? '::' : '0.0.0.0', port: 0 } : splitHostPort(stripZone(remoteText), v6);
+  const remote =
+    remoteText === '*:*'
+      ? { address: v6 ? '::' : '0.0.0.0', port: 0 }
+      : splitHostPort(stripZone(remoteText), v6);
   if (!local || !remote) return undefined;
   let state: string | undefined;
   let pidText: string | undefined;

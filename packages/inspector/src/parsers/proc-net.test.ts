@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readFixture } from '../../test/read-fixture.ts';
 import { formatIPv6, ipv4ToProcHex, ipv6GroupsToProcHex } from './address.ts';
 import { parseProcNetInet, parseProcNetUnix } from './proc-net.ts';
-import { readFixture } from '../../test/read-fixture.ts';
 
 const user = (uid: number) => (uid === 0 ? 'root' : null);
 
@@ -34,7 +34,11 @@ describe('parseProcNetInet on real captures', () => {
   it('reads IPv6, loopback and v4-mapped tcp6 rows', () => {
     const { entries, skipped } = parseProcNetInet(readFixture('proc-net-tcp6.txt'), 'tcp6');
     expect(skipped).toBe(0);
-    expect(entries.map((e) => `${e.local.address}:${e.local.port} ${e.remote.address}:${e.remote.port} ${e.state}`)).toEqual([
+    expect(
+      entries.map(
+        (e) => `${e.local.address}:${e.local.port} ${e.remote.address}:${e.remote.port} ${e.state}`,
+      ),
+    ).toEqual([
       '::1:39225 :::0 LISTEN',
       ':::41117 :::0 LISTEN',
       '::1:60276 ::1:39225 ESTABLISHED',
@@ -46,14 +50,27 @@ describe('parseProcNetInet on real captures', () => {
   it('calls unconnected UDP sockets UNCONN', () => {
     const v4 = parseProcNetInet(readFixture('proc-net-udp.txt'), 'udp').entries;
     const v6 = parseProcNetInet(readFixture('proc-net-udp6.txt'), 'udp6').entries;
-    expect(v4).toMatchObject([{ proto: 'udp', state: 'UNCONN', local: { address: '127.0.0.1', port: 38128 } }]);
-    expect(v6).toMatchObject([{ proto: 'udp6', state: 'UNCONN', local: { address: '::1', port: 58519 } }]);
+    expect(v4).toMatchObject([
+      { proto: 'udp', state: 'UNCONN', local: { address: '127.0.0.1', port: 38128 } },
+    ]);
+    expect(v6).toMatchObject([
+      { proto: 'udp6', state: 'UNCONN', local: { address: '::1', port: 58519 } },
+    ]);
   });
 
   it('skips and counts malformed rows, never counts blank ones', () => {
     const header = readFixture('proc-net-tcp.txt').split('\n')[0];
-    const good = '   0: 0100007F:A737 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 305910 1 0 100 0 0 10 0';
-    const text = [header, good, '   1: zz00007F:A737 00000000:0000 0A', 'garbage', '', good.replace('305910', 'x'), '  '].join('\n');
+    const good =
+      '   0: 0100007F:A737 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 305910 1 0 100 0 0 10 0';
+    const text = [
+      header,
+      good,
+      '   1: zz00007F:A737 00000000:0000 0A',
+      'garbage',
+      '',
+      good.replace('305910', 'x'),
+      '  ',
+    ].join('\n');
     const result = parseProcNetInet(text, 'tcp');
     expect(result.entries).toHaveLength(1);
     expect(result.skipped).toBe(3);
@@ -65,7 +82,9 @@ describe('parseProcNetUnix', () => {
   it('reads a listening unix socket with its path', () => {
     const { entries, skipped } = parseProcNetUnix(readFixture('proc-net-unix.txt'));
     expect(skipped).toBe(0);
-    expect(entries).toMatchObject([{ proto: 'unix', state: 'LISTEN', local: { address: '/tmp/fx/lab.sock' }, inode: 305917 }]);
+    expect(entries).toMatchObject([
+      { proto: 'unix', state: 'LISTEN', local: { address: '/tmp/fx/lab.sock' }, inode: 305917 },
+    ]);
   });
 
   it('keeps paths with spaces, unnamed sockets and connection states', () => {
@@ -90,14 +109,27 @@ describe('address formatting', () => {
   it('compresses IPv6 like RFC 5952', () => {
     expect(formatIPv6([0, 0, 0, 0, 0, 0, 0, 1])).toBe('::1');
     expect(formatIPv6([0x2001, 0xdb8, 0, 0, 1, 0, 0, 1])).toBe('2001:db8::1:0:0:1');
-    expect(formatIPv6([0xfe80, 0, 0, 0, 0x1c2d, 0x3e4f, 0x5a6b, 0x7c8d])).toBe('fe80::1c2d:3e4f:5a6b:7c8d');
+    expect(formatIPv6([0xfe80, 0, 0, 0, 0x1c2d, 0x3e4f, 0x5a6b, 0x7c8d])).toBe(
+      'fe80::1c2d:3e4f:5a6b:7c8d',
+    );
     expect(formatIPv6([1, 2, 3, 4, 5, 6, 7, 8])).toBe('1:2:3:4:5:6:7:8');
     expect(formatIPv6([0, 0, 0, 0, 0, 0xffff, 0x7f00, 1])).toBe('::ffff:127.0.0.1');
   });
 });
 
 // The kernel's format: "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu ..."
-function procLine(sl: number, local: string, lport: number, remote: string, rport: number, st: number, tx: number, rx: number, uid: number, inode: number): string {
+function procLine(
+  sl: number,
+  local: string,
+  lport: number,
+  remote: string,
+  rport: number,
+  st: number,
+  tx: number,
+  rx: number,
+  uid: number,
+  inode: number,
+): string {
   const h = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, '0');
   return `${String(sl).padStart(4)}: ${local}:${h(lport, 4)} ${remote}:${h(rport, 4)} ${h(st, 2)} ${h(tx, 8)}:${h(rx, 8)} 00:00000000 00000000 ${String(uid).padStart(5)} ${String(0).padStart(8)} ${inode} 1 0000000000000000 20 4 30 10 -1`;
 }
@@ -124,20 +156,31 @@ describe('parseProcNetInet properties', () => {
       }),
       { numRuns: 500 },
     );
-    fc.assert(fc.property(fc.string(), (text) => void parseProcNetInet(text, 'udp6')), { numRuns: 300 });
-    fc.assert(fc.property(fc.string(), (text) => void parseProcNetUnix(text)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string(), (text) => void parseProcNetInet(text, 'udp6')),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.string(), (text) => void parseProcNetUnix(text)),
+      { numRuns: 300 },
+    );
   });
 
   it('never throws on real rows with random damage', () => {
     const lines = readFixture('proc-net-tcp.txt').split('\n');
     fc.assert(
-      fc.property(fc.nat(lines.length - 1), fc.nat(200), fc.string({ maxLength: 4 }), (line, at, junk) => {
-        const damaged = [...lines];
-        const target = damaged[line] as string;
-        damaged[line] = target.slice(0, at) + junk + target.slice(at + junk.length);
-        const result = parseProcNetInet(damaged.join('\n'), 'tcp');
-        expect(result.entries.length + result.skipped).toBeGreaterThanOrEqual(7);
-      }),
+      fc.property(
+        fc.nat(lines.length - 1),
+        fc.nat(200),
+        fc.string({ maxLength: 4 }),
+        (line, at, junk) => {
+          const damaged = [...lines];
+          const target = damaged[line] as string;
+          damaged[line] = target.slice(0, at) + junk + target.slice(at + junk.length);
+          const result = parseProcNetInet(damaged.join('\n'), 'tcp');
+          expect(result.entries.length + result.skipped).toBeGreaterThanOrEqual(7);
+        },
+      ),
       { numRuns: 500 },
     );
   });

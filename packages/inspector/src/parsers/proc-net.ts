@@ -36,7 +36,16 @@ export function parseProcNetInet(
   while (lineStart < end) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = end;
-    const entry = parseInetLine(text, lineStart, lineEnd, proto, v6, addressLength, stateName, user);
+    const entry = parseInetLine(
+      text,
+      lineStart,
+      lineEnd,
+      proto,
+      v6,
+      addressLength,
+      stateName,
+      user,
+    );
     if (entry) entries.push(entry);
     else if (!isBlank(text, lineStart, lineEnd)) skipped++;
     lineStart = lineEnd + 1;
@@ -143,11 +152,13 @@ function parseUnixLine(s: string, start: number, end: number): SocketEntry | und
     p = skipSpaces(s, tokenEnd, end);
   }
   if (tokens.length < 7) return undefined;
-  const [num, , , flagsAt, , stAt, inodeAt] = tokens as [number, number][] & { length: 7 };
-  if (s.charCodeAt(num![1] - 1) !== 58) return undefined;
-  const flags = hex(s, flagsAt![0], flagsAt![1] - flagsAt![0]);
-  const st = hex(s, stAt![0], stAt![1] - stAt![0]);
-  const inode = decimal(s, inodeAt![0], inodeAt![1]);
+  const field = (i: number) => tokens[i] as [number, number];
+  if (s.charCodeAt(field(0)[1] - 1) !== 58) return undefined;
+  const [flagsStart, flagsEnd] = field(3);
+  const [stStart, stEnd] = field(5);
+  const flags = hex(s, flagsStart, flagsEnd - flagsStart);
+  const st = hex(s, stStart, stEnd - stStart);
+  const inode = decimal(s, ...field(6));
   if (flags < 0 || st < 0 || inode < 0) return undefined;
   // The path is the rest of the line (it may contain spaces); abstract names start with '@'.
   const path = p < end ? s.slice(p, end).replace(/\s+$/, '') : '';

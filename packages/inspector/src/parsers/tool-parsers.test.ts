@@ -1,14 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readFixture } from '../../test/read-fixture.ts';
 import type { SocketEntry } from '../types.ts';
 import { parseLsofFields } from './lsof.ts';
 import { parseLinuxNetstat } from './netstat-linux.ts';
 import { parseMacosNetstat } from './netstat-macos.ts';
 import { parseWindowsNetstat } from './netstat-windows.ts';
 import { parseProcNetInet } from './proc-net.ts';
-import { readFixture } from '../../test/read-fixture.ts';
 
-const row = (e: SocketEntry) => `${e.proto} ${e.local.address}:${e.local.port} ${e.remote.address}:${e.remote.port} ${e.state}`;
+const row = (e: SocketEntry) =>
+  `${e.proto} ${e.local.address}:${e.local.port} ${e.remote.address}:${e.remote.port} ${e.state}`;
 const ownerPid = 12193;
 
 describe('parseLinuxNetstat', () => {
@@ -20,16 +21,29 @@ describe('parseLinuxNetstat', () => {
     );
     // netstat prints v4-mapped addresses without "::ffff:".
     const normalize = (text: string) => text.replaceAll('::ffff:', '').replace(/ :::0/, ' :::0');
-    const inet = entries.filter((e) => e.proto !== 'unix').map(row).sort();
+    const inet = entries
+      .filter((e) => e.proto !== 'unix')
+      .map(row)
+      .sort();
     expect(inet).toEqual(fromProc.map((e) => normalize(row(e))).sort());
   });
 
   it('reads owners, "-" for none, and the unix section', () => {
     const { entries } = parseLinuxNetstat(readFixture('netstat-anp.txt'));
     const listen = entries.find((e) => e.local.port === 42807 && e.state === 'LISTEN');
-    expect(listen).toMatchObject({ pid: ownerPid, command: 'node', processes: [{ pid: ownerPid, command: 'node', fd: null }] });
-    expect(entries.find((e) => e.state === 'TIME_WAIT')).toMatchObject({ pid: null, processes: [] });
-    expect(entries.find((e) => e.proto === 'udp')).toMatchObject({ state: 'UNCONN', pid: ownerPid });
+    expect(listen).toMatchObject({
+      pid: ownerPid,
+      command: 'node',
+      processes: [{ pid: ownerPid, command: 'node', fd: null }],
+    });
+    expect(entries.find((e) => e.state === 'TIME_WAIT')).toMatchObject({
+      pid: null,
+      processes: [],
+    });
+    expect(entries.find((e) => e.proto === 'udp')).toMatchObject({
+      state: 'UNCONN',
+      pid: ownerPid,
+    });
     expect(entries.find((e) => e.proto === 'unix')).toMatchObject({
       state: 'LISTEN',
       inode: 305917,
@@ -63,13 +77,23 @@ describe('parseLsofFields', () => {
       command: 'node',
       processes: [{ pid: ownerPid, command: 'node', fd: 19 }],
     });
-    expect(entries.find((e) => e.local.port === 41117 && e.state === 'LISTEN')).toMatchObject({ proto: 'tcp6', local: { address: '::' } });
-    expect(entries.find((e) => e.proto === 'udp6')).toMatchObject({ state: 'UNCONN', local: { address: '::1', port: 58519 } });
-    expect(entries.find((e) => e.local.port === 60276)).toMatchObject({ remote: { address: '::1', port: 39225 }, state: 'ESTABLISHED' });
+    expect(entries.find((e) => e.local.port === 41117 && e.state === 'LISTEN')).toMatchObject({
+      proto: 'tcp6',
+      local: { address: '::' },
+    });
+    expect(entries.find((e) => e.proto === 'udp6')).toMatchObject({
+      state: 'UNCONN',
+      local: { address: '::1', port: 58519 },
+    });
+    expect(entries.find((e) => e.local.port === 60276)).toMatchObject({
+      remote: { address: '::1', port: 39225 },
+      state: 'ESTABLISHED',
+    });
   });
 
   it('merges one socket held by two processes', () => {
-    const text = 'p10\ncparent\nf3\ntIPv4\nd999\nPTCP\nn127.0.0.1:80\nTST=LISTEN\np11\ncchild\nf3\ntIPv4\nd999\nPTCP\nn127.0.0.1:80\nTST=LISTEN\n';
+    const text =
+      'p10\ncparent\nf3\ntIPv4\nd999\nPTCP\nn127.0.0.1:80\nTST=LISTEN\np11\ncchild\nf3\ntIPv4\nd999\nPTCP\nn127.0.0.1:80\nTST=LISTEN\n';
     const { entries } = parseLsofFields(text);
     expect(entries).toHaveLength(1);
     expect(entries[0]?.processes.map((o) => o.pid)).toEqual([10, 11]);
@@ -78,8 +102,18 @@ describe('parseLsofFields', () => {
   it('reads the macOS field layout (kernel address in d, no inode)', () => {
     const { entries, skipped } = parseLsofFields(readFixture('macos-lsof-F.txt'));
     expect(skipped).toBe(0);
-    expect(entries.map(row)).toEqual(['tcp6 :::8082 :::0 LISTEN', 'tcp6 ::1:631 :::0 LISTEN', 'udp 0.0.0.0:5353 0.0.0.0:0 UNCONN']);
-    expect(entries[0]).toMatchObject({ pid: 70902, command: 'com.docke', user: 'bingoobjca', uid: 501, inode: 0 });
+    expect(entries.map(row)).toEqual([
+      'tcp6 :::8082 :::0 LISTEN',
+      'tcp6 ::1:631 :::0 LISTEN',
+      'udp 0.0.0.0:5353 0.0.0.0:0 UNCONN',
+    ]);
+    expect(entries[0]).toMatchObject({
+      pid: 70902,
+      command: 'com.docke',
+      user: 'bingoobjca',
+      uid: 501,
+      inode: 0,
+    });
   });
 });
 
@@ -87,16 +121,24 @@ describe('parseMacosNetstat', () => {
   it('reads the legacy layout (pid column)', () => {
     const tcp = parseMacosNetstat(readFixture('macos-netstat-anv-tcp-legacy.txt'));
     expect(tcp.skipped).toBe(0);
-    expect(tcp.entries.map(row)).toEqual(['tcp6 :::8082 :::0 LISTEN', 'tcp6 :::80 :::0 LISTEN', 'tcp 0.0.0.0:3000 0.0.0.0:0 LISTEN']);
+    expect(tcp.entries.map(row)).toEqual([
+      'tcp6 :::8082 :::0 LISTEN',
+      'tcp6 :::80 :::0 LISTEN',
+      'tcp 0.0.0.0:3000 0.0.0.0:0 LISTEN',
+    ]);
     expect(tcp.entries.map((e) => e.pid)).toEqual([70902, 92386, 12345]);
     const udp = parseMacosNetstat(readFixture('macos-netstat-anv-udp-legacy.txt'));
-    expect(udp.entries).toMatchObject([{ proto: 'udp', state: 'UNCONN', local: { port: 5353 }, pid: 321 }]);
+    expect(udp.entries).toMatchObject([
+      { proto: 'udp', state: 'UNCONN', local: { port: 5353 }, pid: 321 },
+    ]);
   });
 
   it('reads the macOS 13+ layout (process:pid, names with spaces)', () => {
     const { entries, skipped } = parseMacosNetstat(readFixture('macos-netstat-anv-modern.txt'));
     expect(skipped).toBe(0);
-    expect(entries.map((e) => [e.proto, e.local.address, e.local.port, e.state, e.pid, e.command])).toEqual([
+    expect(
+      entries.map((e) => [e.proto, e.local.address, e.local.port, e.state, e.pid, e.command]),
+    ).toEqual([
       ['tcp', '127.0.0.1', 56177, 'LISTEN', 53558, 'app_inkwell'],
       ['tcp6', '::1', 631, 'LISTEN', 412, 'cupsd'],
       ['tcp', '0.0.0.0', 22, 'LISTEN', 1, 'launchd'],
@@ -111,16 +153,34 @@ describe('parseWindowsNetstat', () => {
     const { entries, skipped } = parseWindowsNetstat(readFixture('windows-netstat-ano.txt'));
     expect(skipped).toBe(0);
     expect(entries).toHaveLength(14);
-    expect(entries[2]).toMatchObject({ proto: 'tcp', state: 'ESTABLISHED', local: { address: '127.0.0.1', port: 1031 }, pid: 10644 });
-    expect(entries.find((e) => e.local.address === '::1' && e.proto === 'tcp6')).toMatchObject({ state: 'LISTEN', pid: 6088 });
-    expect(entries.filter((e) => e.proto === 'udp6').map((e) => e.state)).toEqual(['UNCONN', 'UNCONN']);
+    expect(entries[2]).toMatchObject({
+      proto: 'tcp',
+      state: 'ESTABLISHED',
+      local: { address: '127.0.0.1', port: 1031 },
+      pid: 10644,
+    });
+    expect(entries.find((e) => e.local.address === '::1' && e.proto === 'tcp6')).toMatchObject({
+      state: 'LISTEN',
+      pid: 6088,
+    });
+    expect(entries.filter((e) => e.proto === 'udp6').map((e) => e.state)).toEqual([
+      'UNCONN',
+      'UNCONN',
+    ]);
   });
 
   it('handles CRLF, zones and PID 0 for TIME_WAIT', () => {
     const { entries, skipped } = parseWindowsNetstat(readFixture('windows-netstat-ano-crlf.txt'));
     expect(skipped).toBe(0);
-    expect(entries[1]).toMatchObject({ state: 'TIME_WAIT', pid: null, hidden: 'no owning process' });
-    expect(entries[2]).toMatchObject({ proto: 'udp6', local: { address: 'fe80::1c2d:3e4f:5a6b:7c8d', port: 1900 } });
+    expect(entries[1]).toMatchObject({
+      state: 'TIME_WAIT',
+      pid: null,
+      hidden: 'no owning process',
+    });
+    expect(entries[2]).toMatchObject({
+      proto: 'udp6',
+      local: { address: 'fe80::1c2d:3e4f:5a6b:7c8d', port: 1900 },
+    });
   });
 });
 
@@ -144,9 +204,14 @@ describe('tool parsers never throw', () => {
         { numRuns: 300 },
       );
       fc.assert(
-        fc.property(fc.constantFrom(...fixtures), fc.nat(4000), fc.string({ maxLength: 6 }), (text, at, junk) => {
-          parse(text.slice(0, at) + junk + text.slice(at + junk.length));
-        }),
+        fc.property(
+          fc.constantFrom(...fixtures),
+          fc.nat(4000),
+          fc.string({ maxLength: 6 }),
+          (text, at, junk) => {
+            parse(text.slice(0, at) + junk + text.slice(at + junk.length));
+          },
+        ),
         { numRuns: 300 },
       );
     });

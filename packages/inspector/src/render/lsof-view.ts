@@ -23,11 +23,19 @@ export function renderLsofView(entries: readonly SocketEntry[]): string {
     }
   }
   const widths = [0, 0, 0, 0, 0, 0];
-  for (const row of rows) for (let i = 0; i < 6; i++) widths[i] = Math.max(widths[i] as number, (row[i] as string).length);
+  for (const row of rows)
+    for (let i = 0; i < 6; i++)
+      widths[i] = Math.max(widths[i] as number, (row[i] as string).length);
   return rows
     .map((row) =>
       row
-        .map((cell, i) => (i === 6 ? cell : i === 1 ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number)))
+        .map((cell, i) =>
+          i === 6
+            ? cell
+            : i === 1
+              ? cell.padStart(widths[i] as number)
+              : cell.padEnd(widths[i] as number),
+        )
         .join(' '),
     )
     .join('\n');

@@ -2,8 +2,8 @@ import { statSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { type CollectStrategy, collectSequential, tableError } from '../collect/collect-plan.ts';
 import { listProcesses, type SocketOwners } from '../collect/socket-owners.ts';
-import { type SharedScanResult, scanSharedFds } from './shared-fd-scan.ts';
 import type { SocketProto } from '../types.ts';
+import { type SharedScanResult, scanSharedFds } from './shared-fd-scan.ts';
 
 export interface WorkerCollectOptions {
   /** Below this many open fds in all, a worker's start-up (~30 ms) costs more than it saves. */
@@ -74,7 +74,16 @@ async function collectWithWorker(
     const source = `const __name = (f) => f;\n(${workerMain.toString()})(${scanSharedFds.toString()});`;
     worker = new Worker(source, {
       eval: true,
-      workerData: { procRoot: request.procRoot, tables: request.tables, units, control, fdNumbers, offsets, capacities, port: port2 },
+      workerData: {
+        procRoot: request.procRoot,
+        tables: request.tables,
+        units,
+        control,
+        fdNumbers,
+        offsets,
+        capacities,
+        port: port2,
+      },
       transferList: [port2],
     });
   } catch {
@@ -91,7 +100,9 @@ async function collectWithWorker(
     }
     if (failure) return;
     try {
-      const text = message.error ? tableError(message.error, request.procRoot, message.table) : message.text;
+      const text = message.error
+        ? tableError(message.error, request.procRoot, message.table)
+        : message.text;
       request.onTable(message.table, text);
     } catch (error) {
       failure = error;
@@ -129,7 +140,10 @@ async function collectWithWorker(
   }
   port1.close();
   if (failure) throw failure;
-  const owners: SocketOwners = { byInode: new Map(), unreadable: mine.unreadable + (done as DoneMessage).unreadable };
+  const owners: SocketOwners = {
+    byInode: new Map(),
+    unreadable: mine.unreadable + (done as DoneMessage).unreadable,
+  };
   for (const part of [mine, done as DoneMessage]) {
     for (let i = 0; i < part.inodes.length; i++) {
       const inode = part.inodes[i] as number;
@@ -147,7 +161,8 @@ async function collectWithWorker(
  * alike: read the tables, post each, then share the fd scan.
  */
 function workerMain(scan: typeof scanSharedFds): void {
-  const { readSync, openSync, closeSync, readdirSync, readlinkSync } = require('node:fs') as typeof import('node:fs');
+  const { readSync, openSync, closeSync, readdirSync, readlinkSync } =
+    require('node:fs') as typeof import('node:fs');
   const { workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { procRoot, tables, port } = workerData as {
     procRoot: string;
