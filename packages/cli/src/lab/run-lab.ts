@@ -4,6 +4,7 @@ import {
   bytesToTextLenient,
   createEventClock,
   type EventClock,
+  formatEndpoint,
   type LabEvent,
   pythonBytesRepr,
   type RunContext,
@@ -162,7 +163,7 @@ async function* udpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
     rttMs: reply.rttMs,
     message: `  Message from server: ${bytesToTextLenient(reply.data)}`,
   });
-  return `"${udpMessage}" to udp ${host}:${port}, reply in ${reply.rttMs.toFixed(1)} ms`;
+  return `"${udpMessage}" to udp ${formatEndpoint({ address: host, port })}, reply in ${reply.rttMs.toFixed(1)} ms`;
 }
 
 async function* tcpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
@@ -207,7 +208,7 @@ async function* tcpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
     rttMs: trip.rttMs,
     message: `  Received ${pythonBytesRepr(trip.data)}`,
   });
-  return `${data.length} bytes echoed by tcp ${host}:${port} in ${trip.rttMs.toFixed(1)} ms`;
+  return `${data.length} bytes echoed by tcp ${formatEndpoint({ address: host, port })} in ${trip.rttMs.toFixed(1)} ms`;
 }
 
 async function* openSocketsStep(lab: LabState): AsyncGenerator<LabEvent, string> {

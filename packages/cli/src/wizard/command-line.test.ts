@@ -67,6 +67,14 @@ describe('commandLine', () => {
       'socklab udp server --host 127.0.0.1',
     );
   });
+
+  it('names the plugin file when the plugin was loaded with --plugin', () => {
+    const client = command(udp, 'client');
+    const values = { host: 'h', port: 1, message: 'm', timeout: 3000 };
+    expect(commandLine(udp, client, values, { pluginFlag: './my plugin.js' })).toBe(
+      `socklab --plugin './my plugin.js' udp client h 1 m`,
+    );
+  });
 });
 
 describe('shellQuote', () => {

@@ -9,9 +9,12 @@ export function commandLine(
   plugin: Plugin,
   command: AnyCommand,
   values: Record<string, unknown>,
+  options: { pluginFlag?: string } = {},
 ): string {
   const specs = command.options as OptionSpecs;
-  const words = ['socklab', ...commandWords(plugin, command).split(' ')];
+  const words = ['socklab'];
+  if (options.pluginFlag !== undefined) words.push('--plugin', shellQuote(options.pluginFlag));
+  words.push(...commandWords(plugin, command).split(' '));
   const positionals = Object.entries(specs)
     .filter(([, spec]) => spec.positional !== undefined)
     .sort(([, a], [, b]) => (a.positional as number) - (b.positional as number));

@@ -54,14 +54,14 @@ export async function runWizard(
     }
   }
 
-  const line = commandLine(plugin, command, options);
+  const line = commandLine(plugin, command, options, { pluginFlag: chosen.pluginFlag });
   const server =
     typeof command.graceful === 'function'
       ? command.graceful(options as never)
       : command.graceful === true;
   log.step(`Running: ${line}`, { output: terminal.output });
   const spinner = createSpinner(terminal.output);
-  const waiting = server ? `Starting ${words} (Ctrl-C stops it)` : `Running ${words}`;
+  const waiting = server ? `Running ${words} (Ctrl-C stops it)` : `Running ${words}`;
   spinner.start(waiting);
   const renderer = createWizardRenderer(io, {
     spinner,

@@ -10,6 +10,8 @@ export interface Scenario {
   words: string;
   label: string;
   hint: string;
+  /** `--plugin <specifier>` when that is how the plugin was loaded: the rerun line needs it too. */
+  pluginFlag?: string;
 }
 
 // The seed's lab reads best in this order, with these names; any other command follows as is.
@@ -27,11 +29,13 @@ const tools = new Set(['doctor', 'plugins']);
 /** Every command of every loaded plugin, the lab's first, then third-party ones, then tools. */
 export function listScenarios(registry: Registry): Scenario[] {
   const all: Scenario[] = [];
-  for (const { plugin } of registry.plugins) {
+  for (const { plugin, source, from } of registry.plugins) {
     for (const command of plugin.commands) {
       const words = commandWords(plugin, command);
       const label = known.find(([w]) => w === words)?.[1] ?? `socklab ${words}`;
-      all.push({ plugin, command, words, label, hint: command.summary });
+      const scenario: Scenario = { plugin, command, words, label, hint: command.summary };
+      if (source === '--plugin') scenario.pluginFlag = from;
+      all.push(scenario);
     }
   }
   const rank = (s: Scenario) => {
