@@ -120,6 +120,33 @@ describe('eventToJSON', () => {
   });
 });
 
+describe('NDJSON lines', () => {
+  it('every event is one line of JSON that parses back, whatever its text and payload', () => {
+    const event = createEventClock();
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...labEventTypes),
+        fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })),
+        fc.uint8Array({ maxLength: 64 }),
+        fc.boolean(),
+        (type, text, payload, hex) => {
+          const e = event(type, { message: text, reason: text, ...payloadFields(payload) });
+          const line = JSON.stringify(eventToJSON(e, { hex }));
+          const back = JSON.parse(line);
+          return (
+            !line.includes('\n') &&
+            back.type === type &&
+            back.message === text &&
+            back.bytes === payload.length &&
+            (!hex || back.hex.length === payload.length * 2)
+          );
+        },
+      ),
+      { numRuns },
+    );
+  });
+});
+
 describe('event addresses', () => {
   it('knows IPv4, IPv6 and unix sockets', () => {
     expect(addressFamily('::1')).toBe('IPv6');

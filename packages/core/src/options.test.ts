@@ -74,29 +74,45 @@ describe('parseOptionValue', () => {
     ['port', '-1', 'Cannot parse port "-1": port must be a number 0-65535 (0 picks a free port)'],
     ['port', '65536', 'Cannot parse port "65536": port must be 0-65535 (0 picks a free port)'],
     ['port', '', 'Cannot parse port "": port must be a number 0-65535 (0 picks a free port)'],
-    ['timeout', '1e3', 'Cannot parse --timeout "1e3": must be a whole number of milliseconds >= 0'],
+    [
+      'timeout',
+      '1e3',
+      'Cannot parse --timeout "1e3": must be a whole number of milliseconds 0-2147483647',
+    ],
     [
       'timeout',
       '0x50',
-      'Cannot parse --timeout "0x50": must be a whole number of milliseconds >= 0',
+      'Cannot parse --timeout "0x50": must be a whole number of milliseconds 0-2147483647',
     ],
-    ['timeout', '-1', 'Cannot parse --timeout "-1": must be a whole number of milliseconds >= 0'],
-    ['timeout', '1.5', 'Cannot parse --timeout "1.5": must be a whole number of milliseconds >= 0'],
-    ['timeout', '', 'Cannot parse --timeout "": must be a whole number of milliseconds >= 0'],
+    [
+      'timeout',
+      '-1',
+      'Cannot parse --timeout "-1": must be a whole number of milliseconds 0-2147483647',
+    ],
+    [
+      'timeout',
+      '1.5',
+      'Cannot parse --timeout "1.5": must be a whole number of milliseconds 0-2147483647',
+    ],
+    [
+      'timeout',
+      '',
+      'Cannot parse --timeout "": must be a whole number of milliseconds 0-2147483647',
+    ],
     [
       'timeout',
       'Infinity',
-      'Cannot parse --timeout "Infinity": must be a whole number of milliseconds >= 0',
+      'Cannot parse --timeout "Infinity": must be a whole number of milliseconds 0-2147483647',
     ],
     [
       'timeout',
       '99999999999999999999',
-      'Cannot parse --timeout "99999999999999999999": must be a whole number of milliseconds >= 0',
+      'Cannot parse --timeout "99999999999999999999": must be a whole number of milliseconds 0-2147483647',
     ],
     [
       'timeout',
       Number.NaN,
-      'Cannot parse --timeout "NaN": must be a whole number of milliseconds >= 0',
+      'Cannot parse --timeout "NaN": must be a whole number of milliseconds 0-2147483647',
     ],
     ['retries', '0', 'Cannot parse --retries "0": must be a whole number 1-10'],
     ['retries', '11', 'Cannot parse --retries "11": must be a whole number 1-10'],
@@ -121,6 +137,19 @@ describe('parseOptionValue', () => {
     );
     expect(usageError(() => parseOptionValue('host', spec('host'), '')).hint).toBe(
       'use an IP address or a host name',
+    );
+  });
+
+  it('keeps durations within what timers support', () => {
+    expect(parseOptionValue('timeout', spec('timeout'), '2147483647')).toBe(2147483647);
+    expect(
+      usageError(() => parseOptionValue('timeout', spec('timeout'), '4294967296')).message,
+    ).toBe(
+      'Cannot parse --timeout "4294967296": must be a whole number of milliseconds 0-2147483647',
+    );
+    const week: OptionSpec = { type: 'number', kind: 'ms', help: 'h', max: 604_800_000 };
+    expect(usageError(() => parseOptionValue('wait', week, '604800001')).message).toBe(
+      'Cannot parse --wait "604800001": must be a whole number of milliseconds 0-604800000',
     );
   });
 

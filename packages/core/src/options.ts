@@ -46,7 +46,7 @@ export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): 
     // Kinds (ms, count, bytes) are whole, non-negative numbers; a plain number may have a fraction.
     if (spec.kind !== undefined && !Number.isSafeInteger(number)) fail(numberRule(spec));
     if (number < minOf(spec)) fail(numberRule(spec));
-    if (spec.max !== undefined && number > spec.max) fail(numberRule(spec));
+    if (number > maxOf(spec)) fail(numberRule(spec));
     value = Object.is(number, -0) ? 0 : number;
   } else {
     if (typeof raw !== 'string') fail('must be text');
@@ -84,6 +84,14 @@ function minOf(spec: OptionSpec): number {
   return spec.min ?? (spec.kind !== undefined ? 0 : Number.NEGATIVE_INFINITY);
 }
 
+/** Longest delay timers take (2^31-1 ms, about 24.8 days): longer ones fire at once or throw. */
+export const maxTimerMs = 2_147_483_647;
+
+// Durations beyond what timers support would fire at once (Deno, Bun) or throw (Node).
+function maxOf(spec: OptionSpec): number {
+  return spec.max ?? (spec.kind === 'ms' ? maxTimerMs : Number.POSITIVE_INFINITY);
+}
+
 function numberRule(spec: OptionSpec): string {
   const what =
     spec.kind === 'ms'
@@ -92,13 +100,12 @@ function numberRule(spec: OptionSpec): string {
         ? 'a whole number'
         : 'a number';
   const min = minOf(spec);
-  if (Number.isFinite(min) && spec.max !== undefined) {
-    return min < 0
-      ? `must be ${what} from ${min} to ${spec.max}`
-      : `must be ${what} ${min}-${spec.max}`;
+  const max = maxOf(spec);
+  if (Number.isFinite(min) && Number.isFinite(max)) {
+    return min < 0 ? `must be ${what} from ${min} to ${max}` : `must be ${what} ${min}-${max}`;
   }
   if (Number.isFinite(min)) return `must be ${what} >= ${min}`;
-  if (spec.max !== undefined) return `must be ${what} <= ${spec.max}`;
+  if (Number.isFinite(max)) return `must be ${what} <= ${max}`;
   return `must be ${what}`;
 }
 

@@ -40,6 +40,16 @@ describe('signals', () => {
     await expect(sleep(10, aborted)).rejects.toThrow('gone');
   });
 
+  it('clamps delays longer than timers support instead of firing at once or throwing', async () => {
+    const controller = new AbortController();
+    const signal = withTimeout(controller.signal, 2 ** 32);
+    const slept = sleep(2 ** 32, signal).catch((error: unknown) => error);
+    await sleep(30);
+    expect(signal.aborted).toBe(false);
+    controller.abort(new Error('done'));
+    expect(((await slept) as Error).message).toBe('done');
+  });
+
   it('abortPromise rejects with the reason', async () => {
     const controller = new AbortController();
     const promise = abortPromise(controller.signal);

@@ -5,9 +5,13 @@ export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal 
   return AbortSignal.any(present);
 }
 
+// Timers hold at most 2^31-1 ms; longer delays would fire at once (Deno, Bun) or throw (Node).
+const longestDelay = 2_147_483_647;
+const delay = (ms: number) => Math.min(Math.max(ms, 0), longestDelay);
+
 /** `signal` linked with a deadline of `ms` milliseconds (no deadline when ms is undefined or 0). */
 export function withTimeout(signal: AbortSignal | undefined, ms: number | undefined): AbortSignal {
-  const deadline = ms ? AbortSignal.timeout(ms) : undefined;
+  const deadline = ms ? AbortSignal.timeout(delay(ms)) : undefined;
   return anySignal(signal, deadline) ?? new AbortController().signal;
 }
 
@@ -27,7 +31,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, delay(ms));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
