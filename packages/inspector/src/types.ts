@@ -33,7 +33,11 @@ export interface SocketEntry {
   command: string | null;
   /** Every owner of the socket (a socket shared after fork has several). */
   processes: SocketOwner[];
-  /** Why `pid` is null: "needs root", "no owning process"… Absent when an owner is known. */
+  /**
+   * Why `pid` is null: "needs root" (another user's socket, not root), "permission denied" (the
+   * kernel hides the owner even from root), "no owning process" (TIME_WAIT), "owner not visible"
+   * (gone, or in another pid namespace). Absent when an owner is known.
+   */
   hidden?: string;
 }
 

@@ -14,6 +14,7 @@ export interface FakeProcess {
 export function makeFakeProc(
   processes: FakeProcess[],
   tables = ['tcp', 'tcp6', 'udp', 'udp6', 'unix'],
+  { unlistable = true } = {},
 ) {
   const root = mkdtempSync(join(tmpdir(), 'socklab-proc-'));
   mkdirSync(join(root, 'net'));
@@ -31,8 +32,10 @@ export function makeFakeProc(
   }
   mkdirSync(join(root, 'self'));
   // A process whose fd table cannot be listed (like another user's, when not root): fd is a file.
-  mkdirSync(join(root, '300'));
-  writeFileSync(join(root, '300', 'fd'), '');
+  if (unlistable) {
+    mkdirSync(join(root, '300'));
+    writeFileSync(join(root, '300', 'fd'), '');
+  }
   const passwd = join(root, 'passwd');
   writeFileSync(
     passwd,

@@ -57,7 +57,7 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
   });
 
   it('says why an owner is missing', async () => {
-    // As root (uid 0) an unreadable process cannot be why: the owner is just not visible.
+    // Root, yet one process (300) cannot be listed: its sockets may be the unowned ones.
     const entries = await collect();
     expect(entries.find((e) => e.state === 'TIME_WAIT')).toMatchObject({
       pid: null,
@@ -65,8 +65,24 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
     });
     expect(entries.find((e) => e.inode === 305913)).toMatchObject({
       pid: null,
-      hidden: 'owner not visible',
+      hidden: 'permission denied',
     });
+    const open = makeFakeProc([{ pid: 100, comm: 'server', fds: { 3: 305910 } }], ['tcp', 'tcp6'], {
+      unlistable: false,
+    });
+    try {
+      const visible = await collectLinuxSockets(
+        { proto: 'tcp' },
+        { procRoot: open.root, fs: nodeProcFs, strategy, uid: 0 },
+      );
+      expect(visible.find((e) => e.inode === 305913)).toMatchObject({
+        pid: null,
+        hidden: 'owner not visible',
+      });
+      expect(visible.find((e) => e.inode === 305910)).toMatchObject({ pid: 100 });
+    } finally {
+      open.cleanup();
+    }
     const hidden = await collect({}, nodeProcFs, 1000);
     expect(hidden.find((e) => e.inode === 305913)).toMatchObject({
       pid: null,
@@ -120,6 +136,22 @@ describe('collectLinuxSockets reads only what it needs, and fails clearly', () =
     } finally {
       twice.cleanup();
     }
+  });
+
+  it('says "permission denied" when even root may not read a process\'s links', async () => {
+    // Like pid 1 under ptrace restrictions: the fd list is readable, its links are not.
+    const guarded: ProcFs = {
+      ...nodeProcFs,
+      collect: undefined,
+      readLink: (path) =>
+        path.startsWith(`${fake.root}/100/`) ? undefined : nodeProcFs.readLink(path),
+    };
+    const entries = await collectLinuxSockets({}, { procRoot: fake.root, fs: guarded, uid: 0 });
+    expect(entries.find((e) => e.inode === 305911)).toMatchObject({
+      pid: null,
+      hidden: 'permission denied',
+    });
+    expect(entries.find((e) => e.inode === 305912)).toMatchObject({ pid: 200 });
   });
 
   it('skips a missing IPv6 table', async () => {

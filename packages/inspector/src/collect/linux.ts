@@ -82,6 +82,8 @@ function attachOwners(
       entry.hidden = 'no owning process';
     } else if (owners.unreadable > 0 && uid !== 0 && entry.uid !== uid) {
       entry.hidden = 'needs root';
+    } else if (owners.unreadable > 0) {
+      entry.hidden = 'permission denied';
     } else {
       entry.hidden = 'owner not visible';
     }

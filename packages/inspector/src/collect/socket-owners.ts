@@ -66,10 +66,12 @@ export function scanProcess(
     return;
   }
   const pid = Number(pidText);
+  let unread = 0;
   for (const fdText of fds) {
     const fd = Number(fdText);
     if (part !== 0 && (fd & 1) !== part - 1) continue;
     const target = fs.readLink(dir + fdText);
+    if (target === undefined) unread++;
     const inode = target === undefined ? -1 : socketInode(target);
     if (inode < 0) continue;
     const owner: SocketOwner = { pid, command: null, fd };
@@ -77,6 +79,8 @@ export function scanProcess(
     if (list) list.push(owner);
     else owners.byInode.set(inode, [owner]);
   }
+  // Listing allowed but no link readable: the kernel hides this process (ptrace rules).
+  if (fds.length > 0 && unread === fds.length) owners.unreadable++;
 }
 
 /** The inode in "socket:[12345]", or -1 for any other link target. */

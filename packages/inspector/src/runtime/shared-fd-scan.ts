@@ -35,8 +35,11 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
   const chunk = 256;
   const bigPids: string[] = [];
   for (const [pidText, big] of units) if (big >= 0) bigPids[big] = pidText;
+  // Links that could not be read, for the current small process.
+  let unread = 0;
   const link = (pid: number, dir: string, fd: number | string) => {
     const target = ctx.readlink(dir + fd);
+    if (target === undefined) unread++;
     // "socket:[12345]": 's' at 0, '[' at 7.
     if (target === undefined || target.charCodeAt(0) !== 115 || target.charCodeAt(7) !== 91) return;
     let inode = 0;
@@ -80,7 +83,10 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
     const pid = Number(pidText);
     const names = list(dir) ?? [];
     if (big < 0) {
+      unread = 0;
       for (const name of names) link(pid, dir, name);
+      // Listing allowed but no link readable: the kernel hides this process (ptrace rules).
+      if (names.length > 0 && unread === names.length) out.unreadable++;
       ctx.between();
       continue;
     }
