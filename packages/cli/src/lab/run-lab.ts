@@ -72,7 +72,11 @@ export async function* runLab(
     context,
     signal: anySignal(context.signal, stop.signal),
     event,
-    started: Date.now(),
+    // The wall-clock instant the lab's clock counts from, to restamp the echo server's events.
+    started: (() => {
+      const probe = event('info');
+      return Date.parse(probe.time) - probe.elapsedMs;
+    })(),
     ports: {},
     pumps: [],
   };
