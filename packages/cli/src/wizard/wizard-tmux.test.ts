@@ -201,4 +201,16 @@ describe.skipIf(!hasTmux)('the wizard in tmux', () => {
       wizard.close();
     }
   });
+
+  it('Esc at the first prompt cancels too: exit 130', async () => {
+    const wizard = openWizard();
+    try {
+      await wizard.waitFor(/◆ {2}What do you want to run\?/);
+      wizard.keys('Escape');
+      expect(await exitCode(wizard)).toBe(130);
+      expect(wizard.screen()).toContain('Cancelled: nothing was run.');
+    } finally {
+      wizard.close();
+    }
+  });
 });
