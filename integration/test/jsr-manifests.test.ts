@@ -73,6 +73,30 @@ describe('jsr.json manifests', () => {
     },
   );
 
+  // A deno.json beside a package.json in an npm workspace makes Deno resolve @socklab/* to the
+  // TypeScript sources: Deno runs of dist/ would then test code users never install.
+  it.runIf(runtimeName === 'node')(
+    'Deno runs the built CLI against built packages, not sources',
+    () => {
+      const stray = packages.map((p) => join(p.dir, 'deno.json')).filter((f) => existsSync(f));
+      expect(stray).toEqual([]);
+      expect(
+        existsSync(join(repoRoot, 'deno.json')) || existsSync(join(repoRoot, 'deno.jsonc')),
+      ).toBe(false);
+      const info = execFileSync(
+        join(repoRoot, 'node_modules', '.bin', 'deno'),
+        ['info', '--json', join(repoRoot, 'packages', 'cli', 'dist', 'bin.js')],
+        { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } },
+      );
+      const modules: string[] = JSON.parse(info).modules.map(
+        (m: { specifier: string }) => m.specifier,
+      );
+      expect(modules.filter((m) => m.includes('/packages/core/dist/')).length).toBeGreaterThan(0);
+      expect(modules.filter((m) => /\/packages\/[^/]+\/src\//.test(m))).toEqual([]);
+    },
+    60_000,
+  );
+
   // Deno drives itself from Node: one run is enough, and it needs no network.
   describe.runIf(runtimeName === 'node')('deno check of the TypeScript sources', () => {
     it.each(packages.map((p) => [p.dir.slice(repoRoot.length + 1), p.dir]))(
