@@ -10,7 +10,7 @@ import { askOptions, optionPrompts, type RawAnswers } from './option-prompts.ts'
 import { listScenarios, type Scenario } from './scenarios.ts';
 import { createSpinner } from './spinner.ts';
 import { processTerminal, type WizardTerminal } from './terminal.ts';
-import { createWizardRenderer, guide } from './wizard-renderer.ts';
+import { createWizardRenderer, framedIO } from './wizard-renderer.ts';
 
 /**
  * `socklab` in a terminal: pick a scenario, answer one prompt per option, watch it run, and get
@@ -63,17 +63,18 @@ export async function runWizard(
   const spinner = createSpinner(terminal.output);
   const waiting = server ? `Running ${words} (Ctrl-C stops it)` : `Running ${words}`;
   spinner.start(waiting);
-  const renderer = createWizardRenderer(io, {
+  const runIO = framedIO(io, spinner, () => terminal.output.write('\r'));
+  const renderer = createWizardRenderer(runIO, {
     spinner,
     waiting,
     server,
     color: useColor(io.isTTY.stdout, io.env),
-    onReady: server ? () => io.stdout(`${guide}Ready. Press Ctrl-C to stop it.\n`) : undefined,
+    onReady: server ? () => runIO.stdout('Ready. Press Ctrl-C to stop it.\n') : undefined,
   });
   let code: number;
   try {
     code = await executeCommand({
-      io,
+      io: runIO,
       plugin,
       command,
       options,

@@ -1,4 +1,5 @@
 import type { LabEvent } from '@socklab/core';
+import type { CliIO } from '../io.ts';
 import {
   createPlainRenderer,
   formatTraceLine,
@@ -26,16 +27,14 @@ export const guide = '│  ';
  * for events that have none (sends, connects…), so the run can be watched. The spinner turns
  * until the command is ready.
  */
-export function createWizardRenderer(out: RenderTarget, options: WizardRendererOptions): Renderer {
-  const framed: RenderTarget = {
-    stdout: (text) => out.stdout(frame(text)),
-    stderr: (text) => out.stderr(frame(text)),
-  };
+export function createWizardRenderer(
+  framed: RenderTarget,
+  options: WizardRendererOptions,
+): Renderer {
   const plain = createPlainRenderer(framed);
   let ready = false;
   return {
     event(event: LabEvent) {
-      options.spinner.stop();
       if (event.message !== undefined) plain.event(event);
       else framed.stdout(`${dim(formatTraceLine(event), options.color)}\n`);
       if (!ready && (!options.server || event.type === 'listen' || event.type === 'bind')) {
@@ -44,6 +43,32 @@ export function createWizardRenderer(out: RenderTarget, options: WizardRendererO
       }
       if (!ready) options.spinner.start(options.waiting);
     },
+  };
+}
+
+/**
+ * The CLI's IO as the running command sees it in the wizard: every line it prints (events, and
+ * the failure line) sits behind the guide bar, and stops the spinner first so they never mix.
+ * On Ctrl-C a carriage return lets the next line overwrite the terminal's `^C`.
+ */
+export function framedIO(io: CliIO, spinner: Spinner, onInterrupt: () => void): CliIO {
+  return {
+    ...io,
+    stdout(text) {
+      spinner.stop();
+      io.stdout(frame(text));
+    },
+    stderr(text) {
+      spinner.stop();
+      io.stderr(frame(text));
+    },
+    onSignal: io.onSignal
+      ? (handler) =>
+          (io.onSignal as NonNullable<CliIO['onSignal']>)((signal) => {
+            onInterrupt();
+            handler(signal);
+          })
+      : undefined,
   };
 }
 
