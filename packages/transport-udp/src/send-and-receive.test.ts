@@ -164,13 +164,22 @@ describe('sendAndReceive', () => {
       await new Promise((r) => setTimeout(r, 400));
       return drain(serveUdp({ host: '127.0.0.1', port }));
     })();
-    const reply = await sendAndReceive({ address: '127.0.0.1', port }, 'late?', {
-      timeout: 150,
-      retries: 12,
-    });
+    const events = [];
+    const run = exchange({ address: '127.0.0.1', port }, 'late?', { timeout: 150, retries: 12 });
+    let step = await run.next();
+    for (; !step.done; step = await run.next()) events.push(step.value);
+    const reply = step.value;
     expect(text(reply.data)).toBe('Message received.');
     expect(reply.attempts).toBeGreaterThan(1);
     expect((await late).error).toBeUndefined();
+    // Each failed attempt says so, as a notice: refused where the runtime sees ICMP, else a timeout.
+    const failed = events.filter((e) => e.type === (refusedSeen ? 'error' : 'timeout'));
+    expect(failed).toHaveLength(reply.attempts - 1);
+    expect(failed[0]?.message).toBe(
+      refusedSeen
+        ? `Nothing answers on udp 127.0.0.1:${port} yet (connection refused), trying again`
+        : `No reply from udp 127.0.0.1:${port} within 150 ms (attempt 1), trying again`,
+    );
   });
 
   it('reports a reply longer than the buffer as truncated, and keeps whole datagrams by default', async () => {

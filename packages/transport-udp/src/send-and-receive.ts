@@ -10,6 +10,7 @@ import {
   payloadFields,
   SocketError,
   sleep,
+  socketErrorCode,
   textToBytes,
   toSocketError,
   UsageError,
@@ -185,14 +186,17 @@ export async function* exchange(
           if (outcome.kind === 'error') {
             if (!isUnreachable(outcome.error))
               throw toSocketError(outcome.error, { action: 'send to', target });
-            lastFailure = refusedError(address, endpoint.port, outcome.error);
+            lastFailure =
+              socketErrorCode(outcome.error) === 'ECONNREFUSED'
+                ? refusedError(address, endpoint.port, outcome.error)
+                : toSocketError(outcome.error, { action: 'send to', target });
             yield event('error', {
               ...fields,
               code: lastFailure.code,
               reason: lastFailure.reason,
               ...(retryFollows
                 ? {
-                    message: `Nothing answers on ${target} yet (connection refused), trying again`,
+                    message: `Nothing answers on ${target} yet (${lastFailure.reason.replace(/:.*/, '')}), trying again`,
                     notice: true,
                   }
                 : {}),
