@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { cliBin, killGroup, runtimeArgv, runtimeName, spawnCli } from '../../test/helpers/cli.ts';
 
 export const stress = process.env.SOCKLAB_STRESS === '1';
-export const loadClientScript = join(dirname(fileURLToPath(import.meta.url)), 'clients', 'load-client.mjs');
+export const loadClientScript = join(
+  dirname(fileURLToPath(import.meta.url)),
+  'clients',
+  'load-client.mjs',
+);
 export const MiB = 1024 * 1024;
 
 export interface Child {
@@ -59,12 +63,20 @@ export function watchChild(child: ChildProcess): Child {
         }
         if (done) {
           finish();
-          reject(new Error(`exited before ${pattern}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`));
+          reject(
+            new Error(
+              `exited before ${pattern}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`,
+            ),
+          );
         }
       };
       const timer = setTimeout(() => {
         finish();
-        reject(new Error(`timed out waiting for ${pattern}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`));
+        reject(
+          new Error(
+            `timed out waiting for ${pattern}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`,
+          ),
+        );
       }, timeoutMs);
       const finish = () => {
         clearTimeout(timer);
@@ -79,11 +91,17 @@ export function watchChild(child: ChildProcess): Child {
 export interface Server extends Child {
   port: number;
   /** Sends `signal` to the server and waits for it to exit (SIGKILL after `timeoutMs`). */
-  stop: (signal?: NodeJS.Signals, timeoutMs?: number) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop: (
+    signal?: NodeJS.Signals,
+    timeoutMs?: number,
+  ) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** Starts `socklab tcp server --port 0 …` (or any server args) and waits for the ready line. */
-export async function startServer(args: string[], options: { netns?: string } = {}): Promise<Server> {
+export async function startServer(
+  args: string[],
+  options: { netns?: string } = {},
+): Promise<Server> {
   let child: ChildProcess;
   if (options.netns) {
     const [cmd, prefix] = runtimeArgv(cliBin);
@@ -98,7 +116,10 @@ export async function startServer(args: string[], options: { netns?: string } = 
   const watched = watchChild(child);
   let port: number;
   try {
-    const match = await watched.line(/Listening on (?:tcp|udp) (?:\[[^\]]*\]|[^\s:"]+):(\d+)/, 20_000);
+    const match = await watched.line(
+      /Listening on (?:tcp|udp) (?:\[[^\]]*\]|[^\s:"]+):(\d+)/,
+      20_000,
+    );
     port = Number(match[1]);
   } catch (error) {
     killGroup(child);
@@ -126,10 +147,17 @@ export interface Load extends Child {
 }
 
 /** Runs the Node load client in `mode` (inside `netns` when given). */
-export function startLoad(mode: string, options: Record<string, unknown>, extra: { netns?: string } = {}): Load {
+export function startLoad(
+  mode: string,
+  options: Record<string, unknown>,
+  extra: { netns?: string } = {},
+): Load {
   const argv = [loadClientScript, mode, JSON.stringify(options)];
   const child = extra.netns
-    ? spawn('ip', ['netns', 'exec', extra.netns, 'node', ...argv], { stdio: ['pipe', 'pipe', 'pipe'], detached: true })
+    ? spawn('ip', ['netns', 'exec', extra.netns, 'node', ...argv], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+      })
     : spawn('node', argv, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const watched = watchChild(child);
   return {
@@ -188,12 +216,15 @@ const tcpStates: Record<string, string> = {
 export function tcpSocketsOnPort(port: number, netns?: string): string[] {
   const hex = port.toString(16).toUpperCase().padStart(4, '0');
   const text = netns
-    ? spawnSync('ip', ['netns', 'exec', netns, 'cat', '/proc/net/tcp', '/proc/net/tcp6'], { encoding: 'utf8' }).stdout
+    ? spawnSync('ip', ['netns', 'exec', netns, 'cat', '/proc/net/tcp', '/proc/net/tcp6'], {
+        encoding: 'utf8',
+      }).stdout
     : readFileSync('/proc/net/tcp', 'utf8') + readFileSync('/proc/net/tcp6', 'utf8');
   const states: string[] = [];
   for (const line of text.split('\n')) {
     const fields = line.trim().split(/\s+/);
-    if (fields[1]?.endsWith(`:${hex}`)) states.push(tcpStates[fields[3] as string] ?? (fields[3] as string));
+    if (fields[1]?.endsWith(`:${hex}`))
+      states.push(tcpStates[fields[3] as string] ?? (fields[3] as string));
   }
   return states;
 }
@@ -201,11 +232,17 @@ export function tcpSocketsOnPort(port: number, netns?: string): string[] {
 /** One echo round trip through the real `socklab tcp client` (the "serves new clients" probe). */
 export async function echoProbe(port: number, timeoutMs = 10_000): Promise<boolean> {
   const { runCli } = await import('../../test/helpers/cli.ts');
-  const result = await runCli(['tcp', 'client', '127.0.0.1', String(port), 'probe', '--timeout', String(timeoutMs)], {
-    timeoutMs: timeoutMs + 5000,
-  });
+  const result = await runCli(
+    ['tcp', 'client', '127.0.0.1', String(port), 'probe', '--timeout', String(timeoutMs)],
+    {
+      timeoutMs: timeoutMs + 5000,
+    },
+  );
   const ok = result.code === 0 && result.stdout.includes("Received b'probe'");
-  if (!ok) console.error(`echo probe on port ${port} failed: exit ${result.code} ${result.signal ?? ''}\n${result.stdout}${result.stderr}`);
+  if (!ok)
+    console.error(
+      `echo probe on port ${port} failed: exit ${result.code} ${result.signal ?? ''}\n${result.stdout}${result.stderr}`,
+    );
   return ok;
 }
 

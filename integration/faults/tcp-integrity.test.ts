@@ -12,10 +12,23 @@ afterEach(async () => {
 describe('tcp server echo integrity', () => {
   const totalBytes = stress ? 1024 * MiB : 24 * MiB;
   const connections = stress ? 64 : 24;
-  it(`echoes ${totalBytes / MiB} MiB over ${connections} connections byte for byte`, { timeout: stress ? 600_000 : 60_000 }, async () => {
+  it(`echoes ${totalBytes / MiB} MiB over ${connections} connections byte for byte`, {
+    timeout: stress ? 600_000 : 60_000,
+  }, async () => {
     server = await startServer(['tcp', 'server', '--port', '0', '--quiet']);
-    const load = startLoad('integrity', { port: server.port, connections, totalBytes, seed: Date.now() % 100_000, concurrency: stress ? 32 : 12 });
-    const done = await load.result<{ sent: number; received: number; badCount: number; bad: unknown[] }>('done', stress ? 580_000 : 55_000);
+    const load = startLoad('integrity', {
+      port: server.port,
+      connections,
+      totalBytes,
+      seed: Date.now() % 100_000,
+      concurrency: stress ? 32 : 12,
+    });
+    const done = await load.result<{
+      sent: number;
+      received: number;
+      badCount: number;
+      bad: unknown[];
+    }>('done', stress ? 580_000 : 55_000);
     expect(done.bad).toEqual([]);
     expect(done.badCount).toBe(0);
     expect(done.sent).toBe(totalBytes);

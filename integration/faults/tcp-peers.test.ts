@@ -1,7 +1,17 @@
 // Misbehaving peers against `socklab tcp server`: resets mid-stream, a reader that never reads,
 // slowloris, and a flood of connections. The server must stay up, keep serving, and keep its memory.
 import { afterEach, describe, expect, it } from 'vitest';
-import { echoProbe, MiB, rss, sampleRss, type Server, startLoad, startServer, stress, tcpSocketsOnPort } from './helpers.ts';
+import {
+  echoProbe,
+  MiB,
+  rss,
+  type Server,
+  sampleRss,
+  startLoad,
+  startServer,
+  stress,
+  tcpSocketsOnPort,
+} from './helpers.ts';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -26,15 +36,30 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
 describe('tcp server against misbehaving peers', () => {
   it('survives peers that reset mid-stream (SO_LINGER 0) and closes their sockets', async () => {
     const server = await serve(['--json']);
-    const load = startLoad('reset', { port: server.port, count: stress ? 500 : 100, bytes: 256 * 1024 });
-    expect(await load.result<{ resets: number }>('done', 30_000)).toEqual({ resets: stress ? 500 : 100 });
+    const load = startLoad('reset', {
+      port: server.port,
+      count: stress ? 500 : 100,
+      bytes: 256 * 1024,
+    });
+    expect(await load.result<{ resets: number }>('done', 30_000)).toEqual({
+      resets: stress ? 500 : 100,
+    });
     expect(await echoProbe(server.port)).toBe(true);
-    await until(() => tcpSocketsOnPort(server.port).every((s) => s === 'LISTEN' || s === 'TIME_WAIT'), 'reset sockets closed');
-    const events = server.stdout().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    await until(
+      () => tcpSocketsOnPort(server.port).every((s) => s === 'LISTEN' || s === 'TIME_WAIT'),
+      'reset sockets closed',
+    );
+    const events = server
+      .stdout()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     const closes = events.filter((e) => e.type === 'close' && e.connection !== undefined);
     // Each reset peer is reported as closed; the reset shows up in reasons (not as a crash).
     expect(closes.length).toBeGreaterThanOrEqual(stress ? 500 : 100);
-    expect(closes.some((e) => /reset/.test(String(e.reason)) || e.code === 'ECONNRESET')).toBe(true);
+    expect(closes.some((e) => /reset/.test(String(e.reason)) || e.code === 'ECONNRESET')).toBe(
+      true,
+    );
     expect(server.stderr()).not.toMatch(/^\s+at /m);
     expect((await server.stop('SIGTERM')).code).toBe(0);
   });
@@ -44,7 +69,12 @@ describe('tcp server against misbehaving peers', () => {
     await echoProbe(server.port);
     const baseline = rss(server.pid);
     const peak = sampleRss(server.pid, 50);
-    const load = startLoad('no-read', { port: server.port, limit: stress ? 2048 * MiB : 512 * MiB, stallMs: 1500, timeMs: 20_000 });
+    const load = startLoad('no-read', {
+      port: server.port,
+      limit: stress ? 2048 * MiB : 512 * MiB,
+      stallMs: 1500,
+      timeMs: 20_000,
+    });
     const ready = await load.result<{ written: number; flushed: number }>('ready', 30_000);
     // Without backpressure the server would have read (and buffered) all of it.
     expect(ready.written).toBeLessThan(stress ? 2048 * MiB : 512 * MiB);
@@ -52,7 +82,9 @@ describe('tcp server against misbehaving peers', () => {
     const grown = peak.stop() - baseline;
     load.release();
     await load.result('done');
-    expect(grown, `server RSS grew by ${(grown / MiB).toFixed(1)} MiB`).toBeLessThanOrEqual(64 * MiB);
+    expect(grown, `server RSS grew by ${(grown / MiB).toFixed(1)} MiB`).toBeLessThanOrEqual(
+      64 * MiB,
+    );
   });
 
   it('--idle-timeout ends slowloris peers sending one byte a second, and keeps serving', async () => {
@@ -65,28 +97,47 @@ describe('tcp server against misbehaving peers', () => {
     // Each was cut within about idle-timeout of its first silence, not left to trickle on for 6 s.
     expect(closedAfter.filter((ms) => ms === null)).toEqual([]);
     for (const ms of closedAfter) expect(ms).toBeLessThan(3000);
-    const closes = server.stdout().split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((e) => e.type === 'close' && e.connection !== undefined);
+    const closes = server
+      .stdout()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .filter((e) => e.type === 'close' && e.connection !== undefined);
     expect(closes.filter((e) => /idle/.test(String(e.reason))).length).toBe(count);
   });
 
   const flood = stress ? 10_000 : 1_000;
-  it(`stays up through a flood of ${flood} connections, serves during and after, and returns to its memory`, { timeout: stress ? 180_000 : 60_000 }, async () => {
+  it(`stays up through a flood of ${flood} connections, serves during and after, and returns to its memory`, {
+    timeout: stress ? 180_000 : 60_000,
+  }, async () => {
     const server = await serve(['--quiet', '--max-connections', String(flood + 100)]);
     expect(await echoProbe(server.port)).toBe(true);
     await sleep(300);
     const baseline = rss(server.pid);
     const load = startLoad('flood', { port: server.port, count: flood, inFlight: 200 });
-    const ready = await load.result<{ open: number; failed: number; echoed: number; probed: number }>('ready', stress ? 150_000 : 45_000);
+    const ready = await load.result<{
+      open: number;
+      failed: number;
+      echoed: number;
+      probed: number;
+    }>('ready', stress ? 150_000 : 45_000);
     expect(ready).toMatchObject({ open: flood, failed: 0, echoed: 5, probed: 5 });
     expect(await echoProbe(server.port)).toBe(true);
     const during = rss(server.pid);
     load.release();
     await load.result('done', 30_000);
-    await until(() => tcpSocketsOnPort(server.port).filter((s) => s === 'ESTABLISHED').length === 0, 'flood connections closed', 20_000);
+    await until(
+      () => tcpSocketsOnPort(server.port).filter((s) => s === 'ESTABLISHED').length === 0,
+      'flood connections closed',
+      20_000,
+    );
     await sleep(2000);
     const after = rss(server.pid);
     expect(await echoProbe(server.port)).toBe(true);
-    expect(after - baseline, `RSS baseline ${(baseline / MiB).toFixed(1)} MiB, during ${(during / MiB).toFixed(1)} MiB, 2 s after ${(after / MiB).toFixed(1)} MiB`).toBeLessThanOrEqual(64 * MiB);
+    expect(
+      after - baseline,
+      `RSS baseline ${(baseline / MiB).toFixed(1)} MiB, during ${(during / MiB).toFixed(1)} MiB, 2 s after ${(after / MiB).toFixed(1)} MiB`,
+    ).toBeLessThanOrEqual(64 * MiB);
     expect((await server.stop('SIGTERM')).code).toBe(0);
   });
 });

@@ -57,16 +57,18 @@ async function echoConnection(index, bytes, rand) {
     });
     socket.once('end', resolve);
     socket.once('error', reject);
+    socket.once('close', () => reject(new Error('closed before the end of the echo')));
   });
+  done.catch(() => {});
   let left = bytes;
-  while (left > 0) {
+  while (left > 0 && !socket.destroyed) {
     // Mostly small writes, sometimes up to 256 KiB; content from a random pool at a random offset.
     const size = Math.min(left, 1 + Math.floor(rand() ** 3 * 256 * 1024));
     const offset = Math.floor(rand() * (pool.length - size));
     const chunk = pool.subarray(offset, offset + size);
     sent.update(chunk);
     left -= size;
-    if (!socket.write(chunk)) await new Promise((resolve) => socket.once('drain', resolve));
+    if (!socket.write(chunk)) await Promise.race([new Promise((resolve) => socket.once('drain', resolve)), done.catch(() => {})]);
     if (rand() < 0.02) await sleep(Math.floor(rand() * 20));
   }
   socket.end();
@@ -86,13 +88,28 @@ async function integrity() {
     while (next < connections) {
       const index = next++;
       const bytes = index === connections - 1 ? totalBytes - per * (connections - 1) : per;
-      results.push(await echoConnection(index, bytes, random(seed * 1000 + index)).catch((e) => ({ bytes, receivedBytes: 0, ok: false, error: String(e) })));
+      results.push(
+        await echoConnection(index, bytes, random(seed * 1000 + index)).catch((e) => ({
+          bytes,
+          receivedBytes: 0,
+          ok: false,
+          error: String(e),
+        })),
+      );
     }
   };
   rand();
   await Promise.all(Array.from({ length: Math.min(concurrency, connections) }, worker));
   const bad = results.filter((r) => !r.ok);
-  say({ done: { connections: results.length, sent: results.reduce((n, r) => n + r.bytes, 0), received: results.reduce((n, r) => n + r.receivedBytes, 0), bad: bad.slice(0, 5), badCount: bad.length } });
+  say({
+    done: {
+      connections: results.length,
+      sent: results.reduce((n, r) => n + r.bytes, 0),
+      received: results.reduce((n, r) => n + r.receivedBytes, 0),
+      bad: bad.slice(0, 5),
+      badCount: bad.length,
+    },
+  });
 }
 
 // Opens `count` connections (a bounded number in flight), checks a few echo, holds them until released.
@@ -190,7 +207,9 @@ async function slow() {
     Array.from({ length: count }, async () => {
       const socket = await open();
       socket.on('error', () => {});
-      const closed = new Promise((resolve) => socket.once('close', () => resolve(Date.now() - started)));
+      const closed = new Promise((resolve) =>
+        socket.once('close', () => resolve(Date.now() - started)),
+      );
       const timer = setInterval(() => socket.writable && socket.write('x'), 1000);
       socket.write('x');
       const result = await Promise.race([closed, sleep(maxMs).then(() => null)]);
