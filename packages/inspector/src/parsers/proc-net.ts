@@ -1,6 +1,6 @@
 import { tcpStateName, udpStateName } from '../states.ts';
 import type { SocketEntry, SocketOwner, SocketProto } from '../types.ts';
-import { hexDigit, ipv4FromProcHex, ipv6FromProcHex } from './address.ts';
+import { hexAt, ipv4FromProcHex, ipv6FromProcHex } from './address.ts';
 
 /** What a parser returns: the rows it understood and how many lines it skipped as malformed. */
 export interface ParseResult<T = SocketEntry> {
@@ -204,13 +204,7 @@ function skipToken(s: string, p: number, end: number): number {
 /** `length` hex digits at `start`, or -1 (also for an empty or too long field). */
 function hex(s: string, start: number, length: number): number {
   if (length <= 0 || length > 12) return -1;
-  let value = 0;
-  for (let i = start; i < start + length; i++) {
-    const d = hexDigit(s.charCodeAt(i));
-    if (d < 0) return -1;
-    value = value * 16 + d;
-  }
-  return value;
+  return hexAt(s, start, length);
 }
 
 /** Decimal digits in [start, end), or -1 when empty or not all digits. */
