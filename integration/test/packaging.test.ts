@@ -171,6 +171,10 @@ function waitFor(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Prom
       clearTimeout(timer);
       reject(new Error(`exited before ${pattern}; got: ${seen}`));
     });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }
 
