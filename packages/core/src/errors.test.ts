@@ -155,6 +155,8 @@ describe('socketErrorCode', () => {
     ['string', 'ECONNREFUSED', 'EUNKNOWN'],
     ['null', null, 'EUNKNOWN'],
     ['prototype name', { name: 'toString' }, 'EUNKNOWN'],
+    ['prototype code (found by fuzzing)', { code: 'toString' }, 'EUNKNOWN'],
+    ['prototype errno in message', { message: 'EVALUATE constructor' }, 'EUNKNOWN'],
   ])('%s', (_label, error, code) => {
     expect(socketErrorCode(error)).toBe(code);
   });

@@ -165,7 +165,7 @@ const phrases: [RegExp, SocketErrorCode][] = [
 
 function known(code: string): SocketErrorCode | undefined {
   if (knownCodes.has(code)) return code as SocketErrorCode;
-  return aliases[code];
+  return Object.hasOwn(aliases, code) ? aliases[code] : undefined;
 }
 
 /**
