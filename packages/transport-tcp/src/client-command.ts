@@ -131,6 +131,11 @@ function summary(
   });
 }
 
+const fileReasons: Record<string, string> = {
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
 /** The bytes to send: --file, --size, stdin ("-") or the message text. */
 async function payload(
   options: { message: string; file: string | undefined; size: number | undefined },
@@ -140,7 +145,9 @@ async function payload(
     try {
       return new Uint8Array(await readFile(options.file));
     } catch (error) {
-      throw toSocketError(error, { action: 'read', target: `file ${options.file}`, hint: 'check the --file path' });
+      // Codes core has no word for: say them plainly rather than "unexpected error".
+      const reason = fileReasons[(error as { code?: string })?.code ?? ''];
+      throw toSocketError(error, { action: 'read', target: `file ${options.file}`, hint: 'check the --file path', ...(reason ? { reason } : {}) });
     }
   }
   if (options.size !== undefined) return generated(options.size);
