@@ -319,10 +319,10 @@ export const rows: BadInputRow[] = [
     bind: 'tcp',
   },
   {
-    name: 'tcp server value for a flag',
-    args: (f, i) => ['tcp', 'server', '--port', tcpPort(f, i), '--once=yes'],
+    name: 'tcp server bad value for a flag',
+    args: (f, i) => ['tcp', 'server', '--port', tcpPort(f, i), '--once=maybe'],
     code: 2,
-    mentions: fixed('--once'),
+    mentions: fixed('--once', '"maybe"'),
     bind: 'tcp',
   },
   {

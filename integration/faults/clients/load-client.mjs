@@ -2,6 +2,7 @@
 // file descriptors and CPU are not the server's). Usage: node load-client.mjs <mode> '<json options>'.
 // Prints JSON lines: {"ready":…} when its connections are up (hold modes), then {"done":…}.
 import { createHash, randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 
@@ -240,7 +241,59 @@ async function hold() {
   say({ done: { open: sockets.length } });
 }
 
-const modes = { integrity, flood, reset, 'no-read': noRead, slow, hold };
+// A burst of datagrams, sent as fast as the kernel takes them (far more than a receive buffer holds).
+async function udpBurst() {
+  const { count, size = 1024 } = options;
+  const socket = createSocket('udp4');
+  const payload = Buffer.alloc(size, 0x75);
+  let sent = 0;
+  let errors = 0;
+  await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  for (let i = 0; i < count; i++) {
+    await new Promise((resolve) =>
+      socket.send(payload, port, host, (error) => {
+        if (error) errors++;
+        else sent++;
+        resolve();
+      }),
+    );
+  }
+  socket.close();
+  say({ done: { sent, errors } });
+}
+
+// A lossy, slow link in user space: drops the first `dropFirst` requests, then each with
+// probability `loss`, and delays every datagram both ways by `delayMs`.
+async function udpRelay() {
+  const { dropFirst = 0, loss = 0, delayMs = 0, seed = 7 } = options;
+  const rand = random(seed);
+  const front = createSocket('udp4');
+  const back = createSocket('udp4');
+  await new Promise((resolve) => front.bind(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => back.bind(0, '127.0.0.1', resolve));
+  let client;
+  let requests = 0;
+  let dropped = 0;
+  front.on('message', (data, from) => {
+    client = from;
+    requests++;
+    if (requests <= dropFirst || rand() < loss) {
+      dropped++;
+      return;
+    }
+    setTimeout(() => back.send(data, port, host), delayMs);
+  });
+  back.on('message', (data) => {
+    if (client) setTimeout(() => front.send(data, client.port, client.address), delayMs);
+  });
+  say({ ready: { port: front.address().port } });
+  await released();
+  front.close();
+  back.close();
+  say({ done: { requests, dropped } });
+}
+
+const modes = { integrity, flood, reset, 'no-read': noRead, slow, hold, 'udp-burst': udpBurst, 'udp-relay': udpRelay };
 if (!modes[mode]) {
   console.error(`load-client: unknown mode ${mode}`);
   process.exit(2);
