@@ -298,28 +298,37 @@ describe.runIf(runtimeName === 'node')('packed packages, installed alone', () =>
     120_000,
   );
 
-  const examples: [string, string, string[]][] = [
-    ['@socklab/core', 'packages/core', ['@socklab/core']],
+  // name, folder, tarballs installed, what the output must show (for the examples we own).
+  const examples: [string, string, string[], RegExp][] = [
+    [
+      '@socklab/core',
+      'packages/core',
+      ['@socklab/core'],
+      /port must be 1-65535[\s\S]*ECONNREFUSED/,
+    ],
     [
       '@socklab/transport-udp',
       'packages/transport-udp',
       ['@socklab/core', '@socklab/transport-udp'],
+      /./,
     ],
     [
       '@socklab/transport-tcp',
       'packages/transport-tcp',
       ['@socklab/core', '@socklab/transport-tcp'],
+      /./,
     ],
-    ['@socklab/inspector', 'packages/inspector', ['@socklab/core', '@socklab/inspector']],
+    ['@socklab/inspector', 'packages/inspector', ['@socklab/core', '@socklab/inspector'], /./],
     [
       'socklab-plugin-unix',
       'examples/socklab-plugin-unix',
       ['@socklab/core', 'socklab-plugin-unix'],
+      /Received b'Hello'/,
     ],
   ];
   it.each(examples)(
     '%s: the README example runs with only core beside it, on Node, Deno and Bun',
-    (name, packageDir, names) => {
+    (name, packageDir, names, expected) => {
       const dir = install(`example-${name.replace(/\W/g, '-')}`, names);
       const installed = readdirSync(join(dir, 'node_modules', '@socklab')).sort();
       expect(installed).toEqual(
@@ -333,6 +342,7 @@ describe.runIf(runtimeName === 'node')('packed packages, installed alone', () =>
         const result = runExample(dir, runtime);
         expect(result.code, `${name} README example on ${runtime}\n${result.output}`).toBe(0);
         expect(result.stdout.trim(), `${name} on ${runtime} printed nothing`).not.toBe('');
+        expect(result.stdout, `${name} on ${runtime}`).toMatch(expected);
       }
     },
     180_000,
