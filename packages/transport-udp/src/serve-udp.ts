@@ -104,9 +104,10 @@ export async function* serveUdp(
       message: `notice: ${hostname} resolves to ${address}, which other machines can reach: use --host 127.0.0.1 to stay on this one`,
       notice: true,
     });
-  } else if (isWildcard(address)) {
+  } else if (!isLoopback(address)) {
+    const where = isWildcard(address) ? `every interface (${address})` : address;
     yield event('info', {
-      message: `notice: listening on every interface (${address}): other machines can reach this server`,
+      message: `notice: listening on ${where}: other machines can reach this server: use --host 127.0.0.1 to stay on this one`,
       notice: true,
     });
   }
