@@ -51,6 +51,9 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+if (process.env.BENCH_SAMPLES)
+  for (const [name, { ms }] of Object.entries(results))
+    console.log(name, ms.map((x) => x.toFixed(0)).join(' '));
 const base = median(results['ss -tanp'].ms);
 console.log(`${rounds} rounds, interleaved; ratio = median / median of ss -tanp`);
 for (const [name, { ms, kb }] of Object.entries(results)) {
