@@ -11,7 +11,7 @@ export function renderLsofView(entries: readonly SocketEntry[]): string {
     const unix = entry.proto === 'unix';
     const type = unix ? 'unix' : entry.proto.endsWith('6') ? 'IPv6' : 'IPv4';
     const node = unix ? String(entry.inode) : entry.proto.startsWith('tcp') ? 'TCP' : 'UDP';
-    const name = unix ? entry.local.address || 'type=STREAM' : inetName(entry);
+    const name = unix ? entry.local.address || '(unnamed)' : inetName(entry);
     const user = entry.user ?? (entry.uid === null ? '-' : String(entry.uid));
     if (entry.processes.length === 0) {
       rows.push([hiddenText(entry), '-', user, '-', type, node, name]);
