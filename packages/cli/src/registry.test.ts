@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakePlugin, fixture, fixtureUrl, soloPlugin } from '../test/fixtures.ts';
 import { builtinCandidates, loadRegistry } from './registry.ts';
@@ -158,10 +159,40 @@ describe('loadRegistry', () => {
       specifiers: ['socklab-plugin-twice'],
       searchFrom: [root],
     });
-    expect(registry.plugins.map((p) => [p.plugin.name, p.source, p.from])).toEqual([
-      ['twice', '--plugin', 'socklab-plugin-twice'],
+    expect(registry.plugins.map((p) => [p.plugin.name, p.source, p.from, p.version])).toEqual([
+      ['twice', '--plugin', 'socklab-plugin-twice', '1.2.3'],
     ]);
     expect(registry.broken).toEqual([]);
+  });
+
+  it('loads a package directory named by path or file: URL through its package.json', async () => {
+    const root = join(tmp, 'by-dir');
+    installPackage(root, 'socklab-plugin-dir', 'dir', '3.1.4');
+    installPackage(root, 'socklab-plugin-url', 'url');
+    const registry = await loadRegistry({
+      cwd: root,
+      builtins: [],
+      specifiers: ['./node_modules/socklab-plugin-dir'],
+      env: {
+        SOCKLAB_PLUGINS: pathToFileURL(join(root, 'node_modules', 'socklab-plugin-url')).href,
+      },
+      searchFrom: [root],
+    });
+    expect(registry.broken).toEqual([]);
+    expect(registry.plugins.map((p) => [p.plugin.name, p.source, p.from, p.version])).toEqual([
+      ['dir', '--plugin', './node_modules/socklab-plugin-dir', '3.1.4'],
+      ['url', 'env', pathToFileURL(join(root, 'node_modules', 'socklab-plugin-url')).href, '1.2.3'],
+    ]);
+  });
+
+  it('says what is missing when a directory has no package.json', async () => {
+    const empty = join(tmp, 'empty-dir');
+    mkdirSync(empty, { recursive: true });
+    const registry = await loadRegistry({ cwd: tmp, specifiers: [empty], ...none });
+    expect(registry.plugins).toEqual([]);
+    expect(registry.broken).toEqual([
+      expect.objectContaining({ name: empty, error: expect.stringMatching(/package\.json/) }),
+    ]);
   });
 
   it('loads the real built-ins without failing on ones still being written', async () => {

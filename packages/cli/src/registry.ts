@@ -1,5 +1,5 @@
-import { realpathSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { definePlugin, type Plugin } from '@socklab/core';
 import { findPackageDir, findPluginPackages, readPackage } from './plugin-packages.ts';
@@ -172,19 +172,61 @@ export function specifierCandidate(
   source: PluginSource,
   cwd: string,
 ): PluginCandidate {
-  if (isAbsolute(specifier) || specifier.startsWith('.')) {
-    const url = pathToFileURL(resolve(cwd, specifier)).href;
+  const path =
+    isAbsolute(specifier) || specifier.startsWith('.') ? resolve(cwd, specifier) : undefined;
+  const fileUrl = specifier.startsWith('file:') ? safeFileURLToPath(specifier) : undefined;
+  const local = path ?? fileUrl;
+  // ESM cannot import a directory: load the package in it, as a package name would be.
+  if (local && isDirectory(local)) return directoryCandidate(local, source, specifier);
+  if (path) {
+    const url = pathToFileURL(path).href;
     return { source, from: specifier, load: () => import(url) };
   }
   if (/^[a-z][a-z0-9+.-]+:/i.test(specifier))
     return { source, from: specifier, load: () => import(specifier) };
   const dir = /^(@[^/]+\/)?[^/@]+$/.test(specifier) ? findPackageDir(specifier, cwd) : undefined;
-  if (dir) return { ...packageCandidate(dir, specifier, source), from: specifier };
+  if (dir) return packageCandidate(dir, specifier, source, specifier);
   // Not installed near the cwd: let the runtime resolve it from the CLI's own location.
   return { source, from: specifier, load: () => import(specifier) };
 }
 
-function packageCandidate(dir: string, name: string, source: PluginSource): PluginCandidate {
+/** A package directory given by path: named after its package.json, which must exist. */
+function directoryCandidate(dir: string, source: PluginSource, from: string): PluginCandidate {
+  const manifest = join(dir, 'package.json');
+  if (!existsSync(manifest)) {
+    const error = `Cannot load plugin directory ${dir}: no package.json in it (name its entry file instead)`;
+    return { source, from, name: from, dir, load: () => Promise.reject(new Error(error)) };
+  }
+  let name = dir;
+  try {
+    name = readPackage(dir).name ?? dir;
+  } catch {}
+  return packageCandidate(dir, name, source, from);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function safeFileURLToPath(url: string): string | undefined {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return undefined;
+  }
+}
+
+// The version is known once loaded: `load` sets it on this very object, so do not copy it.
+function packageCandidate(
+  dir: string,
+  name: string,
+  source: PluginSource,
+  from: string = source === 'node_modules' ? dir : name,
+): PluginCandidate {
   let version: string | undefined;
   const load = async () => {
     const manifest = readPackage(dir);
@@ -195,7 +237,7 @@ function packageCandidate(dir: string, name: string, source: PluginSource): Plug
     source,
     name,
     dir,
-    from: source === 'node_modules' ? dir : name,
+    from,
     load: async () => {
       const module = await load();
       candidate.version = version;
