@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectRuntime, type LabEvent, resolveOptions, UsageError } from '@socklab/core';
 import { describe, expect, it } from 'vitest';
-import { startServer } from '../test/support.ts';
+import { drain, runtimeAdapter, startServer } from '../test/support.ts';
 import plugin from './index.ts';
 
 const server = plugin.commands.find((c) => c.name === 'server');
@@ -82,6 +82,41 @@ describe('udp plugin', () => {
     });
     expect(recv?.rttMs).toBeGreaterThan(0);
     expect(events.filter((e) => e.message !== undefined)).toHaveLength(1);
+  });
+
+  it("client narrates its socket's lifecycle: bind, send, recv, close, with the real local address", async () => {
+    const udp = await startServer();
+    const events = await run(client, { host: '127.0.0.1', port: String(udp.port), message: 'hi' });
+    expect(events.map((e) => e.type)).toEqual(['bind', 'send', 'recv', 'close']);
+    const local = events[0]?.local;
+    expect(local).toMatchObject({ address: '127.0.0.1', family: 'IPv4' });
+    expect(local?.port).toBeGreaterThan(0);
+    for (const event of events) expect(event.local).toEqual(local);
+    expect(events[3]).toMatchObject({
+      proto: 'udp',
+      remote: { address: '127.0.0.1', port: udp.port },
+    });
+  });
+
+  it('client closes its socket after a timeout too, and says so before failing', async () => {
+    // A socket that reads and never answers.
+    const silent = await runtimeAdapter.bind({
+      address: '127.0.0.1',
+      port: 0,
+      onMessage() {},
+      onError() {},
+    });
+    const options = resolveOptions(client?.options ?? {}, {
+      host: '127.0.0.1',
+      port: String(silent.local.port),
+      message: 'anyone?',
+      timeout: '100',
+    });
+    const { events, error: failure } = await drain(
+      client?.run(options, { signal: new AbortController().signal }) ?? [],
+    ).finally(() => silent.close());
+    expect((failure as { code?: string }).code).toBe('ETIMEDOUT');
+    expect(events.map((e) => e.type)).toEqual(['bind', 'send', 'timeout', 'close']);
   });
 
   it('says to use --unstable-net when Deno runs without it', () => {

@@ -3,7 +3,6 @@ import {
   createEventClock,
   defineCommand,
   definePlugin,
-  payloadFields,
   textToBytes,
   UsageError,
 } from '@socklab/core';
@@ -112,7 +111,7 @@ const client = defineCommand({
   ],
   async *run(options, context) {
     const event = createEventClock();
-    const reply = yield* exchange(
+    const run = exchange(
       { address: options.host, port: options.port },
       textToBytes(options.message),
       {
@@ -124,17 +123,20 @@ const client = defineCommand({
         clock: event,
       },
     );
-    yield event('recv', {
-      proto: 'udp',
-      local: reply.local,
-      remote: reply.from,
-      ...payloadFields(reply.data),
-      bytes: reply.size,
-      rttMs: reply.rttMs,
-      attempt: reply.attempts,
-      details: { truncated: reply.truncated },
-      message: `Message from server: ${bytesToTextLenient(reply.data)}`,
-    });
+    let step = await run.next();
+    try {
+      for (; !step.done; step = await run.next()) {
+        const { value } = step;
+        // The seed's line goes on the reply's event, where the user expects it.
+        yield value.type === 'recv' && value.payload
+          ? { ...value, message: `Message from server: ${bytesToTextLenient(value.payload)}` }
+          : value;
+      }
+    } finally {
+      // Stopped early by our consumer: let the exchange close its sockets.
+      if (!step.done) await run.return(undefined as never);
+    }
+    const reply = step.value;
     if (reply.truncated) {
       yield event('info', {
         proto: 'udp',

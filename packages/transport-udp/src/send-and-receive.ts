@@ -90,8 +90,9 @@ interface Peer {
 }
 
 /**
- * `sendAndReceive` as events: yields `resolve`, `send`, `timeout` and `error` events as
- * attempts go, and returns the reply. The CLI's client command renders these.
+ * `sendAndReceive` as events: yields `resolve`, `bind`, `send`, `timeout`, `error`, `recv`
+ * and `close` events as the socket's life goes, and returns the reply. The CLI's client
+ * command renders these (it adds the human line to `recv`).
  */
 export async function* exchange(
   endpoint: Endpoint,
@@ -140,13 +141,16 @@ export async function* exchange(
 
   let attempts = 0;
   let lastFailure: 'timeout' | SocketError | undefined;
+  let reply: UdpReply | undefined;
   const rounds = retries + 1;
   try {
-    for (let round = 1; round <= rounds; round++) {
+    attempting: for (let round = 1; round <= rounds; round++) {
       for (const [index, address] of addresses.entries()) {
         const target = udpTarget(address, endpoint.port);
         checkDatagramSize(bytes.length, address, target);
+        const fresh = !peers.has(address);
         const peer = await openPeer(address);
+        if (fresh) yield event('bind', { proto: 'udp', local: peer.socket.local });
         const retryFollows = round < rounds || index < addresses.length - 1;
         if (!peer.early) {
           attempts++;
@@ -203,9 +207,21 @@ export async function* exchange(
             });
             continue;
           }
-          return makeReply(outcome, peer, attempts, bufferSize);
+          reply = makeReply(outcome, peer, attempts, bufferSize);
+        } else {
+          reply = makeReply(peer.early as Outcome & { kind: 'reply' }, peer, attempts, bufferSize);
         }
-        return makeReply(peer.early as Outcome & { kind: 'reply' }, peer, attempts, bufferSize);
+        yield event('recv', {
+          proto: 'udp',
+          local: reply.local,
+          remote: reply.from,
+          ...payloadFields(reply.data),
+          bytes: reply.size,
+          rttMs: reply.rttMs,
+          attempt: reply.attempts,
+          details: { truncated: reply.truncated },
+        });
+        break attempting;
       }
       if (round < rounds)
         await sleep(Math.min(backoff * 2 ** (round - 1), Math.max(backoff, 1000)), signal);
@@ -213,6 +229,11 @@ export async function* exchange(
   } finally {
     await closeAll();
   }
+  for (const peer of peers.values()) {
+    const remote = eventAddress(peer.address, endpoint.port);
+    yield event('close', { proto: 'udp', local: peer.socket.local, remote });
+  }
+  if (reply) return reply;
   if (lastFailure instanceof SocketError) throw lastFailure;
   const target = udpTarget(addresses[0] as string, endpoint.port);
   throw new SocketError('ETIMEDOUT', {

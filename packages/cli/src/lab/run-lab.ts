@@ -153,20 +153,19 @@ async function* udpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
   });
   let step = await client.next();
   while (!step.done) {
-    yield* relay(lab, [step.value]);
+    const event = step.value;
+    if (event.type === 'recv') {
+      // The server's side of the exchange goes before the reply that ends it.
+      await server.waitFor((e) => e.type === 'recv', timeout, 'the UDP server to receive');
+      yield* relay(lab, server.take());
+      const reply = event.payload ?? new Uint8Array();
+      yield* relay(lab, [{ ...event, message: `Message from server: ${bytesToTextLenient(reply)}` }]);
+    } else {
+      yield* relay(lab, [event]);
+    }
     step = await client.next();
   }
   const reply = step.value;
-  await server.waitFor((e) => e.type === 'recv', timeout, 'the UDP server to receive');
-  yield* relay(lab, server.take());
-  yield lab.event('recv', {
-    proto: 'udp',
-    local: reply.local,
-    remote: reply.from,
-    bytes: reply.size,
-    rttMs: reply.rttMs,
-    message: `  Message from server: ${bytesToTextLenient(reply.data)}`,
-  });
   return `"${udpMessage}" to udp ${formatEndpoint({ address: host, port })}, reply in ${reply.rttMs.toFixed(1)} ms`;
 }
 

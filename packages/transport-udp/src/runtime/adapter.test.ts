@@ -176,6 +176,24 @@ describe(`UdpAdapter conformance: ${adapter.name} on ${detectRuntime().name}`, (
     expect(client.messages).toHaveLength(1);
   });
 
+  it('a connected socket bound to the wildcard reports the loopback address its peer sees', async () => {
+    const four = await open();
+    const six = await open({ address: '::1' });
+    const client4 = await open({
+      address: '0.0.0.0',
+      connect: { address: '127.0.0.1', port: four.socket.local.port },
+    });
+    const client6 = await open({
+      address: '::',
+      connect: { address: '::1', port: six.socket.local.port },
+    });
+    client4.socket.send(new TextEncoder().encode('4'), '127.0.0.1', four.socket.local.port);
+    client6.socket.send(new TextEncoder().encode('6'), '::1', six.socket.local.port);
+    const [got4, got6] = [await four.next(), await six.next()];
+    expect(client4.socket.local).toEqual({ address: '127.0.0.1', port: got4.port, family: 'IPv4' });
+    expect(client6.socket.local).toEqual({ address: '::1', port: got6.port, family: 'IPv6' });
+  });
+
   it.runIf(adapter.capabilities.refused)(
     'reports ICMP port unreachable as ECONNREFUSED on a connected socket',
     async () => {

@@ -19,7 +19,7 @@ export interface UdpBindOptions {
 }
 
 export interface UdpSocket {
-  /** The bound address, with the real port when 0 was asked. */
+  /** The bound address, with the real port when 0 was asked (connected: the address the peer sees, where the runtime can tell). */
   readonly local: EventAddress;
   /**
    * Sends one datagram to an IP literal (ignored when connected). Errors go to `onError`,

@@ -17,7 +17,7 @@ function listenDatagram(options: Deno.UdpListenOptions): Deno.DatagramConn {
 
 async function bind(options: UdpBindOptions): Promise<UdpSocket> {
   const { onMessage, onError, connect } = options;
-  const conn = listenDatagram({ hostname: options.address, port: options.port });
+  const conn = listenDatagram({ hostname: bindAddress(options), port: options.port });
   let closed = false;
   // Deno has no connected UDP sockets: keep only the peer's datagrams, as connect() would.
   const receiving = (async () => {
@@ -60,6 +60,18 @@ async function bind(options: UdpBindOptions): Promise<UdpSocket> {
       await receiving;
     },
   };
+}
+
+/**
+ * Deno cannot connect a UDP socket, so a wildcard-bound socket's address stays the wildcard.
+ * For a loopback peer the kernel would send from loopback anyway: bind that, so `local` is the
+ * real address. Other peers keep the wildcard (the source then depends on the route).
+ */
+function bindAddress({ address, connect }: UdpBindOptions): string {
+  if (!connect) return address;
+  if (address === '0.0.0.0' && connect.address.startsWith('127.')) return '127.0.0.1';
+  if (address === '::' && connect.address === '::1') return '::1';
+  return address;
 }
 
 export const adapter: UdpAdapter = {
