@@ -86,6 +86,9 @@ export const clientCommand = defineCommand({
     const perTrip = !options.quiet || context.trace === true;
     const samples: number[] = [];
     try {
+      if (client.remote.address !== options.host) {
+        yield event('resolve', { proto: 'tcp', host: options.host, addresses: [client.remote.address] });
+      }
       yield event('connect', { proto: 'tcp', local: client.local, remote: client.remote });
       for (let attempt = 1; attempt <= options.repeat; attempt++) {
         if (perTrip) yield event('send', { proto: 'tcp', remote: client.remote, attempt, ...payloadFields(data) });
@@ -105,6 +108,7 @@ export const clientCommand = defineCommand({
     } finally {
       client.close();
     }
+    yield event('close', { proto: 'tcp', local: client.local, remote: client.remote });
     if (options.repeat > 1 || options.quiet) yield summary(event, samples, data.length, endpointText(client.remote));
   },
 });
