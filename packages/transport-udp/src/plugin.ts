@@ -3,6 +3,7 @@ import {
   createEventClock,
   defineCommand,
   definePlugin,
+  type Plugin,
   textToBytes,
   UsageError,
 } from '@socklab/core';
@@ -151,7 +152,7 @@ const client = defineCommand({
 });
 
 /** `socklab udp server` and `socklab udp client`. */
-export const udpPlugin = definePlugin({
+export const udpPlugin: Plugin = definePlugin({
   name: 'udp',
   summary: "UDP client and server, the seed's udp_client.py / udp_server.py",
   commands: [server, client],
