@@ -100,12 +100,15 @@ export interface CommandSpec<S extends OptionSpecs = OptionSpecs> {
   run(options: OptionValues<S>, context: RunContext): AsyncIterable<LabEvent>;
 }
 
+/** A command of any option shape: what a plugin holds, and the explicit type for exported commands. */
+// biome-ignore lint/suspicious/noExplicitAny: commands differ in option shapes
+export type AnyCommand = CommandSpec<any>;
+
 export interface Plugin {
   name: string;
   summary: string;
   version?: string;
-  // biome-ignore lint/suspicious/noExplicitAny: commands differ in option shapes
-  commands: readonly CommandSpec<any>[];
+  commands: readonly AnyCommand[];
 }
 
 const namePattern = /^[a-z][a-z0-9-]*$/;
