@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
-  type CommandSpec,
+  type AnyCommand,
   type OptionSpec,
   type OptionSpecs,
   type Plugin,
@@ -12,8 +12,7 @@ import { type CommonFlagName, commonFlags, type OutputFlags } from './common-fla
 import type { LoadedPlugin, Registry } from './registry.ts';
 import { closest } from './suggest.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: commands differ in option shapes
-export type AnyCommand = CommandSpec<any>;
+export type { AnyCommand } from '@socklab/core';
 
 /** What the command line asks for. */
 export type Invocation =

@@ -274,5 +274,5 @@ function realDir(dir: string): string {
 }
 
 function cliDir(): string {
-  return fileURLToPath(new URL('.', import.meta.url));
+  return fileURLToPath(new URL('.', import.meta.url).href);
 }

@@ -6,7 +6,7 @@ import type { WizardModule } from './wizard/contract.ts';
 export async function loadWizard(): Promise<WizardModule | undefined> {
   const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
   const url = new URL(`./wizard/index.${extension}`, import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return undefined;
+  if (!existsSync(fileURLToPath(url.href))) return undefined;
   const module = (await import(url.href)) as Partial<WizardModule>;
   return typeof module.runWizard === 'function' ? (module as WizardModule) : undefined;
 }

@@ -1,4 +1,4 @@
-import { createEventClock, defineCommand, definePlugin } from '@socklab/core';
+import { createEventClock, defineCommand, definePlugin, type Plugin } from '@socklab/core';
 import { runDoctorChecks } from './doctor-checks.ts';
 
 const doctor = defineCommand({
@@ -27,7 +27,7 @@ const doctor = defineCommand({
 });
 
 /** `socklab doctor`: what works here, and what to do about what does not. */
-export const doctorPlugin = definePlugin({
+export const doctorPlugin: Plugin = definePlugin({
   name: 'doctor',
   summary: 'Check what socklab can do on this machine and runtime',
   commands: [doctor],
