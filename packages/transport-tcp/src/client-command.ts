@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import {
+  type AnyCommand,
   createEventClock,
   defineCommand,
   type LabEvent,
@@ -20,7 +21,7 @@ const defaultMessage = 'Hello, world';
 const printLimit = 1024;
 
 /** `socklab tcp client`: the seed's echo client, plus repeats, sizes, files and timings. */
-export const clientCommand = defineCommand({
+export const clientCommand: AnyCommand = defineCommand({
   name: 'client',
   summary: 'TCP echo client (seed: echo-client.py): send, read the echo back, verify it',
   options: {
