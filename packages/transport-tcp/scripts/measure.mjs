@@ -160,6 +160,7 @@ for (let r = 0; r < reps; r++) {
       } else if (test === 'idle' && r === 0) {
         const m = await idle(port, child.pid);
         push('idle RSS MiB', m.rssMiB);
+        push('idle base MiB', m.baseMiB);
         push('idle echoed', m.echoed);
       }
       await stop(child);
