@@ -1,4 +1,10 @@
-import { createEventClock, defineCommand, type LabEvent, UsageError } from '@socklab/core';
+import {
+  type AnyCommand,
+  createEventClock,
+  defineCommand,
+  type LabEvent,
+  UsageError,
+} from '@socklab/core';
 import { protoFilters } from './filters.ts';
 import { hiddenText, netstatAddress } from './render/address-text.ts';
 import { entriesToJSON } from './render/entries-json.ts';
@@ -77,7 +83,7 @@ const options = {
 } as const;
 
 /** `socklab inspect`: the socket table, as netstat or lsof would show it, or as JSON. */
-export function createInspectCommand(defaults: SnapshotOptions = {}) {
+export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand {
   return defineCommand({
     name: 'inspect',
     summary: 'show sockets, their state and owning processes (like netstat -anp / lsof -i -n)',
@@ -159,4 +165,4 @@ export function changeLine(change: SocketChange): string {
   return `${mark} ${entry.proto} ${local} ${remote} ${state} ${owner}`;
 }
 
-export const inspectCommand = createInspectCommand();
+export const inspectCommand: AnyCommand = createInspectCommand();
