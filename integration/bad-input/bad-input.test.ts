@@ -1,7 +1,17 @@
 // Every malformed invocation gives one clear stderr line naming the input, exit 2 (usage) or 1
 // (runtime), no stack trace, and leaves nothing running or bound. Runs the real binary.
+
+import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, killGroup, runCli, spawnCli, waitForLine } from '../../test/helpers/cli.ts';
+import {
+  cliBin,
+  collect,
+  killGroup,
+  runCli,
+  runtimeArgv,
+  spawnCli,
+  waitForLine,
+} from '../../test/helpers/cli.ts';
 import {
   type BadInputFixtures,
   createFixtures,
@@ -75,6 +85,40 @@ describe('stack traces', () => {
     expect(result.stderr).toMatch(/Usage: socklab/);
     expect(result.stderr).not.toMatch(stackLine);
   });
+});
+
+describe('inspect without /proc/net', () => {
+  // A private mount namespace hides /proc/<pid>/net of the (exec'd) child behind an empty tmpfs.
+  const canUnshare = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0;
+  it.skipIf(!canUnshare)(
+    `fails in one line with exit 1${canUnshare ? '' : ' (skipped: needs root and unshare -m)'}`,
+    async () => {
+      const [cmd, prefix] = runtimeArgv(cliBin);
+      const quoted = [cmd, ...prefix, 'inspect', '--proto', 'tcp'].map((a) => `'${a}'`).join(' ');
+      const child = spawn(
+        'unshare',
+        [
+          '-m',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          `mount -t tmpfs none /proc/$$/net && exec ${quoted}`,
+        ],
+        {
+          stdio: ['pipe', 'pipe', 'pipe'],
+          detached: true,
+          env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+        },
+      );
+      const result = await collect(child);
+      const lines = result.stderr.split('\n').filter(Boolean);
+      expect(result.code, result.stderr).toBe(1);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('/proc/net/tcp');
+      expect(result.stderr).not.toMatch(stackLine);
+    },
+  );
 });
 
 describe('invalid UTF-8 payloads', () => {

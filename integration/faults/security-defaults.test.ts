@@ -2,7 +2,16 @@
 // machines, UDP --echo never sends more than it got, and the inspector never runs a shell.
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -24,7 +33,8 @@ const netns = `socklab-sec-${process.pid % 10000}${Math.floor(Math.random() * 10
 function setUpNamespace(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root for ip netns';
   const add = spawnSync('ip', ['netns', 'add', netns], { encoding: 'utf8' });
-  if (add.status !== 0) return `ip netns add failed: ${(add.stderr || add.error?.message || '').trim()}`;
+  if (add.status !== 0)
+    return `ip netns add failed: ${(add.stderr || add.error?.message || '').trim()}`;
   // A veth pair inside the namespace gives it a non-loopback address of its own.
   for (const step of [
     ['-n', netns, 'link', 'set', 'lo', 'up'],
@@ -62,32 +72,53 @@ describe('network exposure', () => {
     ['tcp', '10.213.9.1', /listening on 10\.213\.9\.1/],
     ['udp', '0.0.0.0', /every interface/],
     ['udp', '10.213.9.1', /listening on 10\.213\.9\.1/],
-  ])(`%s server on %s prints a notice on stderr${noNamespace ? ` (skipped: ${noNamespace})` : ''}`, async (proto, host, where) => {
-    const args = proto === 'tcp' ? ['tcp', 'server', '--port', '0', '--host', host as string] : ['udp', 'server', '0', '--host', host as string, '--keep'];
-    const server = await serve(args, { netns });
-    await server.line(/notice/i, 5000);
-    const notices = server.stderr().split('\n').filter(Boolean);
-    expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(where as RegExp);
-    expect(notices[0]).toMatch(/other machines can reach/i);
-    expect(notices[0]).toMatch(/127\.0\.0\.1/);
-  });
+  ])(
+    `%s server on %s prints a notice on stderr${noNamespace ? ` (skipped: ${noNamespace})` : ''}`,
+    async (proto, host, where) => {
+      const args =
+        proto === 'tcp'
+          ? ['tcp', 'server', '--port', '0', '--host', host as string]
+          : ['udp', 'server', '0', '--host', host as string, '--keep'];
+      const server = await serve(args, { netns });
+      await server.line(/notice/i, 5000);
+      const notices = server.stderr().split('\n').filter(Boolean);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(where as RegExp);
+      expect(notices[0]).toMatch(/other machines can reach/i);
+      expect(notices[0]).toMatch(/127\.0\.0\.1/);
+    },
+  );
 });
 
 describe('udp --echo', () => {
   it('replies with exactly the bytes of each datagram, nothing left over from a bigger one', async () => {
-    const server = await serve(['udp', 'server', '0', '--host', '127.0.0.1', '--keep', '--echo', '--quiet']);
+    const server = await serve([
+      'udp',
+      'server',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--keep',
+      '--echo',
+      '--quiet',
+    ]);
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     const replies: Buffer[] = [];
     socket.on('message', (data) => replies.push(data));
-    const sent = [Buffer.alloc(60_000, 0x41), Buffer.from([0x42]), Buffer.alloc(4096, 0x43), Buffer.from('hi')];
+    const sent = [
+      Buffer.alloc(60_000, 0x41),
+      Buffer.from([0x42]),
+      Buffer.alloc(4096, 0x43),
+      Buffer.from('hi'),
+    ];
     try {
       for (const payload of sent) {
         const before = replies.length;
         socket.send(payload, server.port, '127.0.0.1');
         const deadline = Date.now() + 2000;
-        while (replies.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        while (replies.length === before && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 5));
         expect(replies[before]?.length).toBe(payload.length);
         expect(replies[before]?.equals(payload)).toBe(true);
       }
@@ -115,12 +146,17 @@ describe('the inspector runs no shell and passes no user input to a child proces
   });
 
   it('only collect/run-tool.ts touches child_process, with execFile and no shell', () => {
-    const users = sources.filter((path) => /child_process|Deno\.Command|Deno\.run|Bun\.spawn|Bun\.\$|\bexecSync\b|\bspawnSync\b/.test(readFileSync(path, 'utf8')));
+    const users = sources.filter((path) =>
+      /child_process|Deno\.Command|Deno\.run|Bun\.spawn|Bun\.\$|\bexecSync\b|\bspawnSync\b/.test(
+        readFileSync(path, 'utf8'),
+      ),
+    );
     expect(users.map((path) => relative(srcRoot, path))).toEqual(['collect/run-tool.ts']);
     const runTool = readFileSync(join(srcRoot, 'collect', 'run-tool.ts'), 'utf8');
     expect(runTool).toMatch(/import \{ execFile \} from 'node:child_process'/);
     expect(runTool).not.toMatch(/\bexec\(|\bspawn\(|shell\s*:/);
-    for (const path of sources) expect(readFileSync(path, 'utf8'), relative(srcRoot, path)).not.toMatch(/shell\s*:\s*true/);
+    for (const path of sources)
+      expect(readFileSync(path, 'utf8'), relative(srcRoot, path)).not.toMatch(/shell\s*:\s*true/);
   });
 
   it('runs only fixed tools with literal arguments (loop variables over literal lists at most)', () => {
@@ -131,11 +167,16 @@ describe('the inspector runs no shell and passes no user input to a child proces
         calls++;
         const where = `${relative(srcRoot, path)}: ${match[0]}`;
         expect(match[1], where).toMatch(/^'(netstat|lsof|ss)'$/);
-        for (const arg of (match[2] as string).split(',').map((a) => a.trim()).filter(Boolean)) {
+        for (const arg of (match[2] as string)
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean)) {
           if (/^'[^'$`]*'$/.test(arg)) continue;
           // An identifier must be the variable of a loop over a literal list of strings.
           expect(arg, where).toMatch(/^[a-z][A-Za-z]*$/);
-          expect(text, where).toMatch(new RegExp(`for \\(const ${arg} of \\[('[^']*'(, )?)+\\]( as const)?\\)`));
+          expect(text, where).toMatch(
+            new RegExp(`for \\(const ${arg} of \\[('[^']*'(, )?)+\\]( as const)?\\)`),
+          );
         }
       }
     }

@@ -12,11 +12,19 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
 });
 async function udpServer(args: string[], options: { netns?: string } = {}): Promise<Server> {
-  const server = await startServer(['udp', 'server', '0', '--host', '127.0.0.1', '--keep', ...args], options);
+  const server = await startServer(
+    ['udp', 'server', '0', '--host', '127.0.0.1', '--keep', ...args],
+    options,
+  );
   servers.push(server);
   return server;
 }
-const events = (server: Server) => server.stdout().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+const events = (server: Server) =>
+  server
+    .stdout()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 
 /** Sends `payload` from a fresh socket and resolves with the reply (or undefined after 2 s). */
 function exchange(port: number, payload: Uint8Array): Promise<Uint8Array | undefined> {
@@ -54,7 +62,13 @@ describe('udp faults', () => {
       expect(Buffer.from(reply as Uint8Array).equals(Buffer.from(payload))).toBe(true);
     }
     // The seed-sized client buffer (1024) says the reply was truncated instead of cutting silently.
-    const client = await runCli(['udp', 'client', '127.0.0.1', String(server.port), 'y'.repeat(65_507)]);
+    const client = await runCli([
+      'udp',
+      'client',
+      '127.0.0.1',
+      String(server.port),
+      'y'.repeat(65_507),
+    ]);
     expect(client.code, client.stderr).toBe(0);
     expect(client.stderr).toMatch(/65507|65,507/);
     expect(client.stderr).toMatch(/1024/);
@@ -72,7 +86,9 @@ describe('udp faults', () => {
     // A second client still gets its echo: the server is up and serving.
     expect((await exchange(server.port, new Uint8Array([1, 2, 3])))?.length).toBe(3);
     expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-    const summary = events(server).find((e) => e.type === 'info' && e.details?.datagrams !== undefined);
+    const summary = events(server).find(
+      (e) => e.type === 'info' && e.details?.datagrams !== undefined,
+    );
     expect(summary?.details?.datagrams).toBeGreaterThan(0);
     // Received + dropped by the kernel = sent (+1 for the probe): nothing vanished unaccounted.
     expect(summary.details.datagrams + drops).toBe(count + 1);
@@ -86,13 +102,29 @@ describe('udp faults', () => {
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     const port = socket.address().port;
     await new Promise<void>((resolve) => socket.close(resolve));
-    const result = await runCli(['udp', 'client', '127.0.0.1', String(port), 'hi', '--retries', '2', '--timeout', '500']);
+    const result = await runCli([
+      'udp',
+      'client',
+      '127.0.0.1',
+      String(port),
+      'hi',
+      '--retries',
+      '2',
+      '--timeout',
+      '500',
+    ]);
     expect(result.code).toBe(1);
     if (runtimeName === 'deno') {
       // Deno.listenDatagram never surfaces ICMP errors: the failure is a timeout that says so.
-      expect(result.stderr).toMatch(new RegExp(`nothing may be listening on udp 127\\.0\\.0\\.1:${port} \\(this runtime cannot see "connection refused"\\)`));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `nothing may be listening on udp 127\\.0\\.0\\.1:${port} \\(this runtime cannot see "connection refused"\\)`,
+        ),
+      );
     } else {
-      expect(result.stderr).toMatch(new RegExp(`connection refused: nothing is listening on udp 127\\.0\\.0\\.1:${port}`));
+      expect(result.stderr).toMatch(
+        new RegExp(`connection refused: nothing is listening on udp 127\\.0\\.0\\.1:${port}`),
+      );
     }
     expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^socklab: /);
   });
@@ -102,9 +134,23 @@ describe('udp faults', () => {
     const relay = startLoad('udp-relay', { port: server.port, dropFirst: 2, delayMs: 50 });
     try {
       const { port } = await relay.result<{ port: number }>('ready', 10_000);
-      const result = await runCli(['udp', 'client', '127.0.0.1', String(port), 'through the storm', '--timeout', '300', '--retries', '4', '--json']);
+      const result = await runCli([
+        'udp',
+        'client',
+        '127.0.0.1',
+        String(port),
+        'through the storm',
+        '--timeout',
+        '300',
+        '--retries',
+        '4',
+        '--json',
+      ]);
       expect(result.code, result.stderr).toBe(0);
-      const lines = result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+      const lines = result.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
       expect(lines.filter((e) => e.type === 'timeout')).toHaveLength(2);
       const recv = lines.find((e) => e.type === 'recv');
       expect(recv).toMatchObject({ text: 'through the storm', attempt: 3 });
@@ -123,7 +169,26 @@ function setUpNetem(): string | undefined {
   const add = spawnSync('ip', ['netns', 'add', netns], { encoding: 'utf8' });
   if (add.status !== 0) return `ip netns add failed: ${add.stderr.trim()}`;
   spawnSync('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
-  const tc = spawnSync('ip', ['netns', 'exec', netns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', '30%', 'delay', '50ms'], { encoding: 'utf8' });
+  const tc = spawnSync(
+    'ip',
+    [
+      'netns',
+      'exec',
+      netns,
+      'tc',
+      'qdisc',
+      'add',
+      'dev',
+      'lo',
+      'root',
+      'netem',
+      'loss',
+      '30%',
+      'delay',
+      '50ms',
+    ],
+    { encoding: 'utf8' },
+  );
   if (tc.error) return `tc is missing: ${tc.error.message}`;
   if (tc.status !== 0) return `tc netem is unavailable on this kernel: ${tc.stderr.trim()}`;
   return undefined;
@@ -134,14 +199,36 @@ afterAll(() => {
 });
 
 describe('udp over tc netem (30% loss, 50 ms delay) in a namespace', () => {
-  it.skipIf(netemUnavailable !== undefined)(`--retries recovers${netemUnavailable ? ` (skipped: ${netemUnavailable})` : ''}`, async () => {
-    const server = await udpServer(['--echo', '--quiet'], { netns });
-    for (let i = 0; i < 5; i++) {
-      const { runtimeArgv, cliBin } = await import('../../test/helpers/cli.ts');
-      const [cmd, prefix] = runtimeArgv(cliBin);
-      const result = spawnSync('ip', ['netns', 'exec', netns, cmd, ...prefix, 'udp', 'client', '127.0.0.1', String(server.port), `try ${i}`, '--timeout', '400', '--retries', '10'], { encoding: 'utf8', timeout: 30_000 });
-      expect(result.status, result.stderr).toBe(0);
-      expect(result.stdout).toContain(`Message from server: try ${i}`);
-    }
-  });
+  it.skipIf(netemUnavailable !== undefined)(
+    `--retries recovers${netemUnavailable ? ` (skipped: ${netemUnavailable})` : ''}`,
+    async () => {
+      const server = await udpServer(['--echo', '--quiet'], { netns });
+      for (let i = 0; i < 5; i++) {
+        const { runtimeArgv, cliBin } = await import('../../test/helpers/cli.ts');
+        const [cmd, prefix] = runtimeArgv(cliBin);
+        const result = spawnSync(
+          'ip',
+          [
+            'netns',
+            'exec',
+            netns,
+            cmd,
+            ...prefix,
+            'udp',
+            'client',
+            '127.0.0.1',
+            String(server.port),
+            `try ${i}`,
+            '--timeout',
+            '400',
+            '--retries',
+            '10',
+          ],
+          { encoding: 'utf8', timeout: 30_000 },
+        );
+        expect(result.status, result.stderr).toBe(0);
+        expect(result.stdout).toContain(`Message from server: try ${i}`);
+      }
+    },
+  );
 });

@@ -46,7 +46,7 @@ function released() {
 
 // One echo connection: random write sizes and pauses, then a half-close; the echo must come back
 // byte for byte (sha256 of what went out against what came in), followed by the server's FIN.
-async function echoConnection(index, bytes, rand) {
+async function echoConnection(bytes, rand) {
   const socket = await open();
   const sent = createHash('sha256');
   const received = createHash('sha256');
@@ -69,7 +69,11 @@ async function echoConnection(index, bytes, rand) {
     const chunk = pool.subarray(offset, offset + size);
     sent.update(chunk);
     left -= size;
-    if (!socket.write(chunk)) await Promise.race([new Promise((resolve) => socket.once('drain', resolve)), done.catch(() => {})]);
+    if (!socket.write(chunk))
+      await Promise.race([
+        new Promise((resolve) => socket.once('drain', resolve)),
+        done.catch(() => {}),
+      ]);
     if (rand() < 0.02) await sleep(Math.floor(rand() * 20));
   }
   socket.end();
@@ -90,7 +94,7 @@ async function integrity() {
       const index = next++;
       const bytes = index === connections - 1 ? totalBytes - per * (connections - 1) : per;
       results.push(
-        await echoConnection(index, bytes, random(seed * 1000 + index)).catch((e) => ({
+        await echoConnection(bytes, random(seed * 1000 + index)).catch((e) => ({
           bytes,
           receivedBytes: 0,
           ok: false,
@@ -293,7 +297,16 @@ async function udpRelay() {
   say({ done: { requests, dropped } });
 }
 
-const modes = { integrity, flood, reset, 'no-read': noRead, slow, hold, 'udp-burst': udpBurst, 'udp-relay': udpRelay };
+const modes = {
+  integrity,
+  flood,
+  reset,
+  'no-read': noRead,
+  slow,
+  hold,
+  'udp-burst': udpBurst,
+  'udp-relay': udpRelay,
+};
 if (!modes[mode]) {
   console.error(`load-client: unknown mode ${mode}`);
   process.exit(2);
