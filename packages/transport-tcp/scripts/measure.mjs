@@ -21,7 +21,10 @@ const MiB = 1024 * 1024;
 const tick = 100; // USER_HZ on Linux
 
 function start(argv) {
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } });
+  const child = spawn(argv[0], argv.slice(1), {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d) => {
@@ -112,7 +115,9 @@ async function idle(port, pid, n = 10000) {
   const base = rss(pid);
   const socks = [];
   for (let i = 0; i < n; i += 500) {
-    socks.push(...(await Promise.all(Array.from({ length: Math.min(500, n - i) }, () => connect(port)))));
+    socks.push(
+      ...(await Promise.all(Array.from({ length: Math.min(500, n - i) }, () => connect(port)))),
+    );
   }
   await new Promise((r) => setTimeout(r, 1000));
   const mem = rss(pid);
@@ -140,8 +145,12 @@ const median = (xs) => {
 const results = {};
 for (let r = 0; r < reps; r++) {
   for (const server of servers) {
-    const row = (results[server.name] ??= {});
-    const push = (k, v) => (row[k] ??= []).push(v);
+    results[server.name] ??= {};
+    const row = results[server.name];
+    const push = (k, v) => {
+      row[k] ??= [];
+      row[k].push(v);
+    };
     for (const test of only) {
       const { child, port } = await start(server.argv);
       await new Promise((res) => setTimeout(res, 200));
@@ -172,6 +181,14 @@ const names = Object.keys(results);
 console.log(['metric', ...names].map((s) => s.padEnd(16)).join(''));
 for (const k of keys) {
   const vals = names.map((n) => median(results[n][k] ?? [NaN]));
-  const ratio = names.length > 1 ? `  ratio ${names.slice(1).map((_, i) => (vals[i + 1] / vals[0]).toFixed(3)).join(' ')}` : '';
-  console.log([k, ...vals.map((v) => v.toFixed(2))].map((s) => String(s).padEnd(16)).join('') + ratio);
+  const ratio =
+    names.length > 1
+      ? `  ratio ${names
+          .slice(1)
+          .map((_, i) => (vals[i + 1] / vals[0]).toFixed(3))
+          .join(' ')}`
+      : '';
+  console.log(
+    [k, ...vals.map((v) => v.toFixed(2))].map((s) => String(s).padEnd(16)).join('') + ratio,
+  );
 }

@@ -25,8 +25,20 @@ export const clientCommand: AnyCommand = defineCommand({
   name: 'client',
   summary: 'TCP echo client (seed: echo-client.py): send, read the echo back, verify it',
   options: {
-    host: { type: 'string', kind: 'host', positional: 0, default: '127.0.0.1', help: 'server address' },
-    port: { type: 'number', kind: 'port', positional: 1, default: defaultEchoPort, help: 'server port' },
+    host: {
+      type: 'string',
+      kind: 'host',
+      positional: 0,
+      default: '127.0.0.1',
+      help: 'server address',
+    },
+    port: {
+      type: 'number',
+      kind: 'port',
+      positional: 1,
+      default: defaultEchoPort,
+      help: 'server port',
+    },
     message: {
       type: 'string',
       kind: 'text',
@@ -34,7 +46,12 @@ export const clientCommand: AnyCommand = defineCommand({
       default: defaultMessage,
       help: 'text to send ("-" reads the payload from standard input)',
     },
-    file: { type: 'string', kind: 'file', help: 'send the bytes of this file', placeholder: 'path' },
+    file: {
+      type: 'string',
+      kind: 'file',
+      help: 'send the bytes of this file',
+      placeholder: 'path',
+    },
     size: {
       type: 'number',
       kind: 'bytes',
@@ -74,7 +91,10 @@ export const clientCommand: AnyCommand = defineCommand({
       options.message !== defaultMessage && 'a message',
     ].filter(Boolean);
     if (sources.length > 1) {
-      throw new UsageError(`Cannot send ${sources.join(' and ')} at once`, 'give one of: a message, -, --file, --size');
+      throw new UsageError(
+        `Cannot send ${sources.join(' and ')} at once`,
+        'give one of: a message, -, --file, --size',
+      );
     }
   },
   async *run(options, context) {
@@ -82,17 +102,31 @@ export const clientCommand: AnyCommand = defineCommand({
     const data = await payload(options, context);
     const client = await connectEcho(
       { address: options.host, port: options.port },
-      { signal: context.signal, timeout: options.timeout, ...(context.lookup ? { lookup: context.lookup } : {}) },
+      {
+        signal: context.signal,
+        timeout: options.timeout,
+        ...(context.lookup ? { lookup: context.lookup } : {}),
+      },
     );
     const perTrip = !options.quiet || context.trace === true;
     const samples: number[] = [];
     try {
       if (client.remote.address !== options.host) {
-        yield event('resolve', { proto: 'tcp', host: options.host, addresses: [client.remote.address] });
+        yield event('resolve', {
+          proto: 'tcp',
+          host: options.host,
+          addresses: [client.remote.address],
+        });
       }
       yield event('connect', { proto: 'tcp', local: client.local, remote: client.remote });
       for (let attempt = 1; attempt <= options.repeat; attempt++) {
-        if (perTrip) yield event('send', { proto: 'tcp', remote: client.remote, attempt, ...payloadFields(data) });
+        if (perTrip)
+          yield event('send', {
+            proto: 'tcp',
+            remote: client.remote,
+            attempt,
+            ...payloadFields(data),
+          });
         const { rttMs } = await client.roundTrip(data);
         samples.push(rttMs);
         if (!perTrip) continue;
@@ -110,7 +144,8 @@ export const clientCommand: AnyCommand = defineCommand({
       client.close();
     }
     yield event('close', { proto: 'tcp', local: client.local, remote: client.remote });
-    if (options.repeat > 1 || options.quiet) yield summary(event, samples, data.length, endpointText(client.remote));
+    if (options.repeat > 1 || options.quiet)
+      yield summary(event, samples, data.length, endpointText(client.remote));
   },
 });
 
@@ -152,12 +187,18 @@ async function payload(
     } catch (error) {
       // Codes core has no word for: say them plainly rather than "unexpected error".
       const reason = fileReasons[(error as { code?: string })?.code ?? ''];
-      throw toSocketError(error, { action: 'read', target: `file ${options.file}`, hint: 'check the --file path', ...(reason ? { reason } : {}) });
+      throw toSocketError(error, {
+        action: 'read',
+        target: `file ${options.file}`,
+        hint: 'check the --file path',
+        ...(reason ? { reason } : {}),
+      });
     }
   }
   if (options.size !== undefined) return generated(options.size);
   if (options.message === '-') {
-    if (!context.stdin) throw new UsageError('Cannot read the payload from standard input here', 'give a message');
+    if (!context.stdin)
+      throw new UsageError('Cannot read the payload from standard input here', 'give a message');
     const parts: Uint8Array[] = [];
     let length = 0;
     for await (const part of context.stdin()) {
@@ -180,6 +221,7 @@ const pattern = textToBytes('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO
 /** A printable payload of `size` bytes, so traces and hexdumps stay readable. */
 export function generated(size: number): Uint8Array {
   const out = new Uint8Array(size);
-  for (let offset = 0; offset < size; offset += pattern.length) out.set(pattern.subarray(0, size - offset), offset);
+  for (let offset = 0; offset < size; offset += pattern.length)
+    out.set(pattern.subarray(0, size - offset), offset);
   return out;
 }

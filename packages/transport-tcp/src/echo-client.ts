@@ -50,17 +50,27 @@ export interface EchoClient {
 export const defaultClientTimeout = 10_000;
 
 /** Connects to an echo server (`host:port`, `[v6]:port` or an Endpoint). */
-export async function connectEcho(endpoint: Endpoint | string, options: EchoClientOptions = {}): Promise<EchoClient> {
+export async function connectEcho(
+  endpoint: Endpoint | string,
+  options: EchoClientOptions = {},
+): Promise<EchoClient> {
   const target = typeof endpoint === 'string' ? parseEndpoint(endpoint) : endpoint;
   const signal = options.signal ?? new AbortController().signal;
   const timeout = options.timeout ?? defaultClientTimeout;
   const where = `tcp ${formatEndpoint({ address: target.address, port: target.port })}`;
   const fail = (error: unknown, action: string, deadline: AbortSignal): never => {
     if (deadline.aborted && isTimeoutReason(deadline.reason)) {
-      throw new SocketError('ETIMEDOUT', { action, target: where, hint: 'raise --timeout or check the server' });
+      throw new SocketError('ETIMEDOUT', {
+        action,
+        target: where,
+        hint: 'raise --timeout or check the server',
+      });
     }
     if (signal.aborted) throw signal.reason;
-    const hint = action === 'connect to' ? 'is the server running? start one with: socklab tcp server' : undefined;
+    const hint =
+      action === 'connect to'
+        ? 'is the server running? start one with: socklab tcp server'
+        : undefined;
     throw toSocketError(error, { action, target: where, ...(hint ? { hint } : {}) });
   };
 

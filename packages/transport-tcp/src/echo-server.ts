@@ -2,21 +2,26 @@ import {
   createEventClock,
   type EventAddress,
   formatEndpoint,
-
   isLoopback,
   isWildcard,
   type LabEvent,
   type Lookup,
   payloadFields,
   reasons,
-  SocketError,
+  type SocketError,
   socketErrorCode,
   toSocketError,
 } from '@socklab/core';
 import { EventQueue } from './event-queue.ts';
 import { endpointText, formatBytes, formatMs, pythonAddress, roundMs } from './format.ts';
 import { resolveHost } from './resolve-host.ts';
-import type { ConnectionEnd, EchoConnection, EchoHandlers, EchoListener, TcpAdapter } from './runtime/contract.ts';
+import type {
+  ConnectionEnd,
+  EchoConnection,
+  EchoHandlers,
+  EchoListener,
+  TcpAdapter,
+} from './runtime/contract.ts';
 import { loadAdapter } from './runtime/load-adapter.ts';
 
 export interface EchoServerOptions {
@@ -64,7 +69,9 @@ export interface EchoServerSummary {
  * first `next()` with a SocketError. Stops when `signal` aborts (or after one connection with
  * `once`); leaving the loop early closes everything at once.
  */
-export async function* createEchoServer(options: EchoServerOptions = {}): AsyncGenerator<LabEvent, void, undefined> {
+export async function* createEchoServer(
+  options: EchoServerOptions = {},
+): AsyncGenerator<LabEvent, void, undefined> {
   const event = createEventClock();
   const started = performance.now();
   const host = options.host ?? '127.0.0.1';
@@ -84,7 +91,13 @@ export async function* createEchoServer(options: EchoServerOptions = {}): AsyncG
     accept(connection) {
       if ((once && stats.connections > 0) || active >= maxConnections) {
         stats.refused++;
-        if (talk) queue.push(refusedEvent(connection, once ? 'serving one connection (--once)' : 'too many connections'));
+        if (talk)
+          queue.push(
+            refusedEvent(
+              connection,
+              once ? 'serving one connection (--once)' : 'too many connections',
+            ),
+          );
         return false;
       }
       stats.connections++;
@@ -117,9 +130,23 @@ export async function* createEchoServer(options: EchoServerOptions = {}): AsyncG
   };
   if (trace) {
     handlers.recv = (connection, chunk) =>
-      queue.push(event('recv', { proto: 'tcp', connection: connection.id, remote: connection.remote, ...payloadFields(chunk) }));
+      queue.push(
+        event('recv', {
+          proto: 'tcp',
+          connection: connection.id,
+          remote: connection.remote,
+          ...payloadFields(chunk),
+        }),
+      );
     handlers.send = (connection, chunk) =>
-      queue.push(event('send', { proto: 'tcp', connection: connection.id, remote: connection.remote, ...payloadFields(chunk) }));
+      queue.push(
+        event('send', {
+          proto: 'tcp',
+          connection: connection.id,
+          remote: connection.remote,
+          ...payloadFields(chunk),
+        }),
+      );
   }
 
   function refusedEvent(connection: EchoConnection, why: string): LabEvent {
@@ -133,7 +160,11 @@ export async function* createEchoServer(options: EchoServerOptions = {}): AsyncG
     });
   }
 
-  function closeEvent(connection: EchoConnection, end: ConnectionEnd, quietClose: boolean): LabEvent {
+  function closeEvent(
+    connection: EchoConnection,
+    end: ConnectionEnd,
+    quietClose: boolean,
+  ): LabEvent {
     const remote = connection.remote;
     const durationMs = roundMs(performance.now() - connection.openedAt);
     const code = end.error === undefined ? undefined : socketErrorCode(end.error);
@@ -164,7 +195,8 @@ export async function* createEchoServer(options: EchoServerOptions = {}): AsyncG
     for (const connection of listener.connections) {
       const total = connection.bytesIn + connection.bytesOut;
       const mark = idleMarks.get(connection);
-      if (!mark) idleMarks.set(connection, { total, since: total === 0 ? connection.openedAt : now });
+      if (!mark)
+        idleMarks.set(connection, { total, since: total === 0 ? connection.openedAt : now });
       else if (mark.total !== total) {
         mark.total = total;
         mark.since = now;

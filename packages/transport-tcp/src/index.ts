@@ -16,9 +16,8 @@ export {
   type EchoServerOptions,
   type EchoServerSummary,
 } from './echo-server.ts';
-export { tcpPlugin } from './plugin.ts';
+export { tcpPlugin, tcpPlugin as default } from './plugin.ts';
 export { type RttStats, rttStats } from './rtt-stats.ts';
 export type { TcpAdapter } from './runtime/contract.ts';
 export { loadAdapter } from './runtime/load-adapter.ts';
 export { serverCommand } from './server-command.ts';
-export { tcpPlugin as default } from './plugin.ts';

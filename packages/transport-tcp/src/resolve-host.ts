@@ -4,7 +4,11 @@ import { ipFamily, type Lookup, SocketError, socketErrorCode } from '@socklab/co
  * An IP literal for `host`: literals as they are, names through `lookup` (or the system's),
  * IPv4 first like the seed. Throws SocketError ENOTFOUND naming the host.
  */
-export async function resolveHost(host: string, lookup: Lookup | undefined, signal?: AbortSignal): Promise<string> {
+export async function resolveHost(
+  host: string,
+  lookup: Lookup | undefined,
+  signal?: AbortSignal,
+): Promise<string> {
   if (ipFamily(host) !== undefined) return host;
   const target = `host ${host}`;
   let found: { address: string; family: 4 | 6 }[];
@@ -23,6 +27,7 @@ export async function resolveHost(host: string, lookup: Lookup | undefined, sign
     });
   }
   const pick = found.find((entry) => entry.family === 4) ?? found[0];
-  if (!pick) throw new SocketError('ENOTFOUND', { action: 'resolve', target, hint: 'check the host name' });
+  if (!pick)
+    throw new SocketError('ENOTFOUND', { action: 'resolve', target, hint: 'check the host name' });
   return pick.address;
 }

@@ -12,7 +12,8 @@ export interface RttStats {
 export function rttStats(samples: readonly number[]): RttStats {
   const sorted = Float64Array.from(samples).sort();
   const count = sorted.length;
-  const rank = (p: number) => sorted[Math.min(count - 1, Math.max(0, Math.ceil(p * count) - 1))] ?? 0;
+  const rank = (p: number) =>
+    sorted[Math.min(count - 1, Math.max(0, Math.ceil(p * count) - 1))] ?? 0;
   const round = (ms: number) => Math.round(ms * 1000) / 1000;
   let sum = 0;
   for (const sample of sorted) sum += sample;

@@ -1,10 +1,16 @@
 import { type AnyCommand, defineCommand } from '@socklab/core';
-import { createEchoServer, defaultDrainTimeout, defaultEchoPort, defaultMaxConnections } from './echo-server.ts';
+import {
+  createEchoServer,
+  defaultDrainTimeout,
+  defaultEchoPort,
+  defaultMaxConnections,
+} from './echo-server.ts';
 
 /** `socklab tcp server`: the seed's echo server, grown up. */
 export const serverCommand: AnyCommand = defineCommand({
   name: 'server',
-  summary: 'TCP echo server (seed: echo-server.py); serves until Ctrl-C, or one connection with --once',
+  summary:
+    'TCP echo server (seed: echo-server.py); serves until Ctrl-C, or one connection with --once',
   options: {
     host: {
       type: 'string',

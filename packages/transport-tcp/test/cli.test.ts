@@ -1,12 +1,11 @@
 // `socklab tcp server|client` through the real binary, and interop with the seed's Python
 // programs both ways. Mandatory in CI: seedPath throws there when the seed is missing.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import {
   cliBin,
   collect,
@@ -33,7 +32,11 @@ afterEach(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function track(child: ChildProcess): { child: ChildProcess; stdout: () => string; stderr: () => string } {
+function track(child: ChildProcess): {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+} {
   children.push(child);
   let out = '';
   let err = '';
@@ -63,7 +66,10 @@ function seedCopy(path: string, port: number): string {
 
 async function startServer(args: string[]) {
   const server = track(spawnCli(['tcp', 'server', '--port', '0', ...args]));
-  const [, port] = (await waitForLine(server.child, /^Listening on tcp 127\.0\.0\.1:(\d+)$/)) as RegExpMatchArray;
+  const [, port] = (await waitForLine(
+    server.child,
+    /^Listening on tcp 127\.0\.0\.1:(\d+)$/,
+  )) as RegExpMatchArray;
   return { ...server, port: Number(port) };
 }
 
@@ -89,18 +95,24 @@ describe.skipIf(!seedServer || !seedClient || !haveCli)('seed interop', () => {
     const port = await freePort();
     const server = track(spawnCli(['tcp', 'server', '--once', '--port', String(port)]));
     await waitForLine(server.child, new RegExp(`^Listening on tcp 127\\.0\\.0\\.1:${port}$`));
-    const client = await collect(spawn('python3', [seedCopy(seedClient as string, port)], { detached: true }));
+    const client = await collect(
+      spawn('python3', [seedCopy(seedClient as string, port)], { detached: true }),
+    );
     expect(client.stdout).toBe("Received b'Hello, world'\n");
     expect(client.code).toBe(0);
     expect(await exited(server.child)).toBe(0);
     expect(server.stdout()).toMatch(
-      new RegExp(`^Listening on tcp 127\\.0\\.0\\.1:${port}\\nConnected by \\('127\\.0\\.0\\.1', \\d+\\)\\n$`),
+      new RegExp(
+        `^Listening on tcp 127\\.0\\.0\\.1:${port}\\nConnected by \\('127\\.0\\.0\\.1', \\d+\\)\\n$`,
+      ),
     );
   });
 
   it('socklab tcp client -> seed echo-server.py', async () => {
     const port = await freePort();
-    const seed = track(spawn('python3', [seedCopy(seedServer as string, port)], { detached: true }));
+    const seed = track(
+      spawn('python3', [seedCopy(seedServer as string, port)], { detached: true }),
+    );
     // The seed prints nothing before accepting: retry while it is still starting up.
     let result = await runCli(['tcp', 'client', '127.0.0.1', String(port)]);
     for (let i = 0; i < 50 && /connection refused/.test(result.stderr); i++) {
@@ -119,7 +131,11 @@ describe.skipIf(!haveCli)('socklab tcp', () => {
     const server = await startServer([]);
     const client = await runCli(['tcp', 'client', '127.0.0.1', String(server.port), 'ping']);
     expect(client).toMatchObject({ code: 0, stdout: "Received b'ping'\n" });
-    await eventually(() => /\nClosed \('127\.0\.0\.1', \d+\) after .*: 4 B in, 4 B out \(peer closed\)\n/.test(server.stdout()));
+    await eventually(() =>
+      /\nClosed \('127\.0\.0\.1', \d+\) after .*: 4 B in, 4 B out \(peer closed\)\n/.test(
+        server.stdout(),
+      ),
+    );
     killGroup(server.child, 'SIGINT');
     expect(await exited(server.child)).toBe(0);
     expect(server.stdout()).toMatch(/\nConnected by \('127\.0\.0\.1', \d+\)\n/);
@@ -131,25 +147,49 @@ describe.skipIf(!haveCli)('socklab tcp', () => {
     expect((await runCli(['tcp', 'client', '127.0.0.1', String(server.port)])).code).toBe(0);
     killGroup(server.child, 'SIGTERM');
     expect(await exited(server.child)).toBe(0);
-    expect(server.stdout()).toMatch(/^Listening on tcp 127\.0\.0\.1:\d+\nServed 1 connection: 12 B in, 12 B out in [\d.]+ ms\n$/);
+    expect(server.stdout()).toMatch(
+      /^Listening on tcp 127\.0\.0\.1:\d+\nServed 1 connection: 12 B in, 12 B out in [\d.]+ ms\n$/,
+    );
   });
 
   it('client: --repeat and --size verify every echo and summarise round-trip times', async () => {
     const server = await startServer(['--quiet']);
-    const result = await runCli(['tcp', 'client', '127.0.0.1', String(server.port), '--size', '200000', '--repeat', '3']);
+    const result = await runCli([
+      'tcp',
+      'client',
+      '127.0.0.1',
+      String(server.port),
+      '--size',
+      '200000',
+      '--repeat',
+      '3',
+    ]);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines.slice(0, 3)).toEqual(Array(3).fill('Received 200000 bytes (195 KiB), echo verified'));
-    expect(lines[3]).toMatch(/^3 round trips of 195 KiB to 127\.0\.0\.1:\d+, echo verified: rtt min [\d.]+ ms, median [\d.]+ ms, p99 [\d.]+ ms$/);
+    expect(lines.slice(0, 3)).toEqual(
+      Array(3).fill('Received 200000 bytes (195 KiB), echo verified'),
+    );
+    expect(lines[3]).toMatch(
+      /^3 round trips of 195 KiB to 127\.0\.0\.1:\d+, echo verified: rtt min [\d.]+ ms, median [\d.]+ ms, p99 [\d.]+ ms$/,
+    );
   });
 
   it('client: payload from standard input and from a file', async () => {
     const server = await startServer(['--quiet']);
-    const fromStdin = await runCli(['tcp', 'client', '127.0.0.1', String(server.port), '-'], { input: 'from stdin\n' });
+    const fromStdin = await runCli(['tcp', 'client', '127.0.0.1', String(server.port), '-'], {
+      input: 'from stdin\n',
+    });
     expect(fromStdin).toMatchObject({ code: 0, stdout: "Received b'from stdin\\n'\n" });
     const file = join(work, 'payload.bin');
     writeFileSync(file, Buffer.from([0, 1, 2, 0xff, 0x27]));
-    const fromFile = await runCli(['tcp', 'client', '127.0.0.1', String(server.port), '--file', file]);
+    const fromFile = await runCli([
+      'tcp',
+      'client',
+      '127.0.0.1',
+      String(server.port),
+      '--file',
+      file,
+    ]);
     expect(fromFile).toMatchObject({ code: 0, stdout: `Received b"\\x00\\x01\\x02\\xff'"\n` });
   });
 
@@ -157,20 +197,35 @@ describe.skipIf(!haveCli)('socklab tcp', () => {
     const closed = await freePort();
     const refused = await runCli(['tcp', 'client', '127.0.0.1', String(closed)]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(new RegExp(`Cannot connect to tcp 127\\.0\\.0\\.1:${closed}: connection refused`));
+    expect(refused.stderr).toMatch(
+      new RegExp(`Cannot connect to tcp 127\\.0\\.0\\.1:${closed}: connection refused`),
+    );
 
-    const liar = await fakeServer((socket) => socket.on('data', (d) => socket.write(Buffer.from(d).reverse())));
+    const liar = await fakeServer((socket) =>
+      socket.on('data', (d) => socket.write(Buffer.from(d).reverse())),
+    );
     const mismatch = await runCli(['tcp', 'client', '127.0.0.1', String(liar), 'abc']);
     expect(mismatch.code).toBe(1);
-    expect(mismatch.stderr).toMatch(/Cannot verify echo from tcp 127\.0\.0\.1:\d+: data mismatch at byte 0/);
+    expect(mismatch.stderr).toMatch(
+      /Cannot verify echo from tcp 127\.0\.0\.1:\d+: data mismatch at byte 0/,
+    );
 
     const rude = await fakeServer((socket) => socket.on('data', () => socket.resetAndDestroy()));
     const reset = await runCli(['tcp', 'client', '127.0.0.1', String(rude)]);
     expect(reset.code).toBe(1);
-    expect(reset.stderr).toMatch(/Cannot receive echo from tcp 127\.0\.0\.1:\d+: connection reset by peer/);
+    expect(reset.stderr).toMatch(
+      /Cannot receive echo from tcp 127\.0\.0\.1:\d+: connection reset by peer/,
+    );
 
     const silent = await fakeServer(() => {});
-    const timeout = await runCli(['tcp', 'client', '127.0.0.1', String(silent), '--timeout', '300']);
+    const timeout = await runCli([
+      'tcp',
+      'client',
+      '127.0.0.1',
+      String(silent),
+      '--timeout',
+      '300',
+    ]);
     expect(timeout.code).toBe(1);
     expect(timeout.stderr).toMatch(/Cannot receive echo from tcp 127\.0\.0\.1:\d+: timed out/);
   });
@@ -189,7 +244,9 @@ describe.skipIf(!haveCli)('socklab tcp', () => {
     const server = await startServer(['--quiet']);
     const taken = await runCli(['tcp', 'server', '--port', String(server.port)]);
     expect(taken.code).toBe(1);
-    expect(taken.stderr).toMatch(new RegExp(`Cannot bind tcp 127\\.0\\.0\\.1:${server.port}: address already in use`));
+    expect(taken.stderr).toMatch(
+      new RegExp(`Cannot bind tcp 127\\.0\\.0\\.1:${server.port}: address already in use`),
+    );
     expect(taken.stdout).not.toMatch(/Listening/);
   });
 });

@@ -5,12 +5,14 @@ import { createEchoServer, type EchoServerOptions } from '../src/echo-server.ts'
 import type { TcpAdapter } from '../src/runtime/contract.ts';
 import { nodeAdapter } from '../src/runtime/node.ts';
 
-export const runtime: 'node' | 'bun' | 'deno' = 'Bun' in globalThis ? 'bun' : 'Deno' in globalThis ? 'deno' : 'node';
+export const runtime: 'node' | 'bun' | 'deno' =
+  'Bun' in globalThis ? 'bun' : 'Deno' in globalThis ? 'deno' : 'node';
 
 /** Every adapter this runtime can run: node:net everywhere, plus the runtime's own. */
 export async function adaptersHere(): Promise<TcpAdapter[]> {
   if (runtime === 'bun') return [(await import('../src/runtime/bun.ts')).bunAdapter, nodeAdapter];
-  if (runtime === 'deno') return [(await import('../src/runtime/deno.ts')).denoAdapter, nodeAdapter];
+  if (runtime === 'deno')
+    return [(await import('../src/runtime/deno.ts')).denoAdapter, nodeAdapter];
   return [nodeAdapter];
 }
 
@@ -29,7 +31,9 @@ export interface RunningServer {
 export async function startServer(options: EchoServerOptions): Promise<RunningServer> {
   const controller = new AbortController();
   const events: LabEvent[] = [];
-  const iterator = createEchoServer({ port: 0, signal: controller.signal, ...options })[Symbol.asyncIterator]();
+  const iterator = createEchoServer({ port: 0, signal: controller.signal, ...options })[
+    Symbol.asyncIterator
+  ]();
   const first = await iterator.next();
   if (first.done || first.value.type !== 'listen') throw new Error('first event is not listen');
   events.push(first.value);
@@ -55,7 +59,8 @@ export async function startServer(options: EchoServerOptions): Promise<RunningSe
     async until(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(events)) {
-        if (Date.now() > deadline) throw new Error(`timed out; events: ${events.map((e) => e.type).join(',')}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out; events: ${events.map((e) => e.type).join(',')}`);
         await new Promise<void>((resolve) => {
           waiter = resolve;
           setTimeout(resolve, 50);

@@ -4,16 +4,25 @@ const server = Bun.listen({
   port: Number(process.argv[2] ?? 0),
   socket: {
     data(s, d) {
-      if (s.data?.length) { s.data.push(d); return; }
+      if (s.data?.length) {
+        s.data.push(d);
+        return;
+      }
       const n = s.write(d);
-      if (n < d.length) { s.data = [d.subarray(n)]; s.pause(); }
+      if (n < d.length) {
+        s.data = [d.subarray(n)];
+        s.pause();
+      }
     },
     drain(s) {
       const q = s.data;
       while (q?.length) {
         const d = q[0];
         const n = s.write(d);
-        if (n < d.length) { q[0] = d.subarray(n); return; }
+        if (n < d.length) {
+          q[0] = d.subarray(n);
+          return;
+        }
         q.shift();
       }
       s.resume();

@@ -13,6 +13,8 @@ async function echo(conn) {
     }
     await conn.closeWrite();
   } catch {}
-  try { conn.close(); } catch {}
+  try {
+    conn.close();
+  } catch {}
 }
 for await (const conn of listener) echo(conn);

@@ -1,5 +1,6 @@
 // Raw baseline (Node, also runs on Deno/Bun): node:net with s.pipe(s).
 import net from 'node:net';
+
 const server = net.createServer((s) => {
   s.on('error', () => {});
   s.pipe(s);

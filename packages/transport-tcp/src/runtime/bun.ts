@@ -1,8 +1,8 @@
 // Bun adapter: Bun.listen, measurably faster than node:net under Bun. A write may take only
 // part of a chunk: the rest is queued and reading pauses until `drain` (backpressure).
 import { type EventAddress, eventAddress } from '@socklab/core';
+import type { EchoConnection, EchoListener, EchoListenOptions, TcpAdapter } from './contract.ts';
 import { connectNode } from './node.ts';
-import type { EchoConnection, EchoHandlers, EchoListener, EchoListenOptions, TcpAdapter } from './contract.ts';
 
 type BunSocket = import('bun').Socket<BunConnection>;
 
@@ -117,8 +117,15 @@ function listenBun(options: EchoListenOptions): Promise<EchoListener> {
           live.delete(connection);
           if (error) connection.error ??= error;
           const failure = connection.error as { code?: string; message?: string } | undefined;
-          const reason = connection.reason ?? (failure ? (failure.code ?? failure.message ?? 'error') : 'peer closed');
-          const end = { bytesIn: connection.bytesIn, bytesOut: connection.bytesOut, reason, error: failure };
+          const reason =
+            connection.reason ??
+            (failure ? (failure.code ?? failure.message ?? 'error') : 'peer closed');
+          const end = {
+            bytesIn: connection.bytesIn,
+            bytesOut: connection.bytesOut,
+            reason,
+            error: failure,
+          };
           handlers.close(connection, end);
         },
       },
@@ -138,4 +145,8 @@ function listenBun(options: EchoListenOptions): Promise<EchoListener> {
   }
 }
 
-export const bunAdapter: TcpAdapter = { name: 'Bun.listen', listen: listenBun, connect: connectNode };
+export const bunAdapter: TcpAdapter = {
+  name: 'Bun.listen',
+  listen: listenBun,
+  connect: connectNode,
+};

@@ -3,7 +3,13 @@
 // least as low as node:net. The read buffer starts small and grows only for connections that
 // fill it, so idle connections cost little memory.
 import { type EventAddress, eventAddress } from '@socklab/core';
-import type { EchoConnection, EchoHandlers, EchoListener, EchoListenOptions, TcpAdapter } from './contract.ts';
+import type {
+  EchoConnection,
+  EchoHandlers,
+  EchoListener,
+  EchoListenOptions,
+  TcpAdapter,
+} from './contract.ts';
 import { connectNode } from './node.ts';
 
 const firstBuffer = 2048;
@@ -56,7 +62,8 @@ async function serve(connection: DenoConnection, handlers: EchoHandlers): Promis
       connection.bytesOut += written;
     }
     send?.(connection, seen);
-    if (read === buffer.length && buffer.length < largestBuffer) buffer = new Uint8Array(buffer.length * 4);
+    if (read === buffer.length && buffer.length < largestBuffer)
+      buffer = new Uint8Array(buffer.length * 4);
   }
   // Half-close: everything received has been echoed; now send our FIN.
   await conn.closeWrite();
@@ -91,7 +98,12 @@ function listenDeno(options: EchoListenOptions): Promise<EchoListener> {
     live.delete(connection);
     const reason = connection.reason ?? (error === undefined ? 'peer closed' : errorReason(error));
     const failure = connection.reason === undefined ? error : undefined;
-    handlers.close(connection, { bytesIn: connection.bytesIn, bytesOut: connection.bytesOut, reason, error: failure });
+    handlers.close(connection, {
+      bytesIn: connection.bytesIn,
+      bytesOut: connection.bytesOut,
+      reason,
+      error: failure,
+    });
   };
   let stopped = false;
   const accepting = (async () => {
@@ -130,4 +142,8 @@ function listenDeno(options: EchoListenOptions): Promise<EchoListener> {
   });
 }
 
-export const denoAdapter: TcpAdapter = { name: 'Deno.listen', listen: listenDeno, connect: connectNode };
+export const denoAdapter: TcpAdapter = {
+  name: 'Deno.listen',
+  listen: listenDeno,
+  connect: connectNode,
+};

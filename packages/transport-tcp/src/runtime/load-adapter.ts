@@ -10,8 +10,8 @@ export function loadAdapter(): Promise<TcpAdapter> {
 }
 
 async function pick(): Promise<TcpAdapter> {
-  const forced = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    ?.SOCKLAB_TCP_ADAPTER;
+  const forced = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env?.SOCKLAB_TCP_ADAPTER;
   const name = forced ?? detectRuntime().name;
   if (name === 'bun') return (await import('./bun.ts')).bunAdapter;
   if (name === 'deno') return (await import('./deno.ts')).denoAdapter;

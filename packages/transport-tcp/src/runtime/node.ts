@@ -42,7 +42,12 @@ class NodeConnection implements EchoConnection {
   }
 }
 
-function serve(socket: Socket, connection: NodeConnection, handlers: EchoHandlers, live: Set<EchoConnection>) {
+function serve(
+  socket: Socket,
+  connection: NodeConnection,
+  handlers: EchoHandlers,
+  live: Set<EchoConnection>,
+) {
   socket.on('error', (error: NodeJS.ErrnoException) => {
     connection.error ??= error;
   });
@@ -50,7 +55,12 @@ function serve(socket: Socket, connection: NodeConnection, handlers: EchoHandler
     live.delete(connection);
     const error = connection.error as NodeJS.ErrnoException | undefined;
     const reason = connection.reason ?? (error ? (error.code ?? error.message) : 'peer closed');
-    handlers.close(connection, { bytesIn: socket.bytesRead, bytesOut: socket.bytesWritten, reason, error });
+    handlers.close(connection, {
+      bytesIn: socket.bytesRead,
+      bytesOut: socket.bytesWritten,
+      reason,
+      error,
+    });
   });
   const { recv, send } = handlers;
   if (!recv && !send) {
@@ -109,7 +119,9 @@ export function listenNode(options: EchoListenOptions): Promise<EchoListener> {
 /** Chunks arriving on a socket, handed out one `read()` at a time. */
 class ChunkReader {
   private chunks: Uint8Array[] = [];
-  private waiter: { resolve: (chunk: Uint8Array | null) => void; reject: (error: unknown) => void } | undefined;
+  private waiter:
+    | { resolve: (chunk: Uint8Array | null) => void; reject: (error: unknown) => void }
+    | undefined;
   private ended = false;
   private failure: unknown;
 
@@ -145,7 +157,12 @@ export function connectNode(options: ConnectOptions): Promise<EchoClientSocket> 
   const { signal } = options;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: options.address, port: options.port, noDelay: true, allowHalfOpen: true });
+    const socket = createConnection({
+      host: options.address,
+      port: options.port,
+      noDelay: true,
+      allowHalfOpen: true,
+    });
     const reader = new ChunkReader();
     const onAbort = () => socket.destroy(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -157,12 +174,17 @@ export function connectNode(options: ConnectOptions): Promise<EchoClientSocket> 
     });
     socket.on('close', () => {
       signal.removeEventListener('abort', onAbort);
-      reader.fail(signal.reason ?? Object.assign(new Error('socket closed'), { code: 'ECONNABORTED' }));
+      reader.fail(
+        signal.reason ?? Object.assign(new Error('socket closed'), { code: 'ECONNABORTED' }),
+      );
     });
     socket.once('connect', () => {
       resolve({
         local: eventAddress(socket.localAddress ?? '', socket.localPort ?? 0),
-        remote: eventAddress(socket.remoteAddress ?? options.address, socket.remotePort ?? options.port),
+        remote: eventAddress(
+          socket.remoteAddress ?? options.address,
+          socket.remotePort ?? options.port,
+        ),
         write: (data) => {
           socket.write(data);
         },
@@ -174,4 +196,8 @@ export function connectNode(options: ConnectOptions): Promise<EchoClientSocket> 
   });
 }
 
-export const nodeAdapter: TcpAdapter = { name: 'node:net', listen: listenNode, connect: connectNode };
+export const nodeAdapter: TcpAdapter = {
+  name: 'node:net',
+  listen: listenNode,
+  connect: connectNode,
+};

@@ -1,0 +1,64 @@
+import { SocketError } from '@socklab/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { generated } from '../src/client-command.ts';
+import { connectEcho, echoOnce } from '../src/echo-client.ts';
+import { type RunningServer, startServer } from './tcp-test-kit.ts';
+
+describe('echoOnce / connectEcho', () => {
+  let server: RunningServer | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  it('round-trips text and bytes and reports the rtt', async () => {
+    server = await startServer({ quiet: true });
+    const result = await echoOnce(`127.0.0.1:${server.port}`, 'Hello, world');
+    expect(new TextDecoder().decode(result.data)).toBe('Hello, world');
+    expect(result.rttMs).toBeGreaterThan(0);
+    expect(result.remote).toMatchObject({ address: '127.0.0.1', port: server.port });
+    const client = await connectEcho({ address: '127.0.0.1', port: server.port });
+    for (const size of [1, 100_000, 0, 7])
+      expect((await client.roundTrip(generated(size))).data.length).toBe(size);
+    client.close();
+  });
+
+  it('resolves names with the injected lookup, IPv4 first like the seed', async () => {
+    server = await startServer({ quiet: true });
+    const asked: string[] = [];
+    const result = await echoOnce({ address: 'echo.test', port: server.port }, 'x', {
+      lookup: async (host) => {
+        asked.push(host);
+        return [
+          { address: '::1', family: 6 },
+          { address: '127.0.0.1', family: 4 },
+        ];
+      },
+    });
+    expect(asked).toEqual(['echo.test']);
+    expect(result.remote.address).toBe('127.0.0.1');
+  });
+
+  it('rejects with the signal reason when aborted', async () => {
+    server = await startServer({ quiet: true });
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    await expect(
+      echoOnce(`127.0.0.1:${server.port}`, 'x', { signal: controller.signal }),
+    ).rejects.toThrow('stop');
+  });
+
+  it('names the failure: connection refused', async () => {
+    const error = await echoOnce('127.0.0.1:1', 'x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SocketError);
+    expect((error as Error).message).toBe('Cannot connect to tcp 127.0.0.1:1: connection refused');
+  });
+});
+
+describe('generated payload', () => {
+  it('is printable and of the asked size', () => {
+    const data = generated(1000);
+    expect(data.length).toBe(1000);
+    expect(data.every((b) => b >= 0x30 && b <= 0x7a)).toBe(true);
+  });
+});
