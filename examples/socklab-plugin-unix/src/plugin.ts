@@ -52,6 +52,6 @@ const client = defineCommand({
 /** `socklab unix server|client`. */
 export const unixPlugin: Plugin = definePlugin({
   name: 'unix',
-  summary: 'Unix domain socket echo server and client',
+  summary: 'unix domain socket echo server and client',
   commands: [server, client],
 });

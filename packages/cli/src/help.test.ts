@@ -12,8 +12,8 @@ describe('--help at every level', () => {
       expect(out).toMatch(/\n {2}fake echo <text> +Print the text back\n/);
       expect(out).toMatch(/\n {2}fake opts <port> \[host\] +Print the parsed options as JSON\n/);
       expect(out).toMatch(/\n {2}solo \[word\] +Say a word\n/);
-      expect(out).toMatch(/\n {2}doctor +Check/);
-      expect(out).toMatch(/\n {2}plugins +List plugins/);
+      expect(out).toMatch(/\n {2}doctor +check/);
+      expect(out).toMatch(/\n {2}plugins +list plugins/);
       for (const flag of [
         '--json',
         '--trace',

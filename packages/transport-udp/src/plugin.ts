@@ -20,7 +20,7 @@ const server = defineCommand({
       allowZero: true,
       positional: 0,
       default: defaultServerPort,
-      help: 'UDP port to listen on (0 picks a free one)',
+      help: 'UDP port to listen on',
     },
     host: {
       type: 'string',

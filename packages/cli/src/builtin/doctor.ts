@@ -3,7 +3,7 @@ import { runDoctorChecks } from './doctor-checks.ts';
 
 const doctor = defineCommand({
   name: 'doctor',
-  summary: 'Check the runtime, loopback IPv4/IPv6, binding, /proc access and permissions',
+  summary: 'check the runtime, loopback IPv4/IPv6, binding, /proc access and permissions',
   options: {},
   examples: ['socklab doctor', 'socklab doctor --json'],
   async *run() {
@@ -29,6 +29,6 @@ const doctor = defineCommand({
 /** `socklab doctor`: what works here, and what to do about what does not. */
 export const doctorPlugin: Plugin = definePlugin({
   name: 'doctor',
-  summary: 'Check what socklab can do on this machine and runtime',
+  summary: 'check what socklab can do on this machine and runtime',
   commands: [doctor],
 });

@@ -6,7 +6,7 @@ import type { LoadedPlugin, Registry } from '../registry.ts';
 export function createPluginsPlugin(getRegistry: () => Registry): Plugin {
   const plugins = defineCommand({
     name: 'plugins',
-    summary: 'List plugins, built-in and installed, and the ones that failed to load',
+    summary: 'list plugins, built-in and installed, and the ones that failed to load',
     options: {},
     examples: ['socklab plugins', 'socklab plugins --json'],
     async *run() {
@@ -53,7 +53,7 @@ export function createPluginsPlugin(getRegistry: () => Registry): Plugin {
   });
   return definePlugin({
     name: 'plugins',
-    summary: 'List the plugins socklab found',
+    summary: 'list the plugins socklab found',
     commands: [plugins],
   });
 }
