@@ -30,7 +30,8 @@ describe.each(adapters.map((adapter) => [adapter.name, adapter] as const))(
     });
 
     it('echoes random sizes byte for byte and honours half-close', async () => {
-      server = await startServer({ adapter, quiet: true });
+      const running = await startServer({ adapter, quiet: true });
+      server = running;
       const sizes = [0, 1, 1023, 65_536, 65_537, 1_000_003, 3 * 1024 * 1024];
       const results = await Promise.all(
         sizes.map(async (size, i) => {
