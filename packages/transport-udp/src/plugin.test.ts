@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectRuntime, type LabEvent, resolveOptions, UsageError } from '@socklab/core';
 import { describe, expect, it } from 'vitest';
-import { drain, runtimeAdapter, startServer } from '../test/support.ts';
+import { drain, idleSocket, startServer } from '../test/support.ts';
 import plugin from './index.ts';
 
 const server = plugin.commands.find((c) => c.name === 'server');
@@ -100,12 +100,7 @@ describe('udp plugin', () => {
 
   it('client closes its socket after a timeout too, and says so before failing', async () => {
     // A socket that reads and never answers.
-    const silent = await runtimeAdapter.bind({
-      address: '127.0.0.1',
-      port: 0,
-      onMessage() {},
-      onError() {},
-    });
+    const silent = await idleSocket();
     const options = resolveOptions(client?.options ?? {}, {
       host: '127.0.0.1',
       port: String(silent.local.port),

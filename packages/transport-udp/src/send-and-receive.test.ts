@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   drain,
   freeUdpPort,
+  idleSocket,
   runtimeAdapter,
   startServer,
   text,
@@ -125,12 +126,7 @@ describe('sendAndReceive', () => {
 
   it('yields a timeout event per attempt, then fails with ETIMEDOUT', async () => {
     // A socket that reads and never answers.
-    const silent = await runtimeAdapter.bind({
-      address: '127.0.0.1',
-      port: 0,
-      onMessage() {},
-      onError() {},
-    });
+    const silent = await idleSocket();
     const adapter = trackingAdapter();
     try {
       const { events, error } = await drain(
@@ -256,12 +252,7 @@ describe('sendAndReceive', () => {
   });
 
   it('closes its socket and rejects when aborted while waiting', async () => {
-    const silent = await runtimeAdapter.bind({
-      address: '127.0.0.1',
-      port: 0,
-      onMessage() {},
-      onError() {},
-    });
+    const silent = await idleSocket();
     const adapter = trackingAdapter();
     try {
       const controller = new AbortController();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   drain,
   freeUdpPort,
-  runtimeAdapter,
+  idleSocket,
   startServer,
   text,
   trackingAdapter,
@@ -118,12 +118,7 @@ describe('serveUdp', () => {
       message: 'Received 3 datagrams (11 bytes) from 3 clients',
     });
     // Nothing is left bound: the same port binds again.
-    const again = await runtimeAdapter.bind({
-      address: '127.0.0.1',
-      port: server.port,
-      onMessage() {},
-      onError() {},
-    });
+    const again = await idleSocket('127.0.0.1', server.port);
     await again.close();
   });
 
@@ -163,12 +158,7 @@ describe('serveUdp', () => {
   });
 
   it('says "address already in use" with a way out', async () => {
-    const holder = await runtimeAdapter.bind({
-      address: '127.0.0.1',
-      port: 0,
-      onMessage() {},
-      onError() {},
-    });
+    const holder = await idleSocket();
     try {
       const { error } = await drain(serveUdp({ host: '127.0.0.1', port: holder.local.port }));
       expect(error).toBeInstanceOf(SocketError);

@@ -14,7 +14,7 @@ import {
   spawnCli,
   waitForLine,
 } from '../../../test/helpers/cli.ts';
-import { runtimeAdapter } from './support.ts';
+import { idleSocket, runtimeAdapter } from './support.ts';
 
 const children: ChildProcess[] = [];
 
@@ -87,12 +87,7 @@ describe('socklab udp (CLI)', () => {
   });
 
   it('exit 1 with plain words for runtime failures', async () => {
-    const holder = await runtimeAdapter.bind({
-      address: '127.0.0.1',
-      port: 0,
-      onMessage() {},
-      onError() {},
-    });
+    const holder = await idleSocket();
     try {
       const port = String(holder.local.port);
       const inUse = await runCli(['udp', 'server', port, '--host', '127.0.0.1']);
@@ -114,12 +109,7 @@ describe('socklab udp (CLI)', () => {
   it.runIf(runtimeAdapter.capabilities.refused)(
     'exit 1 and "connection refused" when nothing listens',
     async () => {
-      const probe = await runtimeAdapter.bind({
-        address: '127.0.0.1',
-        port: 0,
-        onMessage() {},
-        onError() {},
-      });
+      const probe = await idleSocket();
       const port = probe.local.port;
       await probe.close();
       const result = await runCli(['udp', 'client', '127.0.0.1', String(port), 'hi']);

@@ -3,7 +3,7 @@ import { assertConformance, checkPlugin, runCommandConformance } from '@socklab/
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.ts';
 import { sendAndReceive } from '../src/send-and-receive.ts';
-import { freeUdpPort, runtimeAdapter, startServer } from './support.ts';
+import { freeUdpPort, idleSocket, runtimeAdapter, startServer } from './support.ts';
 
 describe('udp plugin conformance (core kit)', () => {
   it('has a well-formed shape', () => {
@@ -22,12 +22,7 @@ describe('udp plugin conformance (core kit)', () => {
       abortAfterEvent: 'recv',
       expectTypes: ['info', 'listen', 'recv', 'close'],
       afterEnd: async () => {
-        const again = await runtimeAdapter.bind({
-          address: '127.0.0.1',
-          port,
-          onMessage() {},
-          onError() {},
-        });
+        const again = await idleSocket('127.0.0.1', port);
         await again.close();
         return [];
       },

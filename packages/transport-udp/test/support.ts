@@ -75,9 +75,14 @@ export async function startServer(options: ServeUdpOptions = {}): Promise<Runnin
   };
 }
 
+/** A bound UDP socket that reads and never answers: a silent server, or a port held busy. */
+export function idleSocket(address = '127.0.0.1', port = 0): Promise<UdpSocket> {
+  return runtimeAdapter.bind({ address, port, onMessage() {}, onError() {} });
+}
+
 /** A UDP port free a moment ago on `address`. */
 export async function freeUdpPort(address = '127.0.0.1'): Promise<number> {
-  const socket = await runtimeAdapter.bind({ address, port: 0, onMessage() {}, onError() {} });
+  const socket = await idleSocket(address);
   const { port } = socket.local;
   await socket.close();
   return port;
