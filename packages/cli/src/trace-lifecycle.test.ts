@@ -8,73 +8,43 @@ afterEach(() => {
   for (const server of servers.splice(0)) killGroup(server);
 });
 
-async function startServer(args: string[], proto: string): Promise<number> {
-  const server = spawnCli(args);
-  servers.push(server);
-  const match = await waitForLine(
-    server,
-    new RegExp(`Listening on ${proto} 127\\.0\\.0\\.1:(\\d+)`),
-  );
-  return Number(match[1]);
-}
+const serverArgs = {
+  tcp: ['tcp', 'server', '--port', '0', '--once'],
+  udp: ['udp', 'server', '0', '--host', '127.0.0.1'],
+};
 
-/** The trace lines' types, and the local address each line names first. */
-function traced(stdout: string): { types: string[]; lines: string[] } {
+/** Starts a `proto` server on a free loopback port, runs `<proto> client <host> <port> hi --trace`. */
+async function traceClient(proto: 'tcp' | 'udp', host: string) {
+  const server = spawnCli(serverArgs[proto]);
+  servers.push(server);
+  const ready = new RegExp(`Listening on ${proto} 127\\.0\\.0\\.1:(\\d+)`);
+  const port = Number((await waitForLine(server, ready))[1]);
+  const { code, stdout } = await runCli([proto, 'client', host, String(port), 'hi', '--trace']);
+  expect(code).toBe(0);
   const lines = stdout.trimEnd().split('\n');
-  return { types: lines.map((line) => line.split(' ')[0] ?? ''), lines };
+  const closeLine = new RegExp(
+    `^close ${proto} 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:${port} \\+`,
+  );
+  return { types: lines.map((line) => line.split(' ')[0]), lines, closeLine };
 }
 
 describe('--trace lifecycle', () => {
   it('tcp client: connect, send, recv, close (with both ends)', async () => {
-    const port = await startServer(['tcp', 'server', '--port', '0', '--once'], 'tcp');
-    const { code, stdout } = await runCli([
-      'tcp',
-      'client',
-      '127.0.0.1',
-      String(port),
-      'hi',
-      '--trace',
-    ]);
-    expect(code).toBe(0);
-    const { types, lines } = traced(stdout);
+    const { types, lines, closeLine } = await traceClient('tcp', '127.0.0.1');
     expect(types).toEqual(['connect', 'send', 'recv', 'close']);
-    expect(lines[3]).toMatch(
-      new RegExp(`^close tcp 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:${port} \\+`),
-    );
+    expect(lines[3]).toMatch(closeLine);
   });
 
   it('tcp client: resolve comes first when the host is a name', async () => {
-    const port = await startServer(['tcp', 'server', '--port', '0', '--once'], 'tcp');
-    const { code, stdout } = await runCli([
-      'tcp',
-      'client',
-      'localhost',
-      String(port),
-      'hi',
-      '--trace',
-    ]);
-    expect(code).toBe(0);
-    const { types, lines } = traced(stdout);
+    const { types, lines } = await traceClient('tcp', 'localhost');
     expect(types).toEqual(['resolve', 'connect', 'send', 'recv', 'close']);
     expect(lines[0]).toMatch(/^resolve tcp localhost = 127\.0\.0\.1 \+/);
   });
 
   it('udp client: bind, send, recv, close, from the real local address', async () => {
-    const port = await startServer(['udp', 'server', '0', '--host', '127.0.0.1'], 'udp');
-    const { code, stdout } = await runCli([
-      'udp',
-      'client',
-      '127.0.0.1',
-      String(port),
-      'hi',
-      '--trace',
-    ]);
-    expect(code).toBe(0);
-    const { types, lines } = traced(stdout);
+    const { types, lines, closeLine } = await traceClient('udp', '127.0.0.1');
     expect(types).toEqual(['bind', 'send', 'recv', 'close']);
     expect(lines[0]).toMatch(/^bind udp 127\.0\.0\.1:\d+ \+/);
-    expect(lines[3]).toMatch(
-      new RegExp(`^close udp 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:${port} \\+`),
-    );
+    expect(lines[3]).toMatch(closeLine);
   });
 });
