@@ -125,7 +125,8 @@ export async function* runLab(
 async function* udpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
   const { serveUdp, exchange, seedBufferSize } = await import('@socklab/transport-udp');
   const { host, timeout } = lab.options;
-  const server = new EventPump(
+  const server = pumpServer(
+    lab,
     serveUdp({
       host,
       port: 0,
@@ -135,14 +136,8 @@ async function* udpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
       clock: lab.event,
     }),
   );
-  lab.pumps.push(server);
   lab.udpServer = server;
-  const listen = await server.waitFor(
-    (e) => e.type === 'listen',
-    timeout,
-    'the UDP server to listen',
-  );
-  const port = listen.local?.port as number;
+  const port = await listeningPort(lab, server, 'UDP');
   lab.ports.udp = port;
   yield* relay(lab, server.take());
   const client = exchange({ address: host, port }, textToBytes(udpMessage), {
@@ -159,7 +154,9 @@ async function* udpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
       await server.waitFor((e) => e.type === 'recv', timeout, 'the UDP server to receive');
       yield* relay(lab, server.take());
       const reply = event.payload ?? new Uint8Array();
-      yield* relay(lab, [{ ...event, message: `Message from server: ${bytesToTextLenient(reply)}` }]);
+      yield* relay(lab, [
+        { ...event, message: `Message from server: ${bytesToTextLenient(reply)}` },
+      ]);
     } else {
       yield* relay(lab, [event]);
     }
@@ -172,7 +169,8 @@ async function* udpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
 async function* tcpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
   const { createEchoServer, connectEcho } = await import('@socklab/transport-tcp');
   const { host, timeout } = lab.options;
-  const server = new EventPump(
+  const server = pumpServer(
+    lab,
     createEchoServer({
       host,
       port: 0,
@@ -181,14 +179,8 @@ async function* tcpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
       drainTimeout: 500,
     }),
   );
-  lab.pumps.push(server);
   lab.tcpServer = server;
-  const listen = await server.waitFor(
-    (e) => e.type === 'listen',
-    timeout,
-    'the TCP server to listen',
-  );
-  const port = listen.local?.port as number;
+  const port = await listeningPort(lab, server, 'TCP');
   lab.ports.tcp = port;
   yield* relay(lab, server.take(), true);
   const client = await connectEcho({ address: host, port }, { signal: lab.signal, timeout });
@@ -269,6 +261,23 @@ async function tableEvent(
 }
 
 /** Sub-command events, their lines indented under the step; `restamp` puts them in lab time. */
+/** Runs a server's events in a pump that the lab drains and stops at the end. */
+function pumpServer(lab: LabState, events: AsyncIterable<LabEvent>): EventPump {
+  const pump = new EventPump(events);
+  lab.pumps.push(pump);
+  return pump;
+}
+
+/** Waits for the server's `listen` event: its real port. */
+async function listeningPort(lab: LabState, server: EventPump, proto: string): Promise<number> {
+  const listen = await server.waitFor(
+    (e) => e.type === 'listen',
+    lab.options.timeout,
+    `the ${proto} server to listen`,
+  );
+  return listen.local?.port as number;
+}
+
 async function* relay(
   lab: LabState,
   events: LabEvent[],
