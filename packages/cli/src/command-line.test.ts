@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fakePlugin, runMain } from '../test/fixtures.ts';
+import { fakeOptsDefaults as defaults, fakePlugin, runMain } from '../test/fixtures.ts';
 import { formatCommandLine, shellQuote } from './command-line.ts';
 import { loadRegistry } from './registry.ts';
 
@@ -15,15 +15,6 @@ if (!plugin) throw new Error('fixture plugin did not load');
 const opts = plugin.commands.find((c) => c.name === 'opts');
 const echo = plugin.commands.find((c) => c.name === 'echo');
 if (!opts || !echo) throw new Error('fixture commands missing');
-
-const defaults = {
-  host: '127.0.0.1',
-  timeout: 1000,
-  mode: 'fast',
-  keep: false,
-  color: true,
-  json: false,
-};
 
 /** Splits a line made by shellQuote back into words (single quotes only). */
 function shellSplit(line: string): string[] {

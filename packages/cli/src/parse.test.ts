@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runMain } from '../test/fixtures.ts';
-
-const optsDefaults = {
-  host: '127.0.0.1',
-  timeout: 1000,
-  mode: 'fast',
-  keep: false,
-  color: true,
-  json: false,
-};
+import { fakeOptsDefaults as optsDefaults, runMain } from '../test/fixtures.ts';
 
 describe('parsing good command lines', () => {
   const good: [string[], Record<string, unknown>][] = [

@@ -9,6 +9,15 @@ export const fixture = (name: string): string => join(fixturesDir, name);
 export const fixtureUrl = (name: string): string => pathToFileURL(fixture(name)).href;
 export const fakePlugin = fixture('fake-plugin.js');
 export const soloPlugin = fixture('solo-plugin.js');
+/** The option defaults of the fake plugin's `opts` command (fixtures/fake-plugin.js). */
+export const fakeOptsDefaults = {
+  host: '127.0.0.1',
+  timeout: 1000,
+  mode: 'fast',
+  keep: false,
+  color: true,
+  json: false,
+};
 
 export interface Run {
   code: number;
