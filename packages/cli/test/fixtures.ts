@@ -1,8 +1,10 @@
 // Paths of the test-only plugins, and `main` run in-process with only them loaded.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Plugin } from '@socklab/core';
 import { main } from '../src/main.ts';
 import { createMemoryIO, type MemoryIO } from '../src/memory-io.ts';
+import type { Registry } from '../src/registry.ts';
 
 export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 export const fixture = (name: string): string => join(fixturesDir, name);
@@ -33,4 +35,19 @@ export async function runMain(args: string[], io: MemoryIO = createMemoryIO()): 
     searchFrom: [],
   });
   return { code, out: io.out, err: io.err, io };
+}
+
+/** A registry holding these plugins as built-ins, without loading anything. */
+export function registryOf(plugins: Plugin[]): Registry {
+  const loaded = plugins.map((plugin) => ({
+    plugin,
+    source: 'built-in' as const,
+    from: plugin.name,
+    version: '0.1.0',
+  }));
+  return {
+    plugins: loaded,
+    broken: [],
+    find: (name) => loaded.find((l) => l.plugin.name === name),
+  };
 }

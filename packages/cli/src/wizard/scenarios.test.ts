@@ -1,26 +1,12 @@
-import { defineCommand, definePlugin, type Plugin } from '@socklab/core';
+import { defineCommand, definePlugin } from '@socklab/core';
 import inspector from '@socklab/inspector';
 import tcp from '@socklab/transport-tcp';
 import udp from '@socklab/transport-udp';
 import { describe, expect, it } from 'vitest';
+import { registryOf } from '../../test/fixtures.ts';
 import { doctorPlugin } from '../builtin/doctor.ts';
 import { labPlugin } from '../lab/index.ts';
-import type { Registry } from '../registry.ts';
 import { listScenarios } from './scenarios.ts';
-
-function registryOf(plugins: Plugin[]): Registry {
-  const loaded = plugins.map((plugin) => ({
-    plugin,
-    source: 'built-in' as const,
-    from: plugin.name,
-    version: '0.1.0',
-  }));
-  return {
-    plugins: loaded,
-    broken: [],
-    find: (name) => loaded.find((l) => l.plugin.name === name),
-  };
-}
 
 const thirdParty = definePlugin({
   name: 'unix',

@@ -14,9 +14,9 @@ import inspector from '@socklab/inspector';
 import tcp from '@socklab/transport-tcp';
 import udp from '@socklab/transport-udp';
 import { describe, expect, it } from 'vitest';
+import { registryOf } from '../../test/fixtures.ts';
 import { createMemoryIO } from '../memory-io.ts';
 import type { AnyCommand } from '../parse.ts';
-import type { Registry } from '../registry.ts';
 import { askOptions, type OptionPrompt, optionPrompts } from './option-prompts.ts';
 import { runWizard } from './run-wizard.ts';
 
@@ -184,20 +184,6 @@ const fakePlugin = definePlugin({
     }),
   ],
 });
-
-function registryOf(plugins: Plugin[]): Registry {
-  const loaded = plugins.map((plugin) => ({
-    plugin,
-    source: 'built-in' as const,
-    from: plugin.name,
-    version: '0.1.0',
-  }));
-  return {
-    plugins: loaded,
-    broken: [],
-    find: (name) => loaded.find((l) => l.plugin.name === name),
-  };
-}
 
 describe('askOptions with injected streams', () => {
   it('shows the default, refuses an out-of-range number inline, and takes the corrected one', async () => {
