@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { numRuns, usageError } from '../test/helpers.ts';
 import {
   expandIPv6,
   formatEndpoint,
@@ -13,19 +14,6 @@ import {
   parsePort,
 } from './endpoint.ts';
 import { UsageError } from './errors.ts';
-
-const numRuns = process.env.SOCKLAB_STRESS ? 10_000 : 300;
-
-/** Runs fn and returns the UsageError it throws (fails the test on anything else). */
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return error as UsageError;
-  }
-  throw new Error('expected a UsageError, nothing was thrown');
-}
 
 const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((p) => p.join('.'));
 const hostName = fc.domain();

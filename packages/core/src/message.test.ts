@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { numRuns } from '../test/helpers.ts';
 import {
   bytesToText,
   bytesToTextLenient,
@@ -12,7 +13,6 @@ import {
   toHex,
 } from './message.ts';
 
-const numRuns = process.env.SOCKLAB_STRESS ? 10_000 : 300;
 const bytes = (...b: number[]) => new Uint8Array(b);
 
 /** Runs python3 once on many byte strings: one repr per line. */

@@ -1,20 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { numRuns, usageError } from '../test/helpers.ts';
 import { UsageError } from './errors.ts';
 import { optionLabel, parseOptionValue, resolveOptions } from './options.ts';
 import type { OptionSpec, OptionSpecs } from './plugin.ts';
-
-const numRuns = process.env.SOCKLAB_STRESS ? 10_000 : 300;
-
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return error as UsageError;
-  }
-  throw new Error('expected a UsageError, nothing was thrown');
-}
 
 const specs = {
   host: { type: 'string', kind: 'host', help: 'address to bind', default: '127.0.0.1' },
