@@ -24,4 +24,5 @@ export interface OutputFlags {
 }
 
 /** Root-only: loads a plugin before anything else; repeatable. */
-export const pluginFlagHelp = 'load a plugin: a file path, file: URL or package name (repeatable)';
+export const pluginFlagHelp =
+  'load a plugin: a file or package folder (path or file: URL), or a package name (repeatable)';

@@ -143,7 +143,7 @@ describe('parsing bad command lines: one line on stderr, exit 2', () => {
     ],
     [['fake', 'opts', '80', '--trace=1'], /--trace takes no value/],
     [['solo', 'a', 'b'], /^socklab: Unexpected argument "b" \(see socklab solo --help\)$/],
-    [['--plugin'], /^socklab: Missing value for --plugin; give a file path/],
+    [['--plugin'], /^socklab: Missing value for --plugin; give a module file, a package folder/],
     [
       ['fake', 'fail', 'sideways'],
       /Cannot parse how "sideways": must be one of socket, usage, crash/,

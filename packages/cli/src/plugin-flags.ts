@@ -1,5 +1,7 @@
 import { UsageError } from '@socklab/core';
 
+const missingHint = 'give a module file, a package folder, a file: URL or a package name';
+
 /**
  * Takes every `--plugin <specifier>` / `--plugin=<specifier>` out of argv (before `--`): plugins
  * must load before the command can be found.
@@ -19,20 +21,13 @@ export function extractPluginFlags(argv: readonly string[]): {
     if (arg === '--plugin') {
       const value = argv[i + 1];
       if (value === undefined || value === '') {
-        throw new UsageError(
-          'Missing value for --plugin',
-          'give a file path, file: URL or package name',
-        );
+        throw new UsageError('Missing value for --plugin', missingHint);
       }
       specifiers.push(value);
       i++;
     } else if (arg.startsWith('--plugin=')) {
       const value = arg.slice('--plugin='.length);
-      if (value === '')
-        throw new UsageError(
-          'Missing value for --plugin',
-          'give a file path, file: URL or package name',
-        );
+      if (value === '') throw new UsageError('Missing value for --plugin', missingHint);
       specifiers.push(value);
     } else {
       rest.push(arg);
