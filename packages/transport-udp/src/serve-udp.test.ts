@@ -1,16 +1,25 @@
+import process from 'node:process';
 import { type Lookup, SocketError, UsageError } from '@socklab/core';
 import { describe, expect, it } from 'vitest';
 import {
   drain,
   freeUdpPort,
   idleSocket,
+  runtimeAdapter,
   startServer,
   text,
   trackingAdapter,
 } from '../test/support.ts';
+import type { UdpAdapter } from './runtime/contract.ts';
 import { sendAndReceive } from './send-and-receive.ts';
 import { serveUdp } from './serve-udp.ts';
 import { bindError } from './udp-errors.ts';
+
+// A runtime socket whose OS keeps its drop count to itself.
+const withoutDrops: UdpAdapter['bind'] = async (options) => {
+  const socket = await runtimeAdapter.bind(options);
+  return { local: socket.local, send: socket.send, close: socket.close };
+};
 
 const lookupOf = (table: Record<string, string>): Lookup => {
   return async (host) => {
@@ -120,6 +129,52 @@ describe('serveUdp', () => {
     // Nothing is left bound: the same port binds again.
     const again = await idleSocket('127.0.0.1', server.port);
     await again.close();
+  });
+
+  it.runIf(process.platform === 'linux')(
+    '--keep reports what the kernel dropped (receive buffer full): a notice as it grows, then in the summary',
+    async () => {
+      const server = await startServer({ keep: true, quiet: true });
+      const client = await idleSocket();
+      const datagram = new Uint8Array(1400);
+      const burst = 3000;
+      try {
+        // The first datagram looks at the counter; one synchronous burst then overflows the buffer.
+        client.send(datagram, '127.0.0.1', server.port);
+        await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < burst; i++) client.send(datagram, '127.0.0.1', server.port);
+        // A second later, the next datagram finds the count grown.
+        await new Promise((r) => setTimeout(r, 1100));
+        client.send(datagram, '127.0.0.1', server.port);
+        await new Promise((r) => setTimeout(r, 200));
+      } finally {
+        await client.close();
+        await server.stop();
+      }
+      const notice = server.events.find((e) => e.notice);
+      const summary = server.events.find((e) => e.details?.datagrams !== undefined);
+      const drops = summary?.details?.drops as number;
+      expect(drops).toBeGreaterThan(0);
+      expect(notice).toMatchObject({
+        type: 'info',
+        details: { drops },
+        message: `notice: the kernel dropped ${drops} datagrams (receive buffer full), ${drops} in all`,
+      });
+      expect(summary?.details?.datagrams).toBe(burst + 2 - drops);
+      expect(summary?.message).toBe(
+        `Received ${burst + 2 - drops} datagrams (${(burst + 2 - drops) * 1400} bytes) from 1 client, ${drops} dropped by the kernel (receive buffer full)`,
+      );
+    },
+  );
+
+  it('leaves drops out of the summary where the OS does not tell', async () => {
+    const adapter = { ...runtimeAdapter, bind: withoutDrops };
+    const server = await startServer({ keep: true, quiet: true, adapter });
+    await sendAndReceive({ address: '127.0.0.1', port: server.port }, 'hi');
+    await server.stop();
+    const summary = server.events.find((e) => e.details?.datagrams !== undefined);
+    expect(summary?.details).toEqual({ datagrams: 1, bytes: 2, clients: 1 });
+    expect(summary?.message).toBe('Received 1 datagram (2 bytes) from 1 client');
   });
 
   it('--echo never replies with more bytes than it received', async () => {

@@ -55,7 +55,12 @@ export interface ServeSummary {
   datagrams: number;
   bytes: number;
   clients: number;
+  /** Datagrams the kernel dropped because the receive buffer was full (absent where the OS does not tell). */
+  drops?: number;
 }
+
+/** At most one look at the kernel's drop counter per second while datagrams arrive. */
+const dropsCheckInterval = 1000;
 
 /**
  * The seed's UDP server as events: `info` (host name), `listen` (the ready line), then per
@@ -122,6 +127,30 @@ export async function* serveUdp(
   const perDatagram = !quiet || trace;
   let stopped = false;
   let socket: UdpSocket;
+  // --keep: a notice when the kernel's drop count grows, checked only as datagrams arrive.
+  let dropsReported = 0;
+  let dropsCheckedAt = 0;
+  const watchDrops = () => {
+    const now = Date.now();
+    if (now - dropsCheckedAt < dropsCheckInterval) return;
+    dropsCheckedAt = now;
+    socket.drops?.().then(
+      (drops) => {
+        if (drops === undefined || drops <= dropsReported) return;
+        queue.push(
+          event('info', {
+            proto: 'udp',
+            local: socket.local,
+            details: { drops },
+            message: `notice: the kernel dropped ${count(drops - dropsReported, 'datagram')} (receive buffer full), ${drops} in all`,
+            notice: true,
+          }),
+        );
+        dropsReported = drops;
+      },
+      () => {},
+    );
+  };
   try {
     socket = await adapter.bind({
       address,
@@ -144,8 +173,10 @@ export async function* serveUdp(
               ...payloadFields(out),
             }),
           );
-        if (keep) socket.send(out, from, fromPort);
-        else {
+        if (keep) {
+          socket.send(out, from, fromPort);
+          if (socket.drops) watchDrops();
+        } else {
           // One datagram, like the seed: close once the reply is out.
           socket.send(out, from, fromPort, (error) => {
             if (error)
@@ -192,14 +223,22 @@ export async function* serveUdp(
     for await (const item of queue) yield item;
   } finally {
     detach();
+    // Before closing: the kernel forgets a closed socket's counter.
+    if (keep || quiet) {
+      const drops = await socket.drops?.().catch(() => undefined);
+      if (drops !== undefined) summary.drops = drops;
+    }
     await socket.close();
   }
   summary.clients = clients.size;
   if (keep || quiet) {
+    const dropped = summary.drops
+      ? `, ${summary.drops} dropped by the kernel (receive buffer full)`
+      : '';
     yield event('info', {
       proto: 'udp',
       details: { ...summary },
-      message: `Received ${count(summary.datagrams, 'datagram')} (${count(summary.bytes, 'byte')}) from ${count(summary.clients, 'client')}`,
+      message: `Received ${count(summary.datagrams, 'datagram')} (${count(summary.bytes, 'byte')}) from ${count(summary.clients, 'client')}${dropped}`,
     });
   }
   yield event('close', { proto: 'udp', local: socket.local });

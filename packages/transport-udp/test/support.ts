@@ -28,6 +28,7 @@ export function trackingAdapter(
           }
           await socket.close();
         },
+        drops: socket.drops && (() => socket.drops?.() ?? Promise.resolve(undefined)),
       } satisfies UdpSocket;
     },
   };

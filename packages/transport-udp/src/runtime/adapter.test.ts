@@ -1,5 +1,6 @@
 // One conformance suite for the UdpAdapter contract, run against the adapter of the runtime
 // running the tests (npm test runs it on Node, Bun and Deno).
+import process from 'node:process';
 import { detectRuntime, socketErrorCode } from '@socklab/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UdpAdapter, UdpBindOptions, UdpSocket } from './contract.ts';
@@ -231,6 +232,35 @@ describe(`UdpAdapter conformance: ${adapter.name} on ${detectRuntime().name}`, (
     client.socket.send(new Uint8Array([1]), '127.0.0.1', server.socket.local.port);
     await new Promise((r) => setTimeout(r, 100));
     expect(server.messages).toHaveLength(0);
+  });
+
+  it('counts the datagrams the kernel drops when the receive buffer overflows (Linux /proc)', async () => {
+    const server = await open();
+    const client = await open();
+    expect(server.socket.drops).toBeTypeOf('function');
+    if (process.platform !== 'linux') {
+      expect(await server.socket.drops?.()).toBeUndefined();
+      return;
+    }
+    expect(await server.socket.drops?.()).toBe(0);
+    // One synchronous burst: the receiver cannot read in between, so its buffer overflows.
+    const sent = 3000;
+    const datagram = new Uint8Array(1400);
+    for (let i = 0; i < sent; i++) {
+      client.socket.send(datagram, '127.0.0.1', server.socket.local.port);
+    }
+    let dropped = 0;
+    for (const deadline = Date.now() + 5000; Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 50));
+      dropped = (await server.socket.drops?.()) ?? 0;
+      if (server.messages.length + dropped >= sent) break;
+    }
+    expect(client.errors).toEqual([]);
+    expect(dropped).toBeGreaterThan(0);
+    // Every datagram either arrived or is counted as dropped.
+    expect(server.messages.length + dropped).toBe(sent);
+    await server.socket.close();
+    expect(await server.socket.drops?.()).toBeUndefined();
   });
 
   it("knows this machine's name and resolves names through the system (hosts file)", async () => {

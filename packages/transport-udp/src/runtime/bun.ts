@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { eventAddress } from '@socklab/core';
 import type { UdpAdapter, UdpBindOptions, UdpSocket } from './contract.ts';
+import { kernelDropCounter } from './kernel-drops.ts';
 import { systemLookup } from './system-lookup.ts';
 
 async function bind(options: UdpBindOptions): Promise<UdpSocket> {
@@ -19,8 +20,9 @@ async function bind(options: UdpBindOptions): Promise<UdpSocket> {
     ? await Bun.udpSocket({ ...base, connect: { hostname: connect.address, port: connect.port } })
     : await Bun.udpSocket(base);
   const connected = connect !== undefined;
+  const local = eventAddress(socket.address.address, socket.address.port);
   return {
-    local: eventAddress(socket.address.address, socket.address.port),
+    local,
     send(data, address, port, done) {
       try {
         if (connected) (socket as Bun.udp.ConnectedSocket<'buffer'>).send(data);
@@ -35,6 +37,7 @@ async function bind(options: UdpBindOptions): Promise<UdpSocket> {
     async close() {
       if (!socket.closed) socket.close();
     },
+    drops: kernelDropCounter(local),
   };
 }
 

@@ -28,6 +28,12 @@ export interface UdpSocket {
   send(data: Uint8Array, address: string, port: number, done?: (error?: unknown) => void): void;
   /** Closes the socket; pending receives end, later sends fail. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Datagrams the kernel dropped for this socket because its receive buffer was full, where the
+   * OS tells (Linux: /proc/net/udp); undefined where unknown and once closed. It reads a file:
+   * call it now and then, never per datagram.
+   */
+  drops?(): Promise<number | undefined>;
 }
 
 export interface UdpAdapterCapabilities {

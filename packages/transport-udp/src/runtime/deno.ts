@@ -1,5 +1,6 @@
 import { eventAddress, UsageError } from '@socklab/core';
 import type { UdpAdapter, UdpBindOptions, UdpSocket } from './contract.ts';
+import { kernelDropCounter } from './kernel-drops.ts';
 import { systemLookup } from './system-lookup.ts';
 
 // Big enough for any datagram (65,507 bytes over IPv4, 65,527 over IPv6): nothing is cut.
@@ -36,14 +37,15 @@ async function bind(options: UdpBindOptions): Promise<UdpSocket> {
       onMessage(view.slice(), hostname, port);
     }
   })();
-  const local = conn.addr as Deno.NetAddr;
+  const bound = conn.addr as Deno.NetAddr;
+  const local = eventAddress(bound.hostname, bound.port);
   const peer: Deno.NetAddr | undefined = connect && {
     transport: 'udp',
     hostname: connect.address,
     port: connect.port,
   };
   return {
-    local: eventAddress(local.hostname, local.port),
+    local,
     send(data, address, port, done) {
       const sending = conn.send(data, peer ?? { transport: 'udp', hostname: address, port });
       if (done) sending.then(() => done(), done);
@@ -59,6 +61,7 @@ async function bind(options: UdpBindOptions): Promise<UdpSocket> {
       // The port is free only once the pending receive has let go of the socket.
       await receiving;
     },
+    drops: kernelDropCounter(local),
   };
 }
 

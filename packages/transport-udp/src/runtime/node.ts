@@ -2,6 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { hostname } from 'node:os';
 import { eventAddress } from '@socklab/core';
 import type { UdpAdapter, UdpBindOptions, UdpSocket } from './contract.ts';
+import { kernelDropCounter } from './kernel-drops.ts';
 import { systemLookup } from './system-lookup.ts';
 
 // Addresses reaching an adapter are IP literals: answering synchronously skips dgram's
@@ -42,8 +43,9 @@ function bind(options: UdpBindOptions): Promise<UdpSocket> {
 function wrap(socket: Socket, connected: boolean): UdpSocket {
   let closed: Promise<void> | undefined;
   const { address, port } = socket.address();
+  const local = eventAddress(address, port);
   return {
-    local: eventAddress(address, port),
+    local,
     send(data, address, port, done) {
       if (connected) {
         if (done) socket.send(data, (error) => done(error ?? undefined));
@@ -55,6 +57,7 @@ function wrap(socket: Socket, connected: boolean): UdpSocket {
       closed ??= new Promise((resolve) => socket.close(() => resolve()));
       return closed;
     },
+    drops: kernelDropCounter(local),
   };
 }
 
