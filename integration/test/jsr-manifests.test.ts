@@ -109,13 +109,14 @@ describe('jsr.json manifests', () => {
     );
   });
 
-  // Works offline. transport-tcp and inspector have their explicit types (JSR "slow types") but
-  // still need Deno's types in their tsconfig (as transport-udp and cli have); add them then.
+  // Works offline. transport-tcp has its explicit types (JSR "slow types") but still needs
+  // Deno's types in its tsconfig (as the others have); add it then.
   describe.runIf(runtimeName === 'node')('deno publish --dry-run', () => {
     it.each([
       'packages/core',
       'packages/transport-udp',
       'packages/cli',
+      'packages/inspector',
       'examples/socklab-plugin-unix',
     ])(
       '%s',
