@@ -2,7 +2,7 @@
 // server command in a fresh process per repetition and prints medians side by side.
 // usage: node scripts/measure.mjs [--reps 5] [--only tp1,tp64,lat,idle] name="cmd args" ...
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 
 const args = process.argv.slice(2);
@@ -18,7 +18,6 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 const MiB = 1024 * 1024;
-const tick = 100; // USER_HZ on Linux
 
 function start(argv) {
   const child = spawn(argv[0], argv.slice(1), {
@@ -42,9 +41,15 @@ function stop(child) {
     child.kill('SIGKILL');
   });
 }
+// CPU seconds of every thread of the process, from schedstat (ns; /proc/pid/stat counts 10 ms ticks).
 function cpu(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / tick;
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {}
+  }
+  return ns / 1e9;
 }
 function rss(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;

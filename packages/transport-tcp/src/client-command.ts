@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import {
   type AnyCommand,
   createEventClock,
@@ -183,6 +182,7 @@ async function payload(
 ): Promise<Uint8Array> {
   if (options.file !== undefined) {
     try {
+      const { readFile } = await import('node:fs/promises');
       return new Uint8Array(await readFile(options.file));
     } catch (error) {
       // Codes core has no word for: say them plainly rather than "unexpected error".

@@ -2,7 +2,6 @@
 // part of a chunk: the rest is queued and reading pauses until `drain` (backpressure).
 import { type EventAddress, eventAddress } from '@socklab/core';
 import type { EchoConnection, EchoListener, EchoListenOptions, TcpAdapter } from './contract.ts';
-import { connectNode } from './node.ts';
 
 type BunSocket = import('bun').Socket<BunConnection>;
 
@@ -148,5 +147,6 @@ function listenBun(options: EchoListenOptions): Promise<EchoListener> {
 export const bunAdapter: TcpAdapter = {
   name: 'Bun.listen',
   listen: listenBun,
-  connect: connectNode,
+  // node:net only for clients, loaded on first use: a server never pays for it.
+  connect: async (options) => (await import('./node.ts')).connectNode(options),
 };

@@ -10,7 +10,6 @@ import type {
   EchoListenOptions,
   TcpAdapter,
 } from './contract.ts';
-import { connectNode } from './node.ts';
 
 const firstBuffer = 2048;
 const largestBuffer = 64 * 1024;
@@ -145,5 +144,6 @@ function listenDeno(options: EchoListenOptions): Promise<EchoListener> {
 export const denoAdapter: TcpAdapter = {
   name: 'Deno.listen',
   listen: listenDeno,
-  connect: connectNode,
+  // node:net only for clients, loaded on first use: a server never pays for it.
+  connect: async (options) => (await import('./node.ts')).connectNode(options),
 };
