@@ -1,6 +1,6 @@
 // One suite for every runtime adapter (node:net everywhere, plus Bun.listen on Bun and
 // Deno.listen on Deno), through createEchoServer as the CLI uses it.
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { SocketError } from '@socklab/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEchoServer } from '../src/echo-server.ts';
@@ -41,6 +41,30 @@ describe.each(adapters.map((adapter) => [adapter.name, adapter] as const))(
         }),
       );
       expect(results).toEqual(sizes.map(() => true));
+    });
+
+    it('echoes intact to a slow reader (partial writes and queued chunks)', async () => {
+      const running = await startServer({ adapter, quiet: true });
+      server = running;
+      const data = randomBytes(24 * 1024 * 1024, 99);
+      const echoed = await new Promise<Buffer>((resolve, reject) => {
+        const socket = connect({ port: running.port, host: '127.0.0.1', allowHalfOpen: true });
+        const parts: Buffer[] = [];
+        socket.on('data', (chunk) => {
+          parts.push(chunk);
+          // Read in bursts so the server's writes keep hitting a full socket.
+          socket.pause();
+          setTimeout(() => socket.resume(), 1);
+        });
+        socket.on('end', () => {
+          socket.destroy();
+          resolve(Buffer.concat(parts));
+        });
+        socket.on('error', reject);
+        socket.end(data);
+      });
+      expect(echoed.length).toBe(data.length);
+      expect(Buffer.compare(echoed, Buffer.from(data))).toBe(0);
     });
 
     it('reports accept and close with bytes, duration and reason', async () => {

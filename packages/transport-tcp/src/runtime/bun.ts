@@ -41,7 +41,8 @@ function write(socket: BunSocket, connection: BunConnection, chunk: Uint8Array):
   const written = socket.write(chunk);
   if (written > 0) connection.bytesOut += written;
   if (written < chunk.length) {
-    connection.queue = [written > 0 ? chunk.subarray(written) : chunk];
+    // Copies: only on this slow path, and Bun does not promise the chunk outlives the callback.
+    connection.queue = [chunk.slice(written > 0 ? written : 0)];
     socket.pause();
   }
 }
@@ -49,7 +50,7 @@ function write(socket: BunSocket, connection: BunConnection, chunk: Uint8Array):
 function echo(socket: BunSocket, chunk: Uint8Array): void {
   const connection = socket.data;
   connection.bytesIn += chunk.length;
-  if (connection.queue !== undefined) connection.queue.push(chunk);
+  if (connection.queue !== undefined) connection.queue.push(chunk.slice());
   else write(socket, connection, chunk);
 }
 

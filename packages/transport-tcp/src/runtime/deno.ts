@@ -11,7 +11,7 @@ import type {
   TcpAdapter,
 } from './contract.ts';
 
-const firstBuffer = 2048;
+const firstBuffer = 512;
 const largestBuffer = 64 * 1024;
 
 class DenoConnection implements EchoConnection {
@@ -62,7 +62,7 @@ async function serve(connection: DenoConnection, handlers: EchoHandlers): Promis
     }
     send?.(connection, seen);
     if (read === buffer.length && buffer.length < largestBuffer)
-      buffer = new Uint8Array(buffer.length * 4);
+      buffer = new Uint8Array(Math.min(buffer.length * 4, largestBuffer));
   }
   // Half-close: everything received has been echoed; now send our FIN.
   await conn.closeWrite();
