@@ -177,6 +177,26 @@ describe('SocketError shape', () => {
   });
 });
 
+describe('control characters from peers', () => {
+  const hostile = 'A\u001b]0;pwned\u0007\u001b[2JB';
+  it('are escaped when stdout is a terminal, plain and --trace', async () => {
+    const tty = () => createMemoryIO({ isTTY: { stdin: false, stdout: true } });
+    const plain = await runMain(['fake', 'echo', hostile], tty());
+    expect(plain.out).toBe('echo: A\\x1b]0;pwned\\x07\\x1b[2JB\n');
+    const trace = await runMain(['fake', 'echo', hostile, '--trace'], tty());
+    expect(trace.out).toContain(' echo: A\\x1b]0;pwned\\x07\\x1b[2JB\n');
+    const uncoloured = trace.out.replaceAll('\u001b[36m', '').replaceAll('\u001b[39m', '');
+    expect(uncoloured).not.toContain('\u001b');
+  });
+
+  it('go out byte for byte when stdout is not a terminal', async () => {
+    const plain = await runMain(['fake', 'echo', hostile]);
+    expect(plain.out).toBe(`echo: ${hostile}\n`);
+    const trace = await runMain(['fake', 'echo', hostile, '--trace']);
+    expect(trace.out).toContain(` echo: ${hostile}\n`);
+  });
+});
+
 describe('colour', () => {
   it('colours trace types only on a terminal without NO_COLOR', async () => {
     const tty = await runMain(
@@ -191,7 +211,11 @@ describe('colour', () => {
     expect(noColor.out).not.toContain('\u001b');
     const piped = await runMain(['fake', 'echo', 'x', '--trace']);
     expect(piped.out).not.toContain('\u001b');
-    const strip = (text: string) => text.replaceAll('\u001b[36m', '').replaceAll('\u001b[39m', '').replace(/\+[\d.]+ ms/, '');
+    const strip = (text: string) =>
+      text
+        .replaceAll('\u001b[36m', '')
+        .replaceAll('\u001b[39m', '')
+        .replace(/\+[\d.]+ ms/, '');
     expect(strip(piped.out.split('\n')[0] ?? '')).toBe(strip(tty.out.split('\n')[0] ?? ''));
   });
 });

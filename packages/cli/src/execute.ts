@@ -41,7 +41,11 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
   const mode: OutputMode = flags.json ? 'json' : flags.trace ? 'trace' : 'plain';
   const renderer =
     run.renderer ??
-    createRenderer(mode, io, { hex: flags.hex, color: useColor(io.isTTY.stdout, io.env) });
+    createRenderer(mode, io, {
+      hex: flags.hex,
+      color: useColor(io.isTTY.stdout, io.env),
+      terminal: { stdout: io.isTTY.stdout, stderr: io.isTTY.stderr ?? io.isTTY.stdout },
+    });
   const graceful =
     typeof command.graceful === 'function'
       ? command.graceful(options as never)

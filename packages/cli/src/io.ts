@@ -7,7 +7,8 @@ export interface CliIO {
   /** Writes text as given (renderers add the newlines). */
   stdout(text: string): void;
   stderr(text: string): void;
-  isTTY: { stdin: boolean; stdout: boolean };
+  /** Which streams are terminals (`stderr` left out: the same as `stdout`). */
+  isTTY: { stdin: boolean; stdout: boolean; stderr?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
   /** Calls `handler` on SIGINT/SIGTERM until the returned function is called. */
@@ -37,7 +38,11 @@ export function processIO(): CliIO {
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
-    isTTY: { stdin: Boolean(process.stdin.isTTY), stdout: Boolean(process.stdout.isTTY) },
+    isTTY: {
+      stdin: Boolean(process.stdin.isTTY),
+      stdout: Boolean(process.stdout.isTTY),
+      stderr: Boolean(process.stderr.isTTY),
+    },
     env: process.env,
     cwd: process.cwd(),
     onSignal(handler) {

@@ -4,6 +4,7 @@ import type { OutputMode, Renderer, RenderOptions, RenderTarget } from './render
 import { createTraceRenderer } from './trace.ts';
 
 export { useColor } from './color.ts';
+export { escapeControls } from './escape-controls.ts';
 export { createJsonRenderer } from './json.ts';
 export { createPlainRenderer } from './plain.ts';
 export type { OutputMode, Renderer, RenderOptions, RenderTarget } from './renderer.ts';
@@ -16,5 +17,5 @@ export function createRenderer(
 ): Renderer {
   if (mode === 'json') return createJsonRenderer(out, options);
   if (mode === 'trace') return createTraceRenderer(out, options);
-  return createPlainRenderer(out);
+  return createPlainRenderer(out, options);
 }

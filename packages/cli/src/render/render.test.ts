@@ -2,7 +2,7 @@ import { eventAddress, type LabEvent, textToBytes } from '@socklab/core';
 import { describe, expect, it } from 'vitest';
 import { createMemoryIO } from '../memory-io.ts';
 import { useColor } from './color.ts';
-import { createRenderer, formatAddress, formatTraceLine } from './index.ts';
+import { createRenderer, escapeControls, formatAddress, formatTraceLine } from './index.ts';
 
 const base = { time: '2026-01-01T00:00:00.000Z', elapsedMs: 0.42 };
 const hello = textToBytes('hello world!');
@@ -98,6 +98,64 @@ describe('trace lines', () => {
       '\u001b[36msend\u001b[39m 127.0.0.1:5000 -> 127.0.0.1:65432 12 B +0.4 ms "hello world!"',
     );
     expect(formatTraceLine(send, { color: false })).not.toContain('\u001b');
+  });
+});
+
+// What a peer can put in a payload: retitle the window, clear the screen, C1 CSI, DEL.
+const hostile = 'A\u001b]0;pwned\u0007\u001b[2JB\u009b\u007f';
+const escaped = 'A\\x1b]0;pwned\\x07\\x1b[2JB\\x9b\\x7f';
+
+describe('control characters', () => {
+  it('escapes C0 (but newline and tab), DEL and C1 like Python, and leaves the rest alone', () => {
+    expect(escapeControls(hostile)).toBe(escaped);
+    expect(escapeControls('a\r\0b\u0008')).toBe('a\\r\\x00b\\x08');
+    const kept = 'two\nlines\tand tabs, C:\\path, é, \u00a0, 日本, 🙂';
+    expect(escapeControls(kept)).toBe(kept);
+  });
+
+  it('plain: escaped on a terminal, per stream; byte for byte when piped', () => {
+    const piped = createMemoryIO();
+    const render = createRenderer('plain', piped);
+    render.event({ type: 'recv', ...base, message: `Server received: ${hostile}\nnext` });
+    render.event({ type: 'info', ...base, message: hostile, notice: true });
+    expect(piped.out).toBe(`Server received: ${hostile}\nnext\n`);
+    expect(piped.err).toBe(`${hostile}\n`);
+
+    const tty = createMemoryIO();
+    const both = createRenderer('plain', tty, { terminal: { stdout: true, stderr: true } });
+    both.event({ type: 'recv', ...base, message: `Server received: ${hostile}\nnext` });
+    both.event({ type: 'error', ...base, message: hostile });
+    expect(tty.out).toBe(`Server received: ${escaped}\nnext\n`);
+    expect(tty.err).toBe(`${escaped}\n`);
+
+    const stdoutOnly = createMemoryIO();
+    const one = createRenderer('plain', stdoutOnly, { terminal: { stdout: true } });
+    one.event({ type: 'recv', ...base, message: hostile });
+    one.event({ type: 'timeout', ...base, message: hostile });
+    expect([stdoutOnly.out, stdoutOnly.err]).toEqual([`${escaped}\n`, `${hostile}\n`]);
+  });
+
+  it('trace: the whole line is escaped on a terminal, the colour codes stay', () => {
+    const recv: LabEvent = {
+      type: 'recv',
+      ...base,
+      proto: 'udp',
+      text: hostile,
+      reason: '\u001b[31m',
+    };
+    const line = formatTraceLine(recv, { color: true, terminal: { stdout: true } });
+    expect(line).toBe(
+      '\u001b[32mrecv\u001b[39m udp +0.4 ms \\x1b[31m "A\\u001b]0;pwned\\u0007\\u001b[2JB\\x9b\\x7f"',
+    );
+    const info = formatTraceLine(
+      { type: 'info', ...base, message: `one ${hostile}\ntwo \u001b[2J` },
+      { terminal: { stdout: true } },
+    );
+    expect(info).toBe(`info +0.4 ms one ${escaped}\n    two \\x1b[2J`);
+    // Piped, the line keeps what the event says (JSON quoting of `text` aside).
+    expect(formatTraceLine({ type: 'info', ...base, message: hostile })).toBe(
+      `info +0.4 ms ${hostile}`,
+    );
   });
 });
 

@@ -17,4 +17,9 @@ export interface RenderOptions {
   hex?: boolean;
   /** ANSI colours (only for a terminal without NO_COLOR). */
   color?: boolean;
+  /**
+   * The streams that are terminals: text printed there has its control characters escaped, so a
+   * peer's payload cannot drive the terminal. Elsewhere (pipes, files) text goes out byte for byte.
+   */
+  terminal?: { stdout?: boolean; stderr?: boolean };
 }

@@ -1,5 +1,6 @@
 import { type EventAddress, fromHex, hexdump, type LabEvent } from '@socklab/core';
 import { paintType } from './color.ts';
+import { escapeControls } from './escape-controls.ts';
 import type { Renderer, RenderOptions, RenderTarget } from './renderer.ts';
 
 /** Longest payload text shown on a trace line (the JSON form has up to 1 KiB). */
@@ -22,9 +23,10 @@ export function createTraceRenderer(out: RenderTarget, options: RenderOptions = 
 /**
  * `send udp 127.0.0.1:5000 -> 127.0.0.1:65432 12 B +0.4 ms "hello"`: type, protocol, endpoints
  * (local first; `<-` when data or a peer came in), details, time since start, payload text.
+ * Trace lines go to stdout: with `terminal.stdout`, control characters in them are escaped.
  */
 export function formatTraceLine(event: LabEvent, options: RenderOptions = {}): string {
-  const parts: string[] = [paintType(event.type, options.color === true)];
+  const parts: string[] = [];
   if (event.proto) parts.push(event.proto);
   if (event.connection !== undefined) parts.push(`#${event.connection}`);
   const arrow = event.type === 'recv' || event.type === 'accept' ? '<-' : '->';
@@ -50,7 +52,9 @@ export function formatTraceLine(event: LabEvent, options: RenderOptions = {}): s
     line += ` ${first}`;
     if (more.length > 0) line += `\n${indent(more.join('\n'))}`;
   }
-  return line;
+  // Escaped before painting, so the colour codes stay and only the event's own text is escaped.
+  if (options.terminal?.stdout) line = escapeControls(line);
+  return `${paintType(event.type, options.color === true)} ${line}`;
 }
 
 /** `127.0.0.1:5000`, `[::1]:5000`, or the path of a unix socket. */

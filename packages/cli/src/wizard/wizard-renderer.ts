@@ -31,12 +31,14 @@ export function createWizardRenderer(
   framed: RenderTarget,
   options: WizardRendererOptions,
 ): Renderer {
-  const plain = createPlainRenderer(framed);
+  // The wizard runs on a terminal: peer text is escaped there.
+  const terminal = { stdout: true, stderr: true };
+  const plain = createPlainRenderer(framed, { terminal });
   let ready = false;
   return {
     event(event: LabEvent) {
       if (event.message !== undefined) plain.event(event);
-      else framed.stdout(`${dim(formatTraceLine(event), options.color)}\n`);
+      else framed.stdout(`${dim(formatTraceLine(event, { terminal }), options.color)}\n`);
       if (!ready && (!options.server || event.type === 'listen' || event.type === 'bind')) {
         ready = true;
         options.onReady?.();
