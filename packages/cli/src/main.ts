@@ -1,18 +1,22 @@
-import { doctorPlugin } from './builtin/doctor.ts';
+import { ownCandidates } from './builtin/own-plugins.ts';
 import { createPluginsPlugin } from './builtin/plugins.ts';
-import { executeCommand, exitCodes } from './execute.ts';
-import { usageLine, writeDebug } from './failure.ts';
-import { helpText } from './help.ts';
+import { exitCodes } from './exit-codes.ts';
 import { type CliIO, processIO } from './io.ts';
-import { labPlugin } from './lab/index.ts';
-import { parseInvocation } from './parse.ts';
+import { type Invocation, parseInvocation } from './parse.ts';
 import { extractPluginFlags, hasDebugFlag } from './plugin-flags.ts';
-import { type LoadRegistryOptions, loadRegistry, type Registry } from './registry.ts';
+import {
+  builtinCandidates,
+  type LoadRegistryOptions,
+  loadRegistry,
+  type PluginCandidate,
+  type Registry,
+} from './registry.ts';
 import { cliVersion } from './version.ts';
-import { loadWizard } from './wizard-loader.ts';
 
 /** Test seams: which built-ins to load and where to look for installed plugins. */
 export type MainOverrides = Partial<Pick<LoadRegistryOptions, 'builtins' | 'searchFrom'>>;
+
+const noPlugins: Registry = { plugins: [], broken: [], find: () => undefined };
 
 /** Runs `socklab <argv>` and resolves to the exit code. Prints only through `io`. */
 export async function main(
@@ -26,19 +30,34 @@ export async function main(
     try {
       split = extractPluginFlags(argv);
     } catch (error) {
+      const { usageLine } = await import('./failure.ts');
       io.stderr(`${usageLine(error, [])}\n`);
       return exitCodes.usage;
     }
-    const registry = await createRegistry(io, split.specifiers, overrides);
-    const invocation = parseInvocation(split.rest, registry);
+    const builtins = [...(overrides.builtins ?? builtinCandidates()), ...ownCandidates()];
+    // Start-up time matters (socklab inspect vs ss): load no more plugins than the words need.
+    const scope = loadScope(split.rest, builtins);
+    let invocation: Invocation;
+    let registry = noPlugins;
+    if (typeof scope === 'object') invocation = scope.invocation;
+    else {
+      registry = await createRegistry(io, split.specifiers, builtins, overrides, scope);
+      // A built-in that failed to load: whatever else holds its name decides, as with everything loaded.
+      if (scope !== undefined && !registry.find(scope))
+        registry = await createRegistry(io, split.specifiers, builtins, overrides);
+      invocation = parseInvocation(split.rest, registry);
+    }
     switch (invocation.kind) {
-      case 'help':
+      case 'help': {
+        const { helpText } = await import('./help.ts');
         io.stdout(helpText(registry, invocation.path));
         return exitCodes.ok;
+      }
       case 'version':
         io.stdout(`${cliVersion()}\n`);
         return exitCodes.ok;
-      case 'error':
+      case 'error': {
+        const { usageLine, writeDebug } = await import('./failure.ts');
         io.stderr(
           invocation.exitCode === exitCodes.usage
             ? `${usageLine(invocation.error, invocation.path)}\n`
@@ -46,9 +65,11 @@ export async function main(
         );
         if (debug) writeDebug(io, invocation.error);
         return invocation.exitCode;
+      }
       case 'wizard':
         return await startWizard(registry, io);
-      case 'run':
+      case 'run': {
+        const { executeCommand } = await import('./execute.ts');
         return await executeCommand({
           io,
           plugin: invocation.loaded.plugin,
@@ -57,37 +78,63 @@ export async function main(
           flags: invocation.flags,
           argv,
         });
+      }
     }
   } catch (error) {
     // A bug in socklab itself: still one line, the stack only with --debug.
     io.stderr(`socklab: ${(error as Error)?.message ?? String(error)}\n`);
-    if (debug) writeDebug(io, error);
+    if (debug) (await import('./failure.ts')).writeDebug(io, error);
     return exitCodes.failure;
   }
+}
+
+/**
+ * Which plugins the words need: none (`--version`, or a bad root flag: the answer is already
+ * known), only the built-in the first word names, or all of them (help, the wizard, `plugins`,
+ * any other name: third-party commands and "did you mean" need the full list).
+ */
+function loadScope(
+  rest: readonly string[],
+  builtins: readonly PluginCandidate[],
+): { invocation: Invocation } | string | undefined {
+  const terminator = rest.indexOf('--');
+  const head = terminator === -1 ? rest : rest.slice(0, terminator);
+  const first = head.find((arg) => !arg.startsWith('-') || arg === '-');
+  if (first === undefined) {
+    const invocation = parseInvocation(rest, noPlugins);
+    return invocation.kind === 'version' || invocation.kind === 'error' ? { invocation } : undefined;
+  }
+  return builtins.some((candidate) => candidate.provides === first) ? first : undefined;
 }
 
 async function createRegistry(
   io: CliIO,
   specifiers: string[],
+  builtins: readonly PluginCandidate[],
   overrides: MainOverrides,
+  only?: string,
 ): Promise<Registry> {
   let registry: Registry | undefined;
   registry = await loadRegistry({
     cwd: io.cwd,
     env: io.env,
     specifiers,
-    internal: [labPlugin, doctorPlugin, createPluginsPlugin(() => registry as Registry)],
-    ...overrides,
+    builtins,
+    internal: [createPluginsPlugin(() => registry as Registry)],
+    only,
+    ...(overrides.searchFrom ? { searchFrom: overrides.searchFrom } : {}),
   });
   return registry;
 }
 
 /** No arguments: the wizard in a terminal; otherwise help on stderr and exit 2. */
 async function startWizard(registry: Registry, io: CliIO): Promise<number> {
+  const { helpText } = await import('./help.ts');
   if (!(io.isTTY.stdin && io.isTTY.stdout)) {
     io.stderr(helpText(registry, []));
     return exitCodes.usage;
   }
+  const { loadWizard } = await import('./wizard-loader.ts');
   const wizard = await loadWizard();
   if (!wizard) {
     io.stdout(helpText(registry, []));

@@ -43,6 +43,8 @@ export interface PluginCandidate {
   dir?: string;
   /** Built-ins still being written: a missing default export is skipped, not broken. */
   optional?: boolean;
+  /** A built-in's plugin name, known before loading: a command naming it loads it alone. */
+  provides?: string;
 }
 
 export interface LoadRegistryOptions {
@@ -56,30 +58,45 @@ export interface LoadRegistryOptions {
   internal?: readonly Plugin[];
   /** Folders whose node_modules (and their parents') are searched; default: cwd and the CLI's folder. */
   searchFrom?: readonly string[];
+  /**
+   * Load only the built-in that provides this name (and every --plugin / SOCKLAB_PLUGINS one),
+   * without searching node_modules: a built-in wins any name clash, so nothing found there could run.
+   */
+  only?: string;
 }
+
+/** The built-in plugin packages by command name, imported only when needed. */
+const builtinPackages: readonly { name: string; from: string; load: () => Promise<unknown> }[] = [
+  { name: 'udp', from: '@socklab/transport-udp', load: () => import('@socklab/transport-udp') },
+  { name: 'tcp', from: '@socklab/transport-tcp', load: () => import('@socklab/transport-tcp') },
+  { name: 'inspect', from: '@socklab/inspector', load: () => import('@socklab/inspector') },
+];
 
 /** The built-in plugin packages, imported lazily so one failing never stops the others. */
 export function builtinCandidates(): PluginCandidate[] {
-  const names = ['@socklab/transport-udp', '@socklab/transport-tcp', '@socklab/inspector'];
-  const loaders: Record<string, () => Promise<unknown>> = {
-    '@socklab/transport-udp': () => import('@socklab/transport-udp'),
-    '@socklab/transport-tcp': () => import('@socklab/transport-tcp'),
-    '@socklab/inspector': () => import('@socklab/inspector'),
-  };
-  return names.map((name) => {
-    const dir = findPackageDir(name, cliDir());
-    let version: string | undefined;
-    try {
-      version = dir ? readPackage(dir).version : undefined;
-    } catch {}
-    return {
+  return builtinPackages.map(({ name, from, load }) => {
+    const candidate: PluginCandidate = {
       source: 'built-in',
-      from: name,
-      load: loaders[name] as () => Promise<unknown>,
+      from,
+      provides: name,
       optional: true,
-      version,
+      load: async () => {
+        const module = await load();
+        candidate.version = packageVersion(from);
+        return module;
+      },
     };
+    return candidate;
   });
+}
+
+function packageVersion(name: string): string | undefined {
+  try {
+    const dir = findPackageDir(name, cliDir());
+    return dir ? readPackage(dir).version : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Loads built-ins, then --plugin and SOCKLAB_PLUGINS specifiers, then node_modules packages. */
@@ -106,8 +123,11 @@ export async function loadRegistry(options: LoadRegistryOptions): Promise<Regist
     if (result && 'error' in result) broken.push(result);
     else if (result) add(result);
   };
-  for (const candidate of options.builtins ?? builtinCandidates()) await take(candidate);
+  const only = options.only;
+  for (const candidate of options.builtins ?? builtinCandidates())
+    if (only === undefined || candidate.provides === only) await take(candidate);
   for (const plugin of options.internal ?? []) {
+    if (only !== undefined && plugin.name !== only) continue;
     add({
       plugin,
       source: 'built-in',
@@ -120,7 +140,7 @@ export async function loadRegistry(options: LoadRegistryOptions): Promise<Regist
   for (const specifier of splitList(options.env?.SOCKLAB_PLUGINS)) {
     await take(specifierCandidate(specifier, 'env', options.cwd));
   }
-  const searchFrom = options.searchFrom ?? [options.cwd, cliDir()];
+  const searchFrom = only !== undefined ? [] : (options.searchFrom ?? [options.cwd, cliDir()]);
   for (const found of findPluginPackages(searchFrom)) {
     if (!seenDirs.has(realDir(found.dir)))
       await take(packageCandidate(found.dir, found.name, 'node_modules'));
