@@ -198,6 +198,15 @@ describe('renderers', () => {
     expect(io.out.split('\n')).toHaveLength(2);
   });
 
+  it('json: DEL, C1 and line separators are escaped; the parsed text is unchanged', () => {
+    const io = createMemoryIO();
+    const text = 'a\u007fb\u009bc\u2028d\u001be';
+    createRenderer('json', io).event({ ...send, text });
+    expect(io.out.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u);
+    expect(io.out.endsWith('\n')).toBe(true);
+    expect(JSON.parse(io.out).text).toBe(text);
+  });
+
   it('json: NDJSON without payload, hex only with --hex', () => {
     const io = createMemoryIO();
     createRenderer('json', io).event(send);
