@@ -20,10 +20,16 @@ const commands = [['--version'], ['--help'], ['inspect', '--proto', 'tcp', '--js
 const rows = [{ label: 'ss -tanp', argv: ['ss', '-tanp'] }];
 for (const runtime of values.runtimes.split(',')) {
   const [exe, ...pre] = runtimeArgs[runtime];
-  rows.push({ label: `${runtime} -e 0`, argv: runtime === 'deno' ? ['deno', 'eval', '0'] : [exe, '-e', '0'] });
+  rows.push({
+    label: `${runtime} -e 0`,
+    argv: runtime === 'deno' ? ['deno', 'eval', '0'] : [exe, '-e', '0'],
+  });
   for (const [i, bin] of bins.entries())
     for (const args of commands)
-      rows.push({ label: `${runtime} ${bins.length > 1 ? `#${i} ` : ''}${args.join(' ')}`, argv: [exe, ...pre, bin, ...args] });
+      rows.push({
+        label: `${runtime} ${bins.length > 1 ? `#${i} ` : ''}${args.join(' ')}`,
+        argv: [exe, ...pre, bin, ...args],
+      });
 }
 
 const times = rows.map(() => []);
@@ -34,7 +40,8 @@ for (let run = 0; run < runs + 1; run++) {
     const start = performance.now();
     const result = spawnSync(exe, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const ms = performance.now() - start;
-    if (result.status !== 0) throw new Error(`${rows[i].label}: exit ${result.status} ${result.stderr}`);
+    if (result.status !== 0)
+      throw new Error(`${rows[i].label}: exit ${result.status} ${result.stderr}`);
     if (run > 0) times[i].push(ms); // the first round only warms caches
   }
 }
@@ -42,4 +49,6 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(times[0]);
 console.log(`| command | median ms | × ss -tanp |\n|---|---:|---:|`);
 for (const [i, row] of rows.entries())
-  console.log(`| ${row.label} | ${median(times[i]).toFixed(1)} | ${(median(times[i]) / base).toFixed(2)} |`);
+  console.log(
+    `| ${row.label} | ${median(times[i]).toFixed(1)} | ${(median(times[i]) / base).toFixed(2)} |`,
+  );

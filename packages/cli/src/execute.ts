@@ -1,6 +1,7 @@
 import type { LabEvent, Lookup, Plugin } from '@socklab/core';
 import type { OutputFlags } from './common-flags.ts';
 import { denoLacksUnstableNet, denoRerunHint } from './deno-net.ts';
+import { exitCodes } from './exit-codes.ts';
 import { isUsageError, runtimeLine, usageLine, writeDebug } from './failure.ts';
 import type { CliIO, StopSignal } from './io.ts';
 import type { AnyCommand } from './parse.ts';
@@ -20,8 +21,7 @@ export interface ExecuteOptions {
   lookup?: Lookup;
 }
 
-/** Exit codes, as DESIGN.md lists them. */
-export const exitCodes = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+export { exitCodes } from './exit-codes.ts';
 
 /**
  * Runs a command: aborts it on SIGINT/SIGTERM (a second one exits at once), renders its events,

@@ -1,6 +1,5 @@
 import { denoLacksUnstableNet } from './deno-net.ts';
 import type { CliIO } from './io.ts';
-import { describePortHolder, findFreePortNear, parseTarget } from './port-holder.ts';
 
 interface ErrorLike {
   name?: string;
@@ -42,6 +41,8 @@ export async function runtimeLine(error: unknown): Promise<string> {
   let message = e.message || String(error);
   let hint = e.hint;
   if (isSocketError(e) && e.code === 'EADDRINUSE' && e.target) {
+    // Only this failure needs sockets (node:net, node:dgram): keep them off every start-up.
+    const { describePortHolder, findFreePortNear, parseTarget } = await import('./port-holder.ts');
     const target = parseTarget(e.target);
     if (target) {
       const [holder, free] = await Promise.all([

@@ -102,7 +102,9 @@ function loadScope(
   const first = head.find((arg) => !arg.startsWith('-') || arg === '-');
   if (first === undefined) {
     const invocation = parseInvocation(rest, noPlugins);
-    return invocation.kind === 'version' || invocation.kind === 'error' ? { invocation } : undefined;
+    return invocation.kind === 'version' || invocation.kind === 'error'
+      ? { invocation }
+      : undefined;
   }
   return builtins.some((candidate) => candidate.provides === first) ? first : undefined;
 }
