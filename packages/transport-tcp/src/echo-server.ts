@@ -221,7 +221,7 @@ export async function* createEchoServer(
       proto: 'tcp',
       local,
       message: `Listening on tcp ${endpointText(local)}`,
-      details: { runtime: adapter.name, maxConnections, idleTimeout, drainTimeout, once },
+      details: { adapter: adapter.name, maxConnections, idleTimeout, drainTimeout, once },
     });
     if (!isLoopback(local.address)) {
       const where = isWildcard(local.address) ? 'every network interface' : local.address;
