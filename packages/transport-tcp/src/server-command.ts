@@ -24,7 +24,7 @@ export const serverCommand: AnyCommand = defineCommand({
       kind: 'port',
       allowZero: true,
       default: defaultEchoPort,
-      help: 'port to listen on (0 picks a free one)',
+      help: 'port to listen on',
       placeholder: 'port',
     },
     once: {
