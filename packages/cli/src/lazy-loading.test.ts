@@ -176,6 +176,8 @@ describe.runIf(runtimeName === 'node')('modules a command line imports (Node)', 
     const run = spawnSync('node', [cliBin, ...args], {
       env: { ...process.env, NODE_DEBUG: 'esm' },
       encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
     });
     expect(run.status).toBe(0);
     const urls = [...run.stderr.matchAll(/Translating StandardModule (file:\S+)/g)];
@@ -198,5 +200,16 @@ describe.runIf(runtimeName === 'node')('modules a command line imports (Node)', 
     expect(loaded).toContain('transport-udp/dist/index.js');
     expect(loaded).toContain('cli/dist/help.js');
     expect(loaded.filter((m) => /inspector\/|transport-tcp\//.test(m))).toEqual([]);
+  });
+
+  it('--help imports every plugin but not the lab or doctor code, the wizard or clack', () => {
+    const loaded = modules(['--help']);
+    for (const plugin of ['transport-udp', 'transport-tcp', 'inspector', 'cli/dist/lab/lab-plugin'])
+      expect(
+        loaded.some((m) => m.startsWith(plugin)),
+        plugin,
+      ).toBe(true);
+    const unused = /cli\/dist\/(lab\/run-lab|builtin\/doctor-checks|wizard)|@clack/;
+    expect(loaded.filter((m) => unused.test(m))).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
 import { createEventClock, defineCommand, definePlugin, type Plugin } from '@socklab/core';
-import { runDoctorChecks } from './doctor-checks.ts';
 
 const doctor = defineCommand({
   name: 'doctor',
@@ -8,6 +7,8 @@ const doctor = defineCommand({
   examples: ['socklab doctor', 'socklab doctor --json'],
   async *run() {
     const event = createEventClock();
+    // The checks (node:net, node:dgram) load when they run, not when help lists the doctor.
+    const { runDoctorChecks } = await import('./doctor-checks.ts');
     const checks = await runDoctorChecks();
     const width = Math.max(...checks.map((c) => c.label.length));
     for (const check of checks) {

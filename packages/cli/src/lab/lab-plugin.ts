@@ -1,5 +1,4 @@
 import { defineCommand, definePlugin } from '@socklab/core';
-import { runLab } from './run-lab.ts';
 
 const lab = defineCommand({
   name: 'lab',
@@ -23,8 +22,10 @@ const lab = defineCommand({
     },
   },
   examples: ['socklab lab', 'socklab lab --trace', 'socklab lab --json', 'socklab lab --host ::1'],
-  run(options, context) {
-    return runLab({ host: options.host, timeout: options.timeout }, context);
+  async *run(options, context) {
+    // The lab's code loads when it runs, not when help or the wizard lists it.
+    const { runLab } = await import('./run-lab.ts');
+    yield* runLab({ host: options.host, timeout: options.timeout }, context);
   },
 });
 
