@@ -1,7 +1,7 @@
-import { statSync } from 'node:fs';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { type CollectStrategy, collectSequential, tableError } from '../collect/collect-plan.ts';
-import { listProcesses, type SocketOwners } from '../collect/socket-owners.ts';
+import { listProcesses, type SocketOwners, scanSocketOwners } from '../collect/socket-owners.ts';
 import type { SocketProto } from '../types.ts';
 import { type SharedScanResult, scanSharedFds } from './shared-fd-scan.ts';
 
@@ -12,20 +12,11 @@ export interface WorkerCollectOptions {
   bigAbove?: number;
 }
 
-interface TableMessage {
-  table: SocketProto;
-  text?: string;
-  error?: { code?: string; name?: string; message: string };
-}
-interface DoneMessage extends SharedScanResult {
-  done: true;
-}
-
 /**
- * Node reads a file on its thread pool one 4 KB /proc chunk per event-loop turn, so an async
- * read cannot overlap a sync scan. Instead a worker thread reads the tables (kernel time on the
- * second core), then joins the fd scan, which both threads share through a SharedArrayBuffer
- * (scanSharedFds); the main thread parses each table as soon as it arrives.
+ * A worker thread shares the fd scan with this thread through a SharedArrayBuffer
+ * (scanSharedFds). While it boots, this thread reads the tables with big sync reads (kernel
+ * time; a Node async read gives only one 4 KB /proc chunk per event-loop turn) and parses them,
+ * then joins the scan.
  */
 export function createWorkerCollect(options: WorkerCollectOptions = {}): CollectStrategy {
   const { minFds = 4000, bigAbove = 1000 } = options;
@@ -67,50 +58,30 @@ async function collectWithWorker(
   const units = [...bigUnits, ...smallUnits];
   const control = new Int32Array(new SharedArrayBuffer(4 * (1 + 3 * bigUnits.length)));
   const fdNumbers = new Int32Array(new SharedArrayBuffer(4 * Math.max(shared, 1)));
-  const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
     // esbuild (vitest) may wrap named functions in __name(): give the worker a no-op one.
     const source = `const __name = (f) => f;\n(${workerMain.toString()})(${scanSharedFds.toString()});`;
     worker = new Worker(source, {
       eval: true,
-      workerData: {
-        procRoot: request.procRoot,
-        tables: request.tables,
-        units,
-        control,
-        fdNumbers,
-        offsets,
-        capacities,
-        port: port2,
-      },
-      transferList: [port2],
+      workerData: { procRoot: request.procRoot, units, control, fdNumbers, offsets, capacities },
     });
   } catch {
-    port1.close();
     return collectSequential(request, fs);
   }
   worker.unref();
-  let done: DoneMessage | undefined;
-  let failure: unknown;
-  const handle = (message: TableMessage | DoneMessage) => {
-    if ('done' in message) {
-      done = message;
-      return;
-    }
-    if (failure) return;
-    try {
-      const text = message.error
-        ? tableError(message.error, request.procRoot, message.table)
-        : message.text;
-      request.onTable(message.table, text);
-    } catch (error) {
-      failure = error;
-    }
-  };
-  const poll = () => {
-    for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) handle(m.message);
-  };
+  const settled = new Promise<SharedScanResult | undefined>((resolve) => {
+    worker.once('message', (message: SharedScanResult) => resolve(message));
+    worker.once('error', () => resolve(undefined));
+    worker.once('exit', () => resolve(undefined));
+  });
+  // While the worker boots (~30 ms) and starts scanning, this thread reads and parses the tables.
+  try {
+    for (const table of request.tables) request.onTable(table, readTableSync(request.procRoot, table));
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
   const mine = scanSharedFds({
     procRoot: request.procRoot,
     units,
@@ -120,31 +91,16 @@ async function collectWithWorker(
     capacities,
     readdir: (path) => fs.listDir(path),
     readlink: (path) => fs.readLink(path),
-    between: poll,
+    between: () => {},
   });
-  poll();
-  if (!done) {
-    const exited = await new Promise<boolean>((resolve) => {
-      port1.on('message', (message) => {
-        handle(message);
-        if (done) resolve(false);
-      });
-      worker.once('error', () => resolve(true));
-      worker.once('exit', () => resolve(!done));
-    });
-    if (exited && !done) {
-      // The worker died: its share of the work is lost, so do it all here.
-      port1.close();
-      return collectSequential(request, fs);
-    }
-  }
-  port1.close();
-  if (failure) throw failure;
+  const done = await settled;
+  // The worker died: its share of the scan is lost, so do the scan again here.
+  if (!done) return scanSocketOwners(request.procRoot, fs);
   const owners: SocketOwners = {
     byInode: new Map(),
-    unreadable: mine.unreadable + (done as DoneMessage).unreadable,
+    unreadable: mine.unreadable + done.unreadable,
   };
-  for (const part of [mine, done as DoneMessage]) {
+  for (const part of [mine, done]) {
     for (let i = 0; i < part.inodes.length; i++) {
       const inode = part.inodes[i] as number;
       const owner = { pid: part.pids[i] as number, command: null, fd: part.fds[i] as number };
@@ -156,44 +112,44 @@ async function collectWithWorker(
   return owners;
 }
 
+/** A /proc/net table in one or a few big reads (each read makes the kernel walk its hash again). */
+function readTableSync(procRoot: string, table: SocketProto): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(`${procRoot}/net/${table}`, 'r');
+  } catch (error) {
+    return tableError(error, procRoot, table);
+  }
+  try {
+    let buffer = Buffer.allocUnsafe(1 << 22);
+    let length = 0;
+    for (;;) {
+      if (buffer.length - length < 1 << 16) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      const bytes = readSync(fd, buffer, length, buffer.length - length, null);
+      if (bytes === 0) break;
+      length += bytes;
+    }
+    // The tables are ASCII: latin1 decodes them with a plain copy.
+    return buffer.toString('latin1', 0, length);
+  } catch (error) {
+    return tableError(error, procRoot, table);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * The worker's code, run from its source text (eval) so it works from dist and from sources
- * alike: read the tables, post each, then share the fd scan.
+ * alike: its share of the fd scan, posted back when done.
  */
 function workerMain(scan: typeof scanSharedFds): void {
-  const { readSync, openSync, closeSync, readdirSync, readlinkSync } =
-    require('node:fs') as typeof import('node:fs');
-  const { workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const { procRoot, tables, port } = workerData as {
-    procRoot: string;
-    tables: string[];
-    port: import('node:worker_threads').MessagePort;
-  };
-  for (const table of tables) {
-    try {
-      const fd = openSync(`${procRoot}/net/${table}`, 'r');
-      let buffer = Buffer.allocUnsafe(1 << 20);
-      let length = 0;
-      try {
-        for (;;) {
-          if (buffer.length - length < 65536) {
-            const bigger = Buffer.allocUnsafe(buffer.length * 2);
-            buffer.copy(bigger, 0, 0, length);
-            buffer = bigger;
-          }
-          const bytes = readSync(fd, buffer, length, buffer.length - length, null);
-          if (bytes === 0) break;
-          length += bytes;
-        }
-      } finally {
-        closeSync(fd);
-      }
-      port.postMessage({ table, text: buffer.toString('utf8', 0, length) });
-    } catch (error) {
-      const { code, name, message } = error as { code?: string; name?: string; message: string };
-      port.postMessage({ table, error: { code, name, message } });
-    }
-  }
+  const { readdirSync, readlinkSync } = require('node:fs') as typeof import('node:fs');
+  const { workerData, parentPort } =
+    require('node:worker_threads') as typeof import('node:worker_threads');
   const result = scan({
     ...workerData,
     readdir: (path: string) => readdirSync(path),
@@ -206,6 +162,5 @@ function workerMain(scan: typeof scanSharedFds): void {
     },
     between: () => {},
   });
-  port.postMessage({ done: true, ...result });
-  port.close();
+  parentPort?.postMessage(result);
 }

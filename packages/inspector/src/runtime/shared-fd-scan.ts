@@ -97,8 +97,18 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
     for (let k = 0; k < count; k++) fdNumbers[base + k] = Number(names[k]);
     Atomics.store(control, at + 1, count);
     Atomics.store(control, at, 1);
+    Atomics.notify(control, at);
     // fds opened since the size was taken do not fit the shared slice: do them here.
     for (let k = count; k < names.length; k++) link(pid, dir, names[k] as string);
+    help(big);
+  }
+  // The other thread may still be listing a big process it claimed: wait for its fds, then help.
+  const deadline = Date.now() + 2000;
+  for (let big = 0; big < bigPids.length; big++) {
+    const at = 1 + big * 3;
+    while (Atomics.load(control, at) !== 1 && Date.now() < deadline) {
+      Atomics.wait(control, at, 0, 1);
+    }
     help(big);
   }
   return out;
