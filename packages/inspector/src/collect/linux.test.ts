@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { SocketError } from '@socklab/core';
+import { detectRuntime, SocketError } from '@socklab/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeFakeProc } from '../../test/fake-proc.ts';
 import { nodeProcFs } from '../runtime/node.ts';
 import { createWorkerCollect } from '../runtime/node-worker-collect.ts';
 import type { ProcFs } from '../runtime/proc-fs.ts';
 import { snapshot } from '../snapshot.ts';
-import { collectSequential } from './collect-plan.ts';
+import { type CollectStrategy, collectSequential } from './collect-plan.ts';
 import { collectLinuxSockets } from './linux.ts';
 
 // Inodes from the real /proc/net fixtures: 305910 LISTEN 127.0.0.1:42807, 305912 its client,
@@ -21,10 +21,15 @@ const fake = makeFakeProc([
 ]);
 afterAll(fake.cleanup);
 
-const strategies = {
+const strategies: Record<string, CollectStrategy> = {
   sequential: collectSequential,
   'worker thread': createWorkerCollect({ minFds: 0, bigAbove: 1 }),
 };
+// Deno shares the scan with a web Worker instead (the runtime's default there).
+if (detectRuntime().name === 'deno') {
+  const { createDenoWorkerCollect } = await import('../runtime/deno-worker-collect.ts');
+  strategies['deno worker'] = createDenoWorkerCollect(0, 1);
+}
 
 describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, strategy) => {
   const collect = (filters = {}, fs: ProcFs = nodeProcFs, uid = 0) =>

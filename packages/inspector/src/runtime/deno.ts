@@ -1,3 +1,4 @@
+import { denoWorkerCollect } from './deno-worker-collect.ts';
 import type { ProcFs } from './proc-fs.ts';
 
 /** Deno: its own sync calls (measured about 2x faster than node:fs under Deno for the fd scan). */
@@ -20,6 +21,7 @@ export const denoProcFs: ProcFs = {
       return undefined;
     }
   },
+  collect: denoWorkerCollect,
 };
 
 export default denoProcFs;
