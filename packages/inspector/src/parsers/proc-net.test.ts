@@ -185,6 +185,19 @@ describe('parseProcNetInet properties', () => {
     );
   });
 
+  it('reads rows whose timer fields are not at their usual widths', () => {
+    const text =
+      'header\n' +
+      '   0: 0100007F:1F90 0100007F:C350 01 00000001:00000002 00:00000000 00000000  1000 0 4242 1\n' +
+      '   1: 0100007F:1F90 0100007F:C351 01 00000000:00000000 2:1A 0 1000 0 4243 1\n';
+    const { entries, skipped } = parseProcNetInet(text, 'tcp');
+    expect(skipped).toBe(0);
+    expect(entries.map((e) => [e.remote.port, e.sendQ, e.recvQ, e.uid, e.inode])).toEqual([
+      [50000, 1, 2, 1000, 4242],
+      [50001, 0, 0, 1000, 4243],
+    ]);
+  });
+
   it('round-trips generated IPv4 rows', () => {
     fc.assert(
       fc.property(row, ipv4, ipv4, (r, local, remote) => {

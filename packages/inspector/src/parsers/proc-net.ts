@@ -92,9 +92,15 @@ function parseInetLine(
   const recvQ = hex(s, p + 10, 8);
   p += 18;
   if (recvQ < 0 || s.charCodeAt(p) !== 32) return undefined;
-  // tr:tm->when (2:8 hex) and retrnsmt (8 hex) are not part of an entry; skip them as tokens.
-  p = skipToken(s, skipSpaces(s, p, end), end);
-  p = skipToken(s, skipSpaces(s, p, end), end);
+  // tr:tm->when (2:8 hex) and retrnsmt (8 hex) are not part of an entry: skip them, by their
+  // fixed width when the kernel's format holds (the parser runs mostly unoptimized: every
+  // character looked at counts), else as tokens.
+  if (s.charCodeAt(p + 3) === 58 && s.charCodeAt(p + 12) === 32 && s.charCodeAt(p + 21) === 32) {
+    p += 21;
+  } else {
+    p = skipToken(s, skipSpaces(s, p, end), end);
+    p = skipToken(s, skipSpaces(s, p, end), end);
+  }
   p = skipSpaces(s, p, end);
   const uidEnd = skipToken(s, p, end);
   const uid = decimal(s, p, uidEnd);
