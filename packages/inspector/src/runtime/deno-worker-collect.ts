@@ -52,7 +52,6 @@ self.onmessage = (event) => {
         return undefined;
       }
     },
-    between() {},
   });
   self.postMessage(result);
   self.close();

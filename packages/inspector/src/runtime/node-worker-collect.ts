@@ -100,7 +100,6 @@ function workerMain(scan: typeof scanSharedFds): void {
         return undefined;
       }
     },
-    between: () => {},
   });
   parentPort?.postMessage(result);
 }

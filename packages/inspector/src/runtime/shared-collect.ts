@@ -4,7 +4,7 @@ import type { SocketProto } from '../types.ts';
 import { type SharedScanContext, type SharedScanResult, scanSharedFds } from './shared-fd-scan.ts';
 
 /** What a scan worker gets: everything of SharedScanContext but the functions. */
-export type ScanWorkerData = Omit<SharedScanContext, 'readdir' | 'readlink' | 'between'>;
+export type ScanWorkerData = Omit<SharedScanContext, 'readdir' | 'readlink'>;
 
 /** A started scan worker: its share of the scan, or undefined when it died. */
 export interface ScanWorker {
@@ -86,7 +86,6 @@ export async function collectShared(
     ...data,
     readdir: (path) => fs.listDir(path),
     readlink: (path) => fs.readLink(path),
-    between: () => {},
   });
   const theirs = await worker.result;
   // The worker died: its share of the scan is lost, so do the scan again here.

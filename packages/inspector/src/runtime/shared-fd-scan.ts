@@ -18,8 +18,6 @@ export interface SharedScanContext {
   readdir(path: string): string[];
   /** undefined when the link is gone. */
   readlink(path: string): string | undefined;
-  /** Called between pieces of work (the main thread parses tables that came in). */
-  between(): void;
 }
 
 export interface SharedScanResult {
@@ -71,7 +69,6 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
       if (start >= length) return;
       const end = Math.min(length, start + chunk);
       for (let k = start; k < end; k++) link(pid, dir, fdNumbers[base + k] as number);
-      ctx.between();
     }
   };
   for (;;) {
@@ -87,7 +84,6 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
       for (const name of names) link(pid, dir, name);
       // Listing allowed but no link readable: the kernel hides this process (ptrace rules).
       if (names.length > 0 && unread === names.length) out.unreadable++;
-      ctx.between();
       continue;
     }
     const at = 1 + big * 3;
