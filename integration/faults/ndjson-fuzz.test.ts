@@ -3,6 +3,7 @@
 // 10,000 cases per property with SOCKLAB_STRESS=1, a few hundred in `npm test`.
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
+import { labEventTypes } from '@socklab/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killGroup, spawnCli } from '../../test/helpers/cli.ts';
@@ -11,19 +12,6 @@ import { stress } from './helpers.ts';
 // biome-ignore lint/suspicious/noExplicitAny: parsed NDJSON, checked field by field below
 type JsonEvent = Record<string, any>;
 
-const eventTypes = [
-  'resolve',
-  'bind',
-  'listen',
-  'connect',
-  'accept',
-  'send',
-  'recv',
-  'close',
-  'timeout',
-  'error',
-  'info',
-];
 const fatal = new TextDecoder('utf-8', { fatal: true });
 const hex = (data: Uint8Array) => Buffer.from(data).toString('hex');
 
@@ -105,7 +93,7 @@ async function lines(spawned: Spawned): Promise<JsonEvent[]> {
       // JSON.stringify escapes control characters: none may reach the terminal raw.
       expect([...line].filter((c) => c.charCodeAt(0) < 0x20)).toEqual([]);
       const event = JSON.parse(line);
-      expect(eventTypes).toContain(event.type);
+      expect(labEventTypes).toContain(event.type);
       expect(typeof event.time).toBe('string');
       expect(new Date(event.time).toISOString()).toBe(event.time);
       expect(typeof event.elapsedMs).toBe('number');
