@@ -10,7 +10,9 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const extra = process.argv.slice(2);
 // Each run also writes vitest's JSON report, which scripts/test-summary.mjs totals at the end.
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')).name.replace(/^@socklab\//, '').replace(/[@/]/g, '_');
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'))
+  .name.replace(/^@socklab\//, '')
+  .replace(/[@/]/g, '_');
 const reports = join(root, '.test-results');
 mkdirSync(reports, { recursive: true });
 const reporters = (name) => [
@@ -21,7 +23,10 @@ const reporters = (name) => [
 const commands = {
   node: [process.execPath, [vitest, 'run', ...reporters('node'), ...extra]],
   bun: [bin('bun'), ['--bun', vitest, 'run', ...reporters('bun'), ...extra]],
-  deno: [bin('deno'), ['run', '-A', '--unstable-net', vitest, 'run', ...reporters('deno'), ...extra]],
+  deno: [
+    bin('deno'),
+    ['run', '-A', '--unstable-net', vitest, 'run', ...reporters('deno'), ...extra],
+  ],
 };
 const wanted = (process.env.SOCKLAB_RUNTIMES ?? 'node,bun,deno').split(',').filter(Boolean);
 const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', TURBO_TELEMETRY_DISABLED: '1' };
@@ -29,7 +34,9 @@ const failed = [];
 for (const name of wanted) {
   const command = commands[name];
   if (!command) {
-    console.error(`test-runtimes: unknown runtime "${name}" in SOCKLAB_RUNTIMES (use node, bun, deno)`);
+    console.error(
+      `test-runtimes: unknown runtime "${name}" in SOCKLAB_RUNTIMES (use node, bun, deno)`,
+    );
     process.exit(2);
   }
   if (!existsSync(command[0])) {

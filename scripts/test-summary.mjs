@@ -5,7 +5,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dir = join(dirname(dirname(fileURLToPath(import.meta.url))), '.test-results');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+const files = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -13,11 +17,15 @@ for (const file of files) {
   const report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   const skip = report.numPendingTests + report.numTodoTests;
   // A suite that failed to load counts as a failure even when no test inside it ran.
-  const broken = report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+  const broken = report.testResults.filter(
+    (r) => r.status === 'failed' && r.assertionResults.length === 0,
+  ).length;
   passed += report.numPassedTests;
   failed += report.numFailedTests + broken;
   skipped += skip;
-  console.log(`${file.replace(/\.json$/, '')}: ${report.numPassedTests} passed, ${report.numFailedTests + broken} failed, ${skip} skipped`);
+  console.log(
+    `${file.replace(/\.json$/, '')}: ${report.numPassedTests} passed, ${report.numFailedTests + broken} failed, ${skip} skipped`,
+  );
 }
 console.log(`total: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (files.length === 0 || passed === 0) {

@@ -81,7 +81,11 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL
 }
 
 /** Resolves with the first stdout line matching `pattern` (rejects on exit or timeout). */
-export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+export function waitForLine(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs = 15_000,
+): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let buffered = '';
     let errors = '';
@@ -101,7 +105,11 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15
     };
     const onExit = (code: number | null) => {
       done();
-      reject(new Error(`process exited (${code}) before printing ${pattern}; stdout: ${buffered} stderr: ${errors}`));
+      reject(
+        new Error(
+          `process exited (${code}) before printing ${pattern}; stdout: ${buffered} stderr: ${errors}`,
+        ),
+      );
     };
     const timer = setTimeout(() => {
       done();
@@ -138,6 +146,7 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 export function seedPath(name: string): string | undefined {
   const path = join(repoRoot, '..', 'shared', 'seeds', name);
   if (existsSync(path)) return path;
-  if (process.env.CI) throw new Error(`seed program ${path} is missing: CI must have ../shared/seeds`);
+  if (process.env.CI)
+    throw new Error(`seed program ${path} is missing: CI must have ../shared/seeds`);
   return undefined;
 }

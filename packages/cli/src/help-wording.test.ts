@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../test/helpers/cli.ts';
-import { createPluginsPlugin } from './builtin/plugins.ts';
 import { doctorPlugin } from './builtin/doctor.ts';
+import { createPluginsPlugin } from './builtin/plugins.ts';
 import { labPlugin } from './lab/lab-plugin.ts';
 import { builtinCandidates, loadRegistry, type Registry } from './registry.ts';
 

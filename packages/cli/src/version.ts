@@ -8,7 +8,9 @@ export function cliVersion(): string {
   if (cached === undefined) {
     try {
       // Paths as strings: Deno's checker (JSR) sees DOM's and Node's URL types as different.
-      const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url).href), 'utf8'));
+      const pkg = JSON.parse(
+        readFileSync(fileURLToPath(new URL('../package.json', import.meta.url).href), 'utf8'),
+      );
       cached = typeof pkg.version === 'string' ? pkg.version : 'unknown';
     } catch {
       cached = 'unknown';

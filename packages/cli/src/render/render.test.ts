@@ -202,6 +202,7 @@ describe('renderers', () => {
     const io = createMemoryIO();
     const text = 'a\u007fb\u009bc\u2028d\u001be';
     createRenderer('json', io).event({ ...send, text });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for raw controls
     expect(io.out.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u);
     expect(io.out.endsWith('\n')).toBe(true);
     expect(JSON.parse(io.out).text).toBe(text);

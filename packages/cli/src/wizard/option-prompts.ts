@@ -84,7 +84,8 @@ function wizardDefault(spec: OptionSpec): unknown {
 }
 
 function rangeNote(spec: OptionSpec): string {
-  if (spec.kind === 'port') return spec.allowZero ? ' (0-65535, 0 picks a free port)' : ' (1-65535)';
+  if (spec.kind === 'port')
+    return spec.allowZero ? ' (0-65535, 0 picks a free port)' : ' (1-65535)';
   if (spec.type !== 'number') return '';
   if (spec.min !== undefined && spec.max !== undefined) return ` (${spec.min}-${spec.max})`;
   if (spec.min !== undefined) return ` (>= ${spec.min})`;

@@ -90,7 +90,10 @@ export async function collectShared(
   const theirs = await worker.result;
   // The worker died: its share of the scan is lost, so do the scan again here.
   if (!theirs) return scanSocketOwners(request.procRoot, fs);
-  const owners: SocketOwners = { byInode: new Map(), unreadable: mine.unreadable + theirs.unreadable };
+  const owners: SocketOwners = {
+    byInode: new Map(),
+    unreadable: mine.unreadable + theirs.unreadable,
+  };
   for (const part of [mine, theirs]) {
     for (let i = 0; i < part.inodes.length; i++) {
       const inode = part.inodes[i] as number;
