@@ -1,7 +1,8 @@
 // Deno adapter: Deno.listen with a read/write loop. Measured against node:net and
 // Deno.listen + pipeTo under Deno, it has the best throughput and CPU per MiB, and latency at
 // least as low as node:net. The read buffer starts small and grows only for connections that
-// fill it, so idle connections cost little memory.
+// fill it, so idle connections cost little memory. It stops at 256 KiB, not 64 KiB: with 64
+// busy connections, fewer read/write ops per MiB took CPU per MiB from 1.3x node:net to 0.9x.
 import { type EventAddress, eventAddress } from '@socklab/core';
 import type {
   EchoConnection,
@@ -12,7 +13,7 @@ import type {
 } from './contract.ts';
 
 const firstBuffer = 512;
-const largestBuffer = 64 * 1024;
+const largestBuffer = 256 * 1024;
 
 class DenoConnection implements EchoConnection {
   readonly openedAt = performance.now();
