@@ -69,7 +69,12 @@ export interface LoadRegistryOptions {
 const builtinPackages: readonly { name: string; from: string; load: () => Promise<unknown> }[] = [
   { name: 'udp', from: '@socklab/transport-udp', load: () => import('@socklab/transport-udp') },
   { name: 'tcp', from: '@socklab/transport-tcp', load: () => import('@socklab/transport-tcp') },
-  { name: 'inspect', from: '@socklab/inspector', load: () => import('@socklab/inspector') },
+  // The plugin entry alone: the library's index loads every parser and view.
+  {
+    name: 'inspect',
+    from: '@socklab/inspector',
+    load: () => import('@socklab/inspector/plugin'),
+  },
 ];
 
 /** The built-in plugin packages, imported lazily so one failing never stops the others. */

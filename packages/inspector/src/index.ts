@@ -5,7 +5,7 @@ export { commandOf, type SocketOwners, scanSocketOwners } from './collect/socket
 export { parsePasswd } from './collect/users.ts';
 export { collectWindowsSockets } from './collect/windows.ts';
 export { isListening, normalizeFilters } from './filters.ts';
-export { changeLine, createInspectCommand, inspectCommand } from './inspect-command.ts';
+export { createInspectCommand, inspectCommand } from './inspect-command.ts';
 export { parseLsofFields } from './parsers/lsof.ts';
 export { parseLinuxNetstat } from './parsers/netstat-linux.ts';
 export { parseMacosNetstat } from './parsers/netstat-macos.ts';
@@ -13,6 +13,7 @@ export { parseWindowsNetstat } from './parsers/netstat-windows.ts';
 export { type ParseResult, parseProcNetInet, parseProcNetUnix } from './parsers/proc-net.ts';
 export { inspectorPlugin, inspectorPlugin as default } from './plugin.ts';
 export { findPortOwners, type PortOwner } from './port-owners.ts';
+export { changeLine } from './render/change-line.ts';
 export { entriesToJSON } from './render/entries-json.ts';
 export { renderLsofView } from './render/lsof-view.ts';
 export { renderNetstatView } from './render/netstat-view.ts';

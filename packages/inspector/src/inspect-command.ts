@@ -6,15 +6,12 @@ import {
   UsageError,
 } from '@socklab/core';
 import { protoFilters } from './filters.ts';
-import { hiddenText, netstatAddress } from './render/address-text.ts';
 import { entriesToJSON } from './render/entries-json.ts';
-import { renderLsofView } from './render/lsof-view.ts';
-import { renderNetstatView } from './render/netstat-view.ts';
 import { type SnapshotOptions, snapshot } from './snapshot.ts';
 import { sortKeys } from './sort.ts';
 import { normalizeStateName, stateNames } from './states.ts';
 import type { SocketEntry, SocketFilters } from './types.ts';
-import { type SocketChange, watch } from './watch.ts';
+import type { SocketChange } from './watch.ts';
 
 const options = {
   style: {
@@ -110,12 +107,17 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
       const sort = values.sort as (typeof sortKeys)[number];
       if (!values.watch) {
         const entries = await snapshot(filters, { ...defaults, sort });
-        const message = values.json ? entriesToJSON(entries) : render(entries, values.style);
+        const message = values.json ? entriesToJSON(entries) : await render(entries, values.style);
         yield event('info', { message, details: { entries: entries.length } });
         return;
       }
       // The baseline is taken before the start notice, so anything opened after it is a change.
       const baseline = await snapshot(filters, { ...defaults, sort });
+      // Watching and the table views load only when used: `inspect --json` start-up is benchmarked.
+      const [{ watch }, { changeLine }] = await Promise.all([
+        import('./watch.ts'),
+        import('./render/change-line.ts'),
+      ]);
       const changes = watch(filters, {
         ...defaults,
         sort,
@@ -144,25 +146,16 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
   });
 }
 
-function render(entries: readonly SocketEntry[], style: string): string {
-  return style === 'lsof' ? renderLsofView(entries) : renderNetstatView(entries);
+async function render(entries: readonly SocketEntry[], style: string): Promise<string> {
+  return style === 'lsof'
+    ? (await import('./render/lsof-view.ts')).renderLsofView(entries)
+    : (await import('./render/netstat-view.ts')).renderNetstatView(entries);
 }
 
 function changeToJSON(change: SocketChange): Record<string, unknown> {
   return change.from
     ? { change: change.change, from: change.from, entry: change.entry }
     : { change: change.change, entry: change.entry };
-}
-
-/** "+ tcp 127.0.0.1:5000 127.0.0.1:65432 ESTABLISHED 123/node", "-" closed, "~" state change. */
-export function changeLine(change: SocketChange): string {
-  const { entry } = change;
-  const mark = change.change === 'opened' ? '+' : change.change === 'closed' ? '-' : '~';
-  const state = change.from ? `${change.from} -> ${entry.state}` : entry.state;
-  const local = entry.proto === 'unix' ? entry.local.address || '-' : netstatAddress(entry.local);
-  const remote = entry.proto === 'unix' ? '-' : netstatAddress(entry.remote);
-  const owner = entry.pid === null ? hiddenText(entry) : `${entry.pid}/${entry.command ?? '?'}`;
-  return `${mark} ${entry.proto} ${local} ${remote} ${state} ${owner}`;
 }
 
 export const inspectCommand: AnyCommand = createInspectCommand();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { changeLine } from './inspect-command.ts';
 import { makeEntry } from './parsers/entry.ts';
+import { changeLine } from './render/change-line.ts';
 import { diffSnapshots } from './watch.ts';
 
 const entry = (port: number, state: string, inode = port) =>
