@@ -47,11 +47,20 @@ export interface EchoServerOptions {
   lookup?: Lookup;
   /** Runtime adapter to use instead of the fastest one for this runtime (conformance tests). */
   adapter?: TcpAdapter;
+  /**
+   * Once a surge of connections (1000 or more) has closed and the server has had no accept or
+   * close for 500 ms, run a full garbage collection so its memory goes back to where it was
+   * (the runtimes keep a grown heap for minutes otherwise). Default true.
+   */
+  releaseMemory?: boolean;
 }
 
 export const defaultEchoPort = 65432;
 export const defaultMaxConnections = 10_000;
 export const defaultDrainTimeout = 5000;
+/** Connections that must close before a quiet server collects garbage (releaseMemory). */
+export const surgeConnections = 1000;
+const surgeQuietMs = 500;
 
 /** The summary a stopped server reports in its last event's `details`. */
 export interface EchoServerSummary {
@@ -80,12 +89,14 @@ export async function* createEchoServer(
   const maxConnections = options.maxConnections ?? defaultMaxConnections;
   const drainTimeout = options.drainTimeout ?? defaultDrainTimeout;
   const { once = false, quiet = false, trace = false, idleTimeout = 0 } = options;
+  const releaseMemory = options.releaseMemory !== false;
   if (!(maxConnections >= 1)) throw new RangeError('maxConnections must be at least 1');
   const talk = !quiet;
   const queue = new EventQueue<LabEvent>();
   const stats: EchoServerSummary = { connections: 0, refused: 0, peak: 0, bytesIn: 0, bytesOut: 0 };
   let active = 0;
   let listener: EchoListener | undefined;
+  let adapter: TcpAdapter | undefined;
 
   const handlers: EchoHandlers = {
     accept(connection) {
@@ -102,6 +113,7 @@ export async function* createEchoServer(
       }
       stats.connections++;
       active++;
+      if (surgeTimer !== undefined) lastChange = performance.now();
       if (active > stats.peak) stats.peak = active;
       // --once: like the seed, nobody else gets in.
       if (once) listener?.stopAccepting();
@@ -121,6 +133,7 @@ export async function* createEchoServer(
     },
     close(connection, end) {
       active--;
+      if (releaseMemory && ++closedSinceRelease >= surgeConnections) noteSurge();
       stats.bytesIn += end.bytesIn;
       stats.bytesOut += end.bytesOut;
       idleMarks?.delete(connection);
@@ -204,13 +217,28 @@ export async function* createEchoServer(
     }
   };
 
+  // Memory after a surge: counters on accept/close only; a timer runs while a surge settles.
+  let closedSinceRelease = 0;
+  let lastChange = 0;
+  let surgeTimer: ReturnType<typeof setInterval> | undefined;
+  const noteSurge = () => {
+    lastChange = performance.now();
+    surgeTimer ??= setInterval(() => {
+      if (performance.now() - lastChange < surgeQuietMs) return;
+      clearInterval(surgeTimer);
+      surgeTimer = undefined;
+      closedSinceRelease = 0;
+      Promise.resolve(adapter?.releaseMemory?.()).catch(() => {});
+    }, surgeQuietMs / 2);
+  };
+
   const onAbort = () => queue.wake();
   signal.addEventListener('abort', onAbort, { once: true });
   let drainTimer: ReturnType<typeof setTimeout> | undefined;
   try {
     signal.throwIfAborted();
     const address = await resolveHost(host, options.lookup, signal);
-    const adapter = options.adapter ?? (await loadAdapter());
+    adapter = options.adapter ?? (await loadAdapter());
     try {
       listener = await adapter.listen({ host: address, port, handlers });
     } catch (error) {
@@ -278,6 +306,7 @@ export async function* createEchoServer(
   } finally {
     signal.removeEventListener('abort', onAbort);
     clearInterval(idleTimer);
+    clearInterval(surgeTimer);
     clearTimeout(drainTimer);
     if (listener) {
       await listener.stopAccepting();

@@ -3,7 +3,7 @@
 import { connect, createServer } from 'node:net';
 import { SocketError } from '@socklab/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEchoServer } from '../src/echo-server.ts';
+import { createEchoServer, surgeConnections } from '../src/echo-server.ts';
 import {
   adaptersHere,
   closedByPeer,
@@ -18,6 +18,13 @@ import {
 } from './tcp-test-kit.ts';
 
 const adapters = await adaptersHere();
+
+/** Half-closes, waits for the server's FIN, then closes. */
+async function closedAfterEnd(socket: import('node:net').Socket): Promise<void> {
+  socket.end();
+  await closedByPeer(socket);
+  socket.destroy();
+}
 const ipv6 = await hasIPv6Loopback();
 
 describe.each(adapters.map((adapter) => [adapter.name, adapter] as const))(
@@ -258,6 +265,33 @@ describe.each(adapters.map((adapter) => [adapter.name, adapter] as const))(
       // A wildcard bind is reachable from other machines: say so on stderr.
       expect(server.events.find((e) => e.type === 'info')).toMatchObject({ notice: true });
     });
+
+    it('collects garbage once a surge of connections has closed and the server is quiet', async () => {
+      // The adapter's own collection runs (a full GC on this runtime) without throwing.
+      await adapter.releaseMemory?.();
+      const surge = async (releaseMemory: boolean | undefined) => {
+        let released = 0;
+        const counting = { ...adapter, releaseMemory: () => void released++ };
+        const running = await startServer({ adapter: counting, quiet: true, releaseMemory });
+        server = running;
+        for (let round = 0; round < 2; round++) {
+          // Opened and closed in batches, as a flood of clients would.
+          for (let batch = 0; batch < surgeConnections / 200; batch++) {
+            const sockets = await Promise.all(
+              Array.from({ length: 200 }, () => open(running.port)),
+            );
+            await Promise.all(sockets.map((socket) => closedAfterEnd(socket)));
+          }
+          // Quiet: one collection per surge, none while the surge goes on.
+          await sleep(1200);
+        }
+        await running.stop();
+        server = undefined;
+        return released;
+      };
+      expect(await surge(undefined)).toBe(2);
+      expect(await surge(false)).toBe(0);
+    }, 60_000);
 
     it('fails clearly when the port is in use, and leaves nothing listening', async () => {
       server = await startServer({ adapter, quiet: true });

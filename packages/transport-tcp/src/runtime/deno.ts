@@ -147,4 +147,5 @@ export const denoAdapter: TcpAdapter = {
   listen: listenDeno,
   // node:net only for clients, loaded on first use: a server never pays for it.
   connect: async (options) => (await import('./node.ts')).connectNode(options),
+  releaseMemory: async () => (await import('./collect-garbage.ts')).collectGarbage(),
 };

@@ -200,4 +200,5 @@ export const nodeAdapter: TcpAdapter = {
   name: 'node:net',
   listen: listenNode,
   connect: connectNode,
+  releaseMemory: async () => (await import('./collect-garbage.ts')).collectGarbage(),
 };
