@@ -77,6 +77,25 @@ export const rows: BadInputRow[] = [
     code: 2,
     mentions: fixed('"999.1.1.1"'),
   },
+  // Arguments that would drive a terminal or forge a second line come back escaped, still one line.
+  {
+    name: 'udp client host with a terminal title escape',
+    args: () => ['udp', 'client', 'a\x1b]0;pwned\x07', '5000', 'hi'],
+    code: 2,
+    mentions: fixed('"a\\x1b]0;pwned\\x07"', /^[^\x00-\x08\x0b-\x1f\x7f]*$/),
+  },
+  {
+    name: 'tcp client host with a newline',
+    args: () => ['tcp', 'client', 'evil\nsocklab: forged', '5000'],
+    code: 2,
+    mentions: fixed('"evil\\nsocklab: forged"'),
+  },
+  {
+    name: 'unknown command with a clear-screen escape',
+    args: () => ['\x1b[2Jnope'],
+    code: 2,
+    mentions: fixed('"\\x1b[2Jnope"', /^[^\x00-\x08\x0b-\x1f\x7f]*$/),
+  },
   {
     name: 'udp client no arguments',
     args: () => ['udp', 'client'],

@@ -5,6 +5,7 @@ import { exitCodes } from './exit-codes.ts';
 import { isUsageError, runtimeLine, usageLine, writeDebug } from './failure.ts';
 import type { CliIO, StopSignal } from './io.ts';
 import type { AnyCommand } from './parse.ts';
+import { escapeLine } from './render/escape-controls.ts';
 import { createRenderer, type OutputMode, type Renderer, useColor } from './render/index.ts';
 
 export interface ExecuteOptions {
@@ -34,7 +35,7 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
   const path = command.name === plugin.name ? [plugin.name] : [plugin.name, command.name];
   if (plugin.name === 'udp' && denoLacksUnstableNet()) {
     io.stderr(
-      `socklab: UDP under Deno needs --unstable-net; run: ${denoRerunHint(run.argv ?? path)}\n`,
+      `${escapeLine(`socklab: UDP under Deno needs --unstable-net; run: ${denoRerunHint(run.argv ?? path)}`)}\n`,
     );
     return exitCodes.failure;
   }

@@ -1,5 +1,6 @@
 import { denoLacksUnstableNet } from './deno-net.ts';
 import type { CliIO } from './io.ts';
+import { escapeLine } from './render/escape-controls.ts';
 
 interface ErrorLike {
   name?: string;
@@ -22,7 +23,7 @@ export function isSocketError(error: unknown): boolean {
 }
 
 /**
- * The one line for a usage error: message, its hint when it adds something, and where to read more.
+ * The one line (controls escaped) for a usage error: message, its hint when it adds something, and where to read more.
  * `socklab: Cannot parse port "abc": port must be a number 1-65535 (see socklab udp client --help)`
  */
 export function usageLine(error: unknown, path: readonly string[]): string {
@@ -30,10 +31,10 @@ export function usageLine(error: unknown, path: readonly string[]): string {
   // Core's hints "see --help" and "use a port …" repeat what the message or the pointer says.
   const hint =
     e.hint && !/^see\b/.test(e.hint) && !/^use a port\b/.test(e.hint) ? `; ${e.hint}` : '';
-  return `socklab: ${e.message}${hint} (see ${['socklab', ...path].join(' ')} --help)`;
+  return escapeLine(`socklab: ${e.message}${hint} (see ${['socklab', ...path].join(' ')} --help)`);
 }
 
-/** The one line for a runtime failure, enriched for ports in use and Deno's missing flag. */
+/** The one line (controls escaped) for a runtime failure, enriched for ports in use and Deno's missing flag. */
 export async function runtimeLine(error: unknown): Promise<string> {
   const e = (
     typeof error === 'object' && error !== null ? error : { message: String(error) }
@@ -62,7 +63,7 @@ export async function runtimeLine(error: unknown): Promise<string> {
   ) {
     hint = `${hint ? `${hint}; ` : ''}UDP under Deno needs --unstable-net: deno run -A --unstable-net …`;
   }
-  return `socklab: ${message}${hint ? `; ${hint}` : ''}`;
+  return escapeLine(`socklab: ${message}${hint ? `; ${hint}` : ''}`);
 }
 
 /** With --debug: the stack and its causes. */

@@ -58,10 +58,11 @@ export async function main(
         return exitCodes.ok;
       case 'error': {
         const { usageLine, writeDebug } = await import('./failure.ts');
+        const { escapeLine } = await import('./render/escape-controls.ts');
         io.stderr(
           invocation.exitCode === exitCodes.usage
             ? `${usageLine(invocation.error, invocation.path)}\n`
-            : `socklab: ${invocation.error.message}; ${invocation.error.hint}\n`,
+            : `${escapeLine(`socklab: ${invocation.error.message}; ${invocation.error.hint}`)}\n`,
         );
         if (debug) writeDebug(io, invocation.error);
         return invocation.exitCode;
@@ -82,7 +83,8 @@ export async function main(
     }
   } catch (error) {
     // A bug in socklab itself: still one line, the stack only with --debug.
-    io.stderr(`socklab: ${(error as Error)?.message ?? String(error)}\n`);
+    const { escapeLine } = await import('./render/escape-controls.ts');
+    io.stderr(`${escapeLine(`socklab: ${(error as Error)?.message ?? String(error)}`)}\n`);
     if (debug) (await import('./failure.ts')).writeDebug(io, error);
     return exitCodes.failure;
   }

@@ -15,3 +15,11 @@ export function escapeControls(text: string): string {
   }
   return from === 0 ? text : escaped + text.slice(from);
 }
+
+/**
+ * One line of a message about user input (error lines): control characters escaped as above,
+ * newlines too, so an argument cannot drive the terminal or forge a second line.
+ */
+export function escapeLine(text: string): string {
+  return escapeControls(text).replace(/\n/g, '\\n');
+}
