@@ -191,15 +191,15 @@ export function cpuNs(pid) {
   return total;
 }
 
-/** VmRSS and VmHWM in KiB from /proc/<pid>/status. */
+/** VmRSS, VmHWM and RssAnon (RSS without file-backed pages such as the runtime's own code) in KiB. */
 export function memoryKiB(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const field = (name) =>
       Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
-    return { rss: field('VmRSS'), hwm: field('VmHWM') };
+    return { rss: field('VmRSS'), hwm: field('VmHWM'), anon: field('RssAnon') };
   } catch {
-    return { rss: Number.NaN, hwm: Number.NaN };
+    return { rss: Number.NaN, hwm: Number.NaN, anon: Number.NaN };
   }
 }
 

@@ -1,7 +1,8 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { type CollectStrategy, tableError } from '../collect/collect-plan.ts';
 import type { SocketProto } from '../types.ts';
+import { readAllSync } from './read-all-sync.ts';
 import {
   collectShared,
   type ScanWorker,
@@ -61,20 +62,8 @@ function readTableSync(procRoot: string, table: SocketProto): string | undefined
     return tableError(error, procRoot, table);
   }
   try {
-    let buffer = Buffer.allocUnsafe(1 << 22);
-    let length = 0;
-    for (;;) {
-      if (buffer.length - length < 1 << 16) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(bigger, 0, 0, length);
-        buffer = bigger;
-      }
-      const bytes = readSync(fd, buffer, length, buffer.length - length, null);
-      if (bytes === 0) break;
-      length += bytes;
-    }
     // The tables are ASCII: latin1 decodes them with a plain copy.
-    return buffer.toString('latin1', 0, length);
+    return readAllSync(fd, 1 << 22, 'latin1');
   } catch (error) {
     return tableError(error, procRoot, table);
   } finally {

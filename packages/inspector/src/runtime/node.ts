@@ -1,6 +1,7 @@
-import { closeSync, openSync, read, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { closeSync, openSync, read, readdirSync, readlinkSync } from 'node:fs';
 import { workerCollect } from './node-worker-collect.ts';
 import type { ProcFs } from './proc-fs.ts';
+import { readAllSync } from './read-all-sync.ts';
 
 // /proc files report size 0, so read them in large chunks: each read() makes the kernel walk
 // its socket hash again, and fewer calls mean less kernel time.
@@ -39,19 +40,7 @@ export const nodeProcFs: ProcFs = {
   readTextSync(path) {
     const fd = openSync(path, 'r');
     try {
-      let buffer = Buffer.allocUnsafe(64 * 1024);
-      let length = 0;
-      for (;;) {
-        if (buffer.length - length < 16 * 1024) {
-          const bigger = Buffer.allocUnsafe(buffer.length * 2);
-          buffer.copy(bigger, 0, 0, length);
-          buffer = bigger;
-        }
-        const bytes = readSync(fd, buffer, length, buffer.length - length, null);
-        if (bytes === 0) break;
-        length += bytes;
-      }
-      return buffer.toString('utf8', 0, length);
+      return readAllSync(fd, 64 * 1024, 'utf8');
     } finally {
       closeSync(fd);
     }
