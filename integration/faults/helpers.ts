@@ -117,7 +117,8 @@ export async function startServer(
   let port: number;
   try {
     const match = await watched.line(
-      /Listening on (?:tcp|udp) (?:\[[^\]]*\]|[^\s:"]+):(\d+)/,
+      // Plain and --json: "Listening on tcp 127.0.0.1:5000"; --trace: "listen tcp 127.0.0.1:5000 +3 ms".
+      /(?:Listening on |^listen )(?:tcp|udp) (?:\[[^\]]*\]|[^\s:"]+):(\d+)/,
       20_000,
     );
     port = Number(match[1]);

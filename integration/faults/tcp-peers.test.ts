@@ -1,5 +1,6 @@
 // Misbehaving peers against `socklab tcp server`: resets mid-stream, a reader that never reads,
 // slowloris, and a flood of connections. The server must stay up, keep serving, and keep its memory.
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   echoProbe,
@@ -23,6 +24,33 @@ async function serve(args: string[]): Promise<Server> {
   return server;
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `rounds` request/reply exchanges of 100 bytes on one connection; true when every reply matched. */
+function pingPong(port: number, rounds: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const request = Buffer.alloc(100, 0x61);
+    let pending = 0;
+    let done = 0;
+    socket.on('connect', () => {
+      pending = request.length;
+      socket.write(request);
+    });
+    socket.on('data', (chunk) => {
+      if (chunk.some((byte) => byte !== 0x61)) return finish(false);
+      pending -= chunk.length;
+      if (pending > 0) return;
+      if (++done === rounds) return finish(pending === 0);
+      pending = request.length;
+      socket.write(request);
+    });
+    socket.on('error', () => finish(false));
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+  });
+}
 
 /** Waits until `check` holds (polling), or fails with `what` after `timeoutMs`. */
 async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -104,6 +132,33 @@ describe('tcp server against misbehaving peers', () => {
       .map((line) => JSON.parse(line))
       .filter((e) => e.type === 'close' && e.connection !== undefined);
     expect(closes.filter((e) => /idle/.test(String(e.reason))).length).toBe(count);
+  });
+
+  it('keeps echoing while its stdout stalls under --trace, drops events instead, and says so', {
+    timeout: 60_000,
+  }, async () => {
+    const server = await serve(['--trace']);
+    const baseline = rss(server.pid);
+    // Nobody reads the server's stdout now: the pipe fills and its writes stop.
+    server.child.stdout?.pause();
+    const connections = 20;
+    const rounds = stress ? 2000 : 500;
+    // 2 trace events per round trip: far more than the server's backlog of 4096.
+    const results = await Promise.all(
+      Array.from({ length: connections }, () => pingPong(server.port, rounds)),
+    );
+    expect(results).toEqual(results.map(() => true));
+    const stalled = rss(server.pid);
+    server.child.stdout?.resume();
+    const notice = await server.line(/Output too slow: dropped (\d+) events?/, 20_000);
+    expect(Number(notice[1])).toBeGreaterThan(0);
+    expect(
+      stalled - baseline,
+      `RSS grew ${((stalled - baseline) / MiB).toFixed(1)} MiB`,
+    ).toBeLessThanOrEqual(64 * MiB);
+    expect((await server.stop('SIGTERM')).code).toBe(0);
+    // The trace summary: "close tcp 127.0.0.1:<port> … stopped".
+    expect(server.stdout()).toMatch(/^close tcp \S+ .* stopped$/m);
   });
 
   const flood = stress ? 10_000 : 1_000;

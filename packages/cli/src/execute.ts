@@ -73,8 +73,17 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
       lookup: run.lookup,
       stdin: io.stdin,
     });
+    const stopped = new Promise<void>((resolve) =>
+      controller.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     // for-await calls the generator's return() when we leave early, so it closes its sockets.
-    for await (const event of events) renderer.event(event);
+    for await (const event of events) {
+      renderer.event(event);
+      // A slow reader of our stdout pauses the loop (until a stop signal): the command's queue
+      // is bounded, this process's stdout buffer is not.
+      const drained = io.drained?.();
+      if (drained) await Promise.race([drained, stopped]);
+    }
     if (interrupted) return graceful ? exitCodes.ok : exitCodes.interrupted;
     return exitCodes.ok;
   } catch (error) {

@@ -17,11 +17,22 @@ export interface CliIO {
   forceExit?(code: number): void;
   /** Standard input as bytes, for commands that read a payload from it. */
   stdin?(): AsyncIterable<Uint8Array>;
+  /** Resolves once everything written to stdout has left the process. */
+  flush?(): Promise<void>;
+  /**
+   * undefined while stdout takes more output at once; otherwise resolves when it has drained
+   * (or closed). The command loop waits on it, so a slow reader of a pipe holds the command's
+   * own bounded queue instead of growing this process's memory.
+   */
+  drained?(): Promise<void> | undefined;
 }
 
 /** The real process: stdout/stderr, TTY flags, env, signals. */
 export function processIO(): CliIO {
   const handlers = new Set<(signal: StopSignal) => void>();
+  const out = stdoutWriter(() => {
+    for (const handler of [...handlers]) handler('SIGTERM');
+  });
   // `socklab … | head` closes the pipe early: stop the command as SIGTERM would, without a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on?.('error', (error: NodeJS.ErrnoException) => {
@@ -36,7 +47,7 @@ export function processIO(): CliIO {
     for (const handler of [...handlers]) handler('SIGTERM');
   };
   return {
-    stdout: (text) => void process.stdout.write(text),
+    stdout: (text) => out.write(text),
     stderr: (text) => void process.stderr.write(text),
     isTTY: {
       stdin: Boolean(process.stdin.isTTY),
@@ -60,5 +71,82 @@ export function processIO(): CliIO {
     },
     forceExit: (code) => process.exit(code),
     stdin: () => process.stdin as AsyncIterable<Uint8Array>,
+    drained: () => out.drained(),
+    flush: () => out.flush(),
+  };
+}
+
+interface StdoutWriter {
+  write(text: string): void;
+  drained(): Promise<void> | undefined;
+  flush(): Promise<void>;
+}
+
+/**
+ * stdout with backpressure that works on every runtime. Node and Bun: `write()` returns false
+ * once output waits in the process (Bun never sets `writableNeedDrain`), and `drain` follows.
+ * Deno's process.stdout blocks the whole event loop while a pipe is full, so on Deno the text
+ * goes through Deno.stdout.write (async, in order) instead.
+ */
+function stdoutWriter(onBrokenPipe: () => void): StdoutWriter {
+  const deno = (
+    globalThis as {
+      Deno?: { stdout: { write(bytes: Uint8Array): Promise<number> } };
+    }
+  ).Deno;
+  if (deno) return denoStdoutWriter(deno.stdout, onBrokenPipe);
+  const stream = process.stdout;
+  let blocked = false;
+  let waiters: (() => void)[] = [];
+  const release = () => {
+    blocked = false;
+    const ready = waiters;
+    waiters = [];
+    for (const resolve of ready) resolve();
+  };
+  stream.on('drain', release);
+  stream.on('close', release);
+  return {
+    write(text) {
+      if (!stream.write(text)) blocked = true;
+    },
+    drained: () => (blocked ? new Promise<void>((resolve) => waiters.push(resolve)) : undefined),
+    flush: async () => {
+      if (blocked) await new Promise<void>((resolve) => waiters.push(resolve));
+    },
+  };
+}
+
+/** Output waiting beyond this many bytes makes drained() wait. */
+const denoHighWater = 64 * 1024;
+
+function denoStdoutWriter(
+  stdout: { write(bytes: Uint8Array): Promise<number> },
+  onBrokenPipe: () => void,
+): StdoutWriter {
+  const encoder = new TextEncoder();
+  let tail: Promise<void> = Promise.resolve();
+  let waiting = 0;
+  let broken = false;
+  return {
+    write(text) {
+      if (broken) return;
+      const bytes = encoder.encode(text);
+      waiting += bytes.length;
+      tail = tail.then(async () => {
+        try {
+          for (let at = 0; at < bytes.length && !broken; )
+            at += await stdout.write(bytes.subarray(at));
+        } catch {
+          // The reader went away (`socklab … | head`): stop as SIGTERM would, print nothing more.
+          broken = true;
+          onBrokenPipe();
+        } finally {
+          waiting -= bytes.length;
+        }
+      });
+    },
+    drained: () => (waiting > denoHighWater ? tail : undefined),
+    flush: () => tail,
   };
 }

@@ -188,9 +188,11 @@ describe.runIf(runtimeName === 'node')('modules a command line imports (Node)', 
     expect(modules(['--version']).sort()).toEqual(['cli/dist/bin.js', 'cli/dist/version.js']);
   });
 
-  it('inspect imports the inspector but no other plugin, the lab, the doctor or the wizard', () => {
+  it('inspect imports the inspector plugin entry but no other plugin, the lab, the doctor or the wizard', () => {
     const loaded = modules(['inspect', '--proto', 'tcp', '--json']);
-    expect(loaded).toContain('inspector/dist/index.js');
+    expect(loaded).toContain('inspector/dist/plugin.js');
+    // Not the library index: it loads every parser and view.
+    expect(loaded).not.toContain('inspector/dist/index.js');
     const unrelated = /transport-(udp|tcp)\/|cli\/dist\/(lab|wizard|builtin\/doctor|help)/;
     expect(loaded.filter((m) => unrelated.test(m))).toEqual([]);
   });

@@ -24,6 +24,15 @@ export async function main(
   io: CliIO = processIO(),
   overrides: MainOverrides = {},
 ): Promise<number> {
+  try {
+    return await run(argv, io, overrides);
+  } finally {
+    // Output still on its way to a slow reader (Deno writes asynchronously) is not cut off.
+    await io.flush?.();
+  }
+}
+
+async function run(argv: readonly string[], io: CliIO, overrides: MainOverrides): Promise<number> {
   const debug = hasDebugFlag(argv);
   try {
     let split: ReturnType<typeof extractPluginFlags>;

@@ -60,6 +60,8 @@ export const defaultMaxConnections = 10_000;
 export const defaultDrainTimeout = 5000;
 /** Connections that must close before a quiet server collects garbage (releaseMemory). */
 export const surgeConnections = 1000;
+/** Per-connection and per-chunk events that may wait for a slow consumer before new ones drop. */
+export const eventBacklog = 4096;
 const surgeQuietMs = 500;
 
 /** The summary a stopped server reports in its last event's `details`. */
@@ -69,6 +71,8 @@ export interface EchoServerSummary {
   peak: number;
   bytesIn: number;
   bytesOut: number;
+  /** Events dropped because the consumer did not keep up (see eventBacklog). */
+  droppedEvents: number;
 }
 
 /**
@@ -92,8 +96,15 @@ export async function* createEchoServer(
   const releaseMemory = options.releaseMemory !== false;
   if (!(maxConnections >= 1)) throw new RangeError('maxConnections must be at least 1');
   const talk = !quiet;
-  const queue = new EventQueue<LabEvent>();
-  const stats: EchoServerSummary = { connections: 0, refused: 0, peak: 0, bytesIn: 0, bytesOut: 0 };
+  const queue = new EventQueue<LabEvent>(eventBacklog);
+  const stats: EchoServerSummary = {
+    connections: 0,
+    refused: 0,
+    peak: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    droppedEvents: 0,
+  };
   let active = 0;
   let listener: EchoListener | undefined;
   let adapter: TcpAdapter | undefined;
@@ -108,6 +119,7 @@ export async function* createEchoServer(
               connection,
               once ? 'serving one connection (--once)' : 'too many connections',
             ),
+            true,
           );
         return false;
       }
@@ -127,6 +139,7 @@ export async function* createEchoServer(
             remote,
             message: `Connected by ${pythonAddress(remote)}`,
           }),
+          true,
         );
       }
       return true;
@@ -137,7 +150,7 @@ export async function* createEchoServer(
       stats.bytesIn += end.bytesIn;
       stats.bytesOut += end.bytesOut;
       idleMarks?.delete(connection);
-      if (talk) queue.push(closeEvent(connection, end, once));
+      if (talk) queue.push(closeEvent(connection, end, once), true);
       queue.wake();
     },
   };
@@ -150,6 +163,7 @@ export async function* createEchoServer(
           remote: connection.remote,
           ...payloadFields(chunk),
         }),
+        true,
       );
     handlers.send = (connection, chunk) =>
       queue.push(
@@ -159,6 +173,7 @@ export async function* createEchoServer(
           remote: connection.remote,
           ...payloadFields(chunk),
         }),
+        true,
       );
   }
 
@@ -268,6 +283,16 @@ export async function* createEchoServer(
     let stopping = false;
     for (;;) {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) yield next;
+      const dropped = queue.takeDropped();
+      if (dropped > 0) {
+        stats.droppedEvents += dropped;
+        yield event('info', {
+          proto: 'tcp',
+          notice: true,
+          message: `Output too slow: dropped ${dropped} event${dropped === 1 ? '' : 's'} (${eventBacklog} were waiting); the summary's counts stay exact`,
+          details: { droppedEvents: dropped },
+        });
+      }
       const onceDone = once && stats.connections > 0 && active === 0;
       if (!stopping && (signal.aborted || onceDone)) {
         stopping = true;

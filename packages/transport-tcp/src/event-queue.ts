@@ -1,12 +1,29 @@
-/** Events pushed from socket callbacks, pulled by an async generator. */
+/**
+ * Events pushed from socket callbacks, pulled by an async generator. Pushes marked droppable
+ * (per-connection and per-chunk events) are counted and dropped instead while `limit` events
+ * wait: a consumer that stops pulling (stdout piped to a slow reader) must not grow memory
+ * without bound.
+ */
 export class EventQueue<T> {
   private items: T[] = [];
   private head = 0;
   private wakeUp: (() => void) | undefined;
+  /** Droppable events dropped since the last takeDropped(). */
+  private droppedCount = 0;
 
-  push(item: T): void {
-    this.items.push(item);
+  constructor(readonly limit = Number.POSITIVE_INFINITY) {}
+
+  push(item: T, droppable = false): void {
+    if (droppable && this.items.length - this.head >= this.limit) this.droppedCount++;
+    else this.items.push(item);
     this.wake();
+  }
+
+  /** How many droppable events were dropped since the last call; resets the count. */
+  takeDropped(): number {
+    const count = this.droppedCount;
+    this.droppedCount = 0;
+    return count;
   }
 
   shift(): T | undefined {
