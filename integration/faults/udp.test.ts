@@ -97,6 +97,34 @@ describe('udp faults', () => {
     expect(`${summary.message} ${JSON.stringify(summary.details)}`).toMatch(/drop/i);
   });
 
+  it('keeps replying while its stdout stalls, drops events instead of memory, and says so', {
+    timeout: 60_000,
+  }, async () => {
+    const server = await udpServer([]);
+    // Nobody reads the server's stdout now: the pipe fills and its writes stop.
+    server.child.stdout?.pause();
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    let replies = 0;
+    socket.on('message', () => replies++);
+    // Request/reply in windows of 50, so the socket buffers never overflow: every reply counts.
+    const total = stress ? 40_000 : 8_000;
+    for (let sent = 0; sent < total; sent += 50) {
+      const target = sent + 50;
+      for (let i = 0; i < 50; i++) socket.send('ping', server.port, '127.0.0.1');
+      const deadline = Date.now() + 5000;
+      while (replies < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+      if (replies < target) break;
+    }
+    socket.close();
+    expect(replies).toBe(total);
+    server.child.stdout?.resume();
+    const notice = await server.line(/Output too slow: dropped (\d+) events?/, 20_000);
+    expect(Number(notice[1])).toBeGreaterThan(0);
+    expect((await server.stop('SIGTERM')).code).toBe(0);
+    expect(server.stdout() + server.stderr()).toMatch(new RegExp(`Received ${total} datagrams`));
+  });
+
   it('explains ICMP port unreachable as connection refused, also when retrying', async () => {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));

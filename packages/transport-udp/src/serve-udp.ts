@@ -57,7 +57,12 @@ export interface ServeSummary {
   clients: number;
   /** Datagrams the kernel dropped because the receive buffer was full (absent where the OS does not tell). */
   drops?: number;
+  /** Per-datagram events dropped because the consumer did not keep up (with --keep; absent when none). */
+  droppedEvents?: number;
 }
+
+/** Per-datagram events that may wait for a slow consumer (with --keep) before new ones drop. */
+export const eventBacklog = 4096;
 
 /** At most one look at the kernel's drop counter per second while datagrams arrive. */
 const dropsCheckInterval = 1000;
@@ -122,7 +127,16 @@ export async function* serveUdp(
     typeof options.reply === 'string'
       ? textToBytes(options.reply)
       : (options.reply ?? textToBytes(defaultReply));
-  const queue = new EventQueue<LabEvent>();
+  const queue = new EventQueue<LabEvent>({
+    limit: eventBacklog,
+    notice: (dropped) =>
+      event('info', {
+        proto: 'udp',
+        notice: true,
+        details: { droppedEvents: dropped },
+        message: `Output too slow: dropped ${count(dropped, 'event')} (${eventBacklog} were waiting); the summary's counts stay exact`,
+      }),
+  });
   const clients = new Set<string>();
   const perDatagram = !quiet || trace;
   let stopped = false;
@@ -163,7 +177,7 @@ export async function* serveUdp(
         clients.add(`${from} ${fromPort}`);
         const out = echo ? data : replyBytes;
         // Events first: the seed prints, then replies (and some adapters finish sends synchronously).
-        if (perDatagram) queue.push(recvEvent(event, data, from, fromPort, socket, quiet));
+        if (perDatagram) queue.push(recvEvent(event, data, from, fromPort, socket, quiet), keep);
         if (trace)
           queue.push(
             event('send', {
@@ -172,6 +186,7 @@ export async function* serveUdp(
               remote: eventAddress(from, fromPort),
               ...payloadFields(out),
             }),
+            keep,
           );
         if (keep) {
           socket.send(out, from, fromPort);
@@ -231,6 +246,7 @@ export async function* serveUdp(
     await socket.close();
   }
   summary.clients = clients.size;
+  if (queue.droppedTotal > 0) summary.droppedEvents = queue.droppedTotal;
   if (keep || quiet) {
     const dropped = summary.drops
       ? `, ${summary.drops} dropped by the kernel (receive buffer full)`
