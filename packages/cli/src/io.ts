@@ -48,7 +48,7 @@ export function processIO(): CliIO {
   };
   return {
     stdout: (text) => out.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    stderr: (text) => out.writeError(text),
     isTTY: {
       stdin: Boolean(process.stdin.isTTY),
       stdout: Boolean(process.stdout.isTTY),
@@ -78,6 +78,7 @@ export function processIO(): CliIO {
 
 interface StdoutWriter {
   write(text: string): void;
+  writeError(text: string): void;
   drained(): Promise<void> | undefined;
   flush(): Promise<void>;
 }
@@ -86,15 +87,12 @@ interface StdoutWriter {
  * stdout with backpressure that works on every runtime. Node and Bun: `write()` returns false
  * once output waits in the process (Bun never sets `writableNeedDrain`), and `drain` follows.
  * Deno's process.stdout blocks the whole event loop while a pipe is full, so on Deno the text
- * goes through Deno.stdout.write (async, in order) instead.
+ * goes through Deno.stdout.write (async, in order) instead, unless stdout is a terminal.
  */
 function stdoutWriter(onBrokenPipe: () => void): StdoutWriter {
-  const deno = (
-    globalThis as {
-      Deno?: { stdout: { write(bytes: Uint8Array): Promise<number> } };
-    }
-  ).Deno;
-  if (deno) return denoStdoutWriter(deno.stdout, onBrokenPipe);
+  const deno = (globalThis as { Deno?: DenoStdio }).Deno;
+  // A terminal keeps the synchronous path: lines stay in order with stderr's.
+  if (deno && !process.stdout.isTTY) return denoStdoutWriter(deno.stdout, onBrokenPipe);
   const stream = process.stdout;
   let blocked = false;
   let waiters: (() => void)[] = [];
@@ -110,6 +108,7 @@ function stdoutWriter(onBrokenPipe: () => void): StdoutWriter {
     write(text) {
       if (!stream.write(text)) blocked = true;
     },
+    writeError: (text) => void process.stderr.write(text),
     drained: () => (blocked ? new Promise<void>((resolve) => waiters.push(resolve)) : undefined),
     flush: async () => {
       if (blocked) await new Promise<void>((resolve) => waiters.push(resolve));
@@ -120,10 +119,12 @@ function stdoutWriter(onBrokenPipe: () => void): StdoutWriter {
 /** Output waiting beyond this many bytes makes drained() wait. */
 const denoHighWater = 64 * 1024;
 
-function denoStdoutWriter(
-  stdout: { write(bytes: Uint8Array): Promise<number> },
-  onBrokenPipe: () => void,
-): StdoutWriter {
+interface DenoStdio {
+  stdout: { write(bytes: Uint8Array): Promise<number> };
+}
+
+/** stdout through a chain of async writes (in order); stderr stays synchronous. */
+function denoStdoutWriter(stdout: DenoStdio['stdout'], onBrokenPipe: () => void): StdoutWriter {
   const encoder = new TextEncoder();
   let tail: Promise<void> = Promise.resolve();
   let waiting = 0;
@@ -139,13 +140,16 @@ function denoStdoutWriter(
             at += await stdout.write(bytes.subarray(at));
         } catch {
           // The reader went away (`socklab … | head`): stop as SIGTERM would, print nothing more.
-          broken = true;
-          onBrokenPipe();
+          if (!broken) {
+            broken = true;
+            onBrokenPipe();
+          }
         } finally {
           waiting -= bytes.length;
         }
       });
     },
+    writeError: (text) => void process.stderr.write(text),
     drained: () => (waiting > denoHighWater ? tail : undefined),
     flush: () => tail,
   };
