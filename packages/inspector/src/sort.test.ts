@@ -8,9 +8,9 @@ import type { SocketEntry, SocketProto } from './types.ts';
 
 const protos: SocketProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'unix'];
 const states = ['LISTEN', 'ESTABLISHED', 'TIME_WAIT', 'UNCONN'];
-// Few distinct values, so ties (the fall-backs) happen often.
-const address = fc.constantFrom('127.0.0.1', '127.0.0.2', '::1', '0.0.0.0', '10.0.0.1');
-const port = fc.constantFrom(0, 22, 80, 5000, 65432);
+// Two values each, so ties on every field before the last one (the fall-backs) happen often.
+const address = fc.constantFrom('127.0.0.1', '::1');
+const port = fc.constantFrom(80, 5000);
 
 const entry = fc
   .record({
