@@ -243,7 +243,8 @@ export async function* createEchoServer(
       clearInterval(surgeTimer);
       surgeTimer = undefined;
       closedSinceRelease = 0;
-      Promise.resolve(adapter?.releaseMemory?.()).catch(() => {});
+      // An adapter's failure here must never take the server down (async: sync throws too).
+      (async () => adapter?.releaseMemory?.())().catch(() => {});
     }, surgeQuietMs / 2);
   };
 
