@@ -2,7 +2,7 @@ import { closeSync, openSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { type CollectStrategy, tableError } from '../collect/collect-plan.ts';
 import type { SocketProto } from '../types.ts';
-import { readAllSync } from './read-all-sync.ts';
+import { readAllSync } from './read-all.ts';
 import {
   collectShared,
   type ScanWorker,
