@@ -266,6 +266,24 @@ describe.each(adapters.map((adapter) => [adapter.name, adapter] as const))(
       expect(server.events.find((e) => e.type === 'info')).toMatchObject({ notice: true });
     });
 
+    it('closes and reports a connection whose peer resets while the echo waits for it to read', async () => {
+      const running = await startServer({ adapter });
+      server = running;
+      const socket = await open(running.port);
+      socket.on('error', () => {});
+      socket.pause();
+      // Far more than the kernel buffers hold: the server's echo has to wait for this reader.
+      socket.write(randomBytes(8 * 1024 * 1024, 7));
+      await sleep(300);
+      socket.resetAndDestroy();
+      await running.until(
+        (events) => events.some((e) => e.type === 'close' && e.connection !== undefined),
+        5000,
+      );
+      const close = running.events.find((e) => e.type === 'close' && e.connection !== undefined);
+      expect(String(close?.reason)).toMatch(/reset|closed|broken pipe/);
+    });
+
     it('collects garbage once a surge of connections has closed and the server is quiet', async () => {
       // The adapter's own collection runs (a full GC on this runtime) without throwing.
       await adapter.releaseMemory?.();

@@ -37,8 +37,21 @@ class BunConnection implements EchoConnection {
   }
 }
 
+/**
+ * Bun's write() returns -1 once the socket is dead (the peer reset it). Bun then fires no
+ * `close` while reading is paused, so the connection is ended here, or it would leak.
+ */
+function dead(socket: BunSocket, connection: BunConnection, written: number): boolean {
+  if (written >= 0) return false;
+  connection.reason ??= 'connection reset by peer';
+  connection.queue = undefined;
+  socket.terminate();
+  return true;
+}
+
 function write(socket: BunSocket, connection: BunConnection, chunk: Uint8Array): void {
   const written = socket.write(chunk);
+  if (dead(socket, connection, written)) return;
   if (written > 0) connection.bytesOut += written;
   if (written < chunk.length) {
     // Copies: only on this slow path, and Bun does not promise the chunk outlives the callback.
@@ -61,6 +74,7 @@ function drain(socket: BunSocket): void {
   while (queue.length > 0) {
     const chunk = queue[0] as Uint8Array;
     const written = socket.write(chunk);
+    if (dead(socket, connection, written)) return;
     if (written > 0) connection.bytesOut += written;
     if (written < chunk.length) {
       queue[0] = written > 0 ? chunk.subarray(written) : chunk;
@@ -131,6 +145,16 @@ function listenBun(options: EchoListenOptions): Promise<EchoListener> {
       },
     });
     let stopped = false;
+    // A paused connection (its echo waiting for the peer to read) hears nothing from Bun when the
+    // peer resets: no drain, no close. Once a second its queue is tried again, and a dead socket
+    // shows as write() = -1 (see dead()).
+    const probe = setInterval(() => {
+      for (const connection of live as Set<BunConnection>) {
+        if (connection.queue !== undefined) drain(connection.socket);
+      }
+      if (stopped && live.size === 0) clearInterval(probe);
+    }, 1000);
+    probe.unref();
     return Promise.resolve({
       local: eventAddress(listener.hostname, listener.port),
       connections: live,
