@@ -174,5 +174,5 @@ export const bunAdapter: TcpAdapter = {
   listen: listenBun,
   // node:net only for clients, loaded on first use: a server never pays for it.
   connect: async (options) => (await import('./node.ts')).connectNode(options),
-  releaseMemory: () => void Bun.gc(true),
+  releaseMemory: async () => (await import('./collect-garbage.ts')).collectGarbage(),
 };
