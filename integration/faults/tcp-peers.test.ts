@@ -1,7 +1,9 @@
 // Misbehaving peers against `socklab tcp server`: resets mid-stream, a reader that never reads,
 // slowloris, and a flood of connections. The server must stay up, keep serving, and keep its memory.
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cliBin, killGroup, runtimeArgv } from '../../test/helpers/cli.ts';
 import {
   echoProbe,
   MiB,
@@ -12,6 +14,7 @@ import {
   startServer,
   stress,
   tcpSocketsOnPort,
+  watchChild,
 } from './helpers.ts';
 
 const servers: Server[] = [];
@@ -45,6 +48,7 @@ function pingPong(port: number, rounds: number): Promise<boolean> {
       socket.write(request);
     });
     socket.on('error', () => finish(false));
+    socket.on('close', () => finish(false));
     const finish = (ok: boolean) => {
       socket.destroy();
       resolve(ok);
@@ -172,6 +176,50 @@ describe('tcp server against misbehaving peers', () => {
     expect((await server.stop('SIGTERM')).code).toBe(0);
     // The trace summary: "close tcp 127.0.0.1:<port> … stopped".
     expect(server.stdout()).toMatch(/^close tcp \S+ .* stopped$/m);
+  });
+
+  it('stops as on SIGTERM when the reader of its stdout goes away (socklab … | head)', {
+    timeout: 30_000,
+  }, async () => {
+    // A real pipeline (sed -u 3q: head, unbuffered): bash waits for both ends and exits with the
+    // server's own status.
+    const [cmd, prefix] = runtimeArgv(cliBin);
+    const server = watchChild(
+      spawn(
+        'bash',
+        [
+          '-c',
+          'set -o pipefail; "$@" | sed -u 3q',
+          'bash',
+          cmd,
+          ...prefix,
+          'tcp',
+          'server',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          '0',
+          '--trace',
+        ],
+        { env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' }, detached: true },
+      ),
+    );
+    try {
+      const port = Number((await server.line(/^listen tcp 127\.0\.0\.1:(\d+)/))[1]);
+      // Echo traffic until the server is gone: every round trip is two more trace lines.
+      const traffic = Array.from({ length: 4 }, () => pingPong(port, 1_000_000));
+      const exit = await Promise.race([
+        server.exited,
+        sleep(20_000).then(() => 'still running' as const),
+      ]);
+      expect(exit).toEqual({ code: 0, signal: null });
+      await Promise.all(traffic);
+      expect(server.stderr()).toBe('');
+      expect(server.stdout().split('\n').filter(Boolean)).toHaveLength(3);
+      expect(tcpSocketsOnPort(port)).not.toContain('LISTEN');
+    } finally {
+      killGroup(server.child);
+    }
   });
 
   const flood = stress ? 10_000 : 1_000;

@@ -1,3 +1,4 @@
+import { readlinkSync } from 'node:fs';
 import process from 'node:process';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
@@ -30,16 +31,16 @@ export interface CliIO {
 /** The real process: stdout/stderr, TTY flags, env, signals. */
 export function processIO(): CliIO {
   const handlers = new Set<(signal: StopSignal) => void>();
-  const out = stdoutWriter(() => {
+  // `socklab … | head` closes the pipe early: stop the command as SIGTERM would, once (each
+  // failed write reports it again, and a second SIGTERM would force the exit).
+  let broken = false;
+  const brokenPipe = () => {
+    if (broken) return;
+    broken = true;
     for (const handler of [...handlers]) handler('SIGTERM');
-  });
-  // `socklab … | head` closes the pipe early: stop the command as SIGTERM would, without a stack trace.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on?.('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      for (const handler of [...handlers]) handler('SIGTERM');
-    });
-  }
+  };
+  const bun = (globalThis as { Bun?: BunStdio }).Bun;
+  const out = bun ? bunStdoutWriter(bun, brokenPipe) : stdoutWriter(brokenPipe);
   const onInt = () => {
     for (const handler of [...handlers]) handler('SIGINT');
   };
@@ -49,11 +50,7 @@ export function processIO(): CliIO {
   return {
     stdout: (text) => out.write(text),
     stderr: (text) => out.writeError(text),
-    isTTY: {
-      stdin: Boolean(process.stdin.isTTY),
-      stdout: Boolean(process.stdout.isTTY),
-      stderr: Boolean(process.stderr.isTTY),
-    },
+    isTTY: bun ? bunTTYs() : nodeTTYs(),
     env: process.env,
     cwd: process.cwd(),
     onSignal(handler) {
@@ -76,6 +73,42 @@ export function processIO(): CliIO {
   };
 }
 
+function nodeTTYs(): CliIO['isTTY'] {
+  return {
+    stdin: Boolean(process.stdin.isTTY),
+    stdout: Boolean(process.stdout.isTTY),
+    stderr: Boolean(process.stderr.isTTY),
+  };
+}
+
+/**
+ * Bun: creating process.stdin/stdout/stderr costs ~4 MB of memory and ~18 ms of start-up (the
+ * Node stream layer), more than a whole idle server. On Linux /proc tells whether an fd is a
+ * terminal without them; elsewhere the streams answer.
+ */
+function bunTTYs(): CliIO['isTTY'] {
+  const tty = (fd: number): boolean | undefined => {
+    try {
+      return /^\/dev\/(pts\/|tty|console$)/.test(readlinkSync(`/proc/self/fd/${fd}`));
+    } catch (error) {
+      // No /proc (macOS): ask the streams. A closed fd is no terminal.
+      return (error as { code?: string }).code === 'ENOENT' && !procMounted() ? undefined : false;
+    }
+  };
+  const stdin = tty(0);
+  if (stdin === undefined) return nodeTTYs();
+  return { stdin, stdout: tty(1) === true, stderr: tty(2) === true };
+}
+
+function procMounted(): boolean {
+  try {
+    readlinkSync('/proc/self/exe');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 interface StdoutWriter {
   write(text: string): void;
   writeError(text: string): void;
@@ -90,6 +123,13 @@ interface StdoutWriter {
  * goes through Deno.stdout.write (async, in order) instead, unless stdout is a terminal.
  */
 function stdoutWriter(onBrokenPipe: () => void): StdoutWriter {
+  // A closed pipe is not a crash: no stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on?.('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      onBrokenPipe();
+    });
+  }
   const deno = (globalThis as { Deno?: DenoStdio }).Deno;
   // A terminal keeps the synchronous path: lines stay in order with stderr's.
   if (deno && !process.stdout.isTTY) return denoStdoutWriter(deno.stdout, onBrokenPipe);
@@ -112,6 +152,80 @@ function stdoutWriter(onBrokenPipe: () => void): StdoutWriter {
     drained: () => (blocked ? new Promise<void>((resolve) => waiters.push(resolve)) : undefined),
     flush: async () => {
       if (blocked) await new Promise<void>((resolve) => waiters.push(resolve));
+    },
+  };
+}
+
+interface FileSink {
+  write(chunk: string): number;
+  /** Bytes written, or a promise of them while the rest waits for the reader (rejects: EPIPE). */
+  flush(): number | Promise<number>;
+}
+
+interface BunStdio {
+  stdout: { writer(): FileSink };
+  stderr: { writer(): FileSink };
+}
+
+/**
+ * Bun: stdout and stderr through Bun's own FileSinks. Every write is flushed at once (output
+ * appears as it is made, as with the streams); a flush that cannot finish returns a promise,
+ * which drained() hands out until the reader catches up.
+ */
+function bunStdoutWriter(bun: BunStdio, onBrokenPipe: () => void): StdoutWriter {
+  const sink = bun.stdout.writer();
+  let stderr: FileSink | undefined;
+  let pending: Promise<void> | undefined;
+  let broken = false;
+  const fail = (): void => {
+    if (broken) return;
+    broken = true;
+    onBrokenPipe();
+  };
+  let more = false;
+  const flushNow = (): void => {
+    let flushed: number | Promise<number>;
+    try {
+      flushed = sink.flush();
+    } catch {
+      fail();
+      return;
+    }
+    if (typeof flushed === 'number') {
+      pending = undefined;
+      return;
+    }
+    pending = flushed.then(
+      () => {
+        pending = undefined;
+        if (more && !broken) {
+          more = false;
+          flushNow();
+        }
+      },
+      () => {
+        pending = undefined;
+        fail();
+      },
+    );
+  };
+  return {
+    write(text) {
+      if (broken) return;
+      sink.write(text);
+      // A flush still running: the text goes out with the next one, once it is done.
+      if (pending) more = true;
+      else flushNow();
+    },
+    writeError(text) {
+      stderr ??= bun.stderr.writer();
+      stderr.write(text);
+      const flushed = stderr.flush();
+      if (typeof flushed !== 'number') flushed.catch(() => {});
+    },
+    drained: () => pending,
+    flush: async () => {
+      while (pending) await pending;
     },
   };
 }
