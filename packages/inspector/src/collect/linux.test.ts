@@ -6,6 +6,7 @@ import { nodeProcFs } from '../runtime/node.ts';
 import { createWorkerCollect } from '../runtime/node-worker-collect.ts';
 import type { ProcFs } from '../runtime/proc-fs.ts';
 import { snapshot } from '../snapshot.ts';
+import type { SocketEntry } from '../types.ts';
 import { type CollectStrategy, collectSequential } from './collect-plan.ts';
 import { collectLinuxSockets } from './linux.ts';
 
@@ -95,6 +96,36 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
       hidden: 'needs root',
     });
     expect(hidden.find((e) => e.inode === 305910)).toMatchObject({ pid: 100 });
+  });
+
+  it('finds the same sockets and owners as the sequential way', async () => {
+    const canonical = (entries: SocketEntry[]) =>
+      entries.map((e) => JSON.stringify(e)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const sequential = await collectLinuxSockets(
+      {},
+      {
+        procRoot: fake.root,
+        passwdPath: fake.passwd,
+        fs: nodeProcFs,
+        strategy: collectSequential,
+        uid: 0,
+      },
+    );
+    expect(sequential.length).toBeGreaterThan(10);
+    expect(canonical(await collect())).toEqual(canonical(sequential));
+  });
+
+  it('fails clearly when a table cannot be read', async () => {
+    const noTables = makeFakeProc([{ pid: 100, comm: 'server', fds: { 3: 305910 } }], []);
+    try {
+      const tables = collectLinuxSockets({}, { procRoot: noTables.root, fs: nodeProcFs, strategy });
+      await expect(tables).rejects.toBeInstanceOf(SocketError);
+      await expect(tables).rejects.toThrow(
+        `Cannot read ${noTables.root}/net/tcp: no such file (is /proc mounted?)`,
+      );
+    } finally {
+      noTables.cleanup();
+    }
   });
 
   it('applies filters, --pid included', async () => {
