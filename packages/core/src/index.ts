@@ -1,5 +1,6 @@
 export * from './endpoint.ts';
 export * from './errors.ts';
+export * from './event-queue.ts';
 export * from './events.ts';
 export * from './message.ts';
 export * from './options.ts';

@@ -1,6 +1,9 @@
 import {
   createEventClock,
+  droppedEventsNotice,
   type EventAddress,
+  EventQueue,
+  eventBacklog,
   formatEndpoint,
   isLoopback,
   isWildcard,
@@ -12,7 +15,6 @@ import {
   socketErrorCode,
   toSocketError,
 } from '@socklab/core';
-import { EventQueue } from './event-queue.ts';
 import { endpointText, formatBytes, formatMs, pythonAddress, roundMs } from './format.ts';
 import { resolveHost } from './resolve-host.ts';
 import type {
@@ -60,8 +62,6 @@ export const defaultMaxConnections = 10_000;
 export const defaultDrainTimeout = 5000;
 /** Connections that must close before a quiet server collects garbage (releaseMemory). */
 export const surgeConnections = 1000;
-/** Per-connection and per-chunk events that may wait for a slow consumer before new ones drop. */
-export const eventBacklog = 4096;
 const surgeQuietMs = 500;
 
 /** The summary a stopped server reports in its last event's `details`. */
@@ -96,7 +96,8 @@ export async function* createEchoServer(
   const releaseMemory = options.releaseMemory !== false;
   if (!(maxConnections >= 1)) throw new RangeError('maxConnections must be at least 1');
   const talk = !quiet;
-  const queue = new EventQueue<LabEvent>(eventBacklog);
+  // Per-connection and per-chunk events may wait for a slow consumer; beyond that they drop.
+  const queue = new EventQueue<LabEvent>({ limit: eventBacklog });
   const stats: EchoServerSummary = {
     connections: 0,
     refused: 0,
@@ -287,12 +288,7 @@ export async function* createEchoServer(
       const dropped = queue.takeDropped();
       if (dropped > 0) {
         stats.droppedEvents += dropped;
-        yield event('info', {
-          proto: 'tcp',
-          notice: true,
-          message: `Output too slow: dropped ${dropped} event${dropped === 1 ? '' : 's'} (${eventBacklog} were waiting); the summary's counts stay exact`,
-          details: { droppedEvents: dropped },
-        });
+        yield droppedEventsNotice(event, 'tcp', dropped);
       }
       const onceDone = once && stats.connections > 0 && active === 0;
       if (!stopping && (signal.aborted || onceDone)) {

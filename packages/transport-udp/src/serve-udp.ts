@@ -1,8 +1,11 @@
 import {
   bytesToTextLenient,
   createEventClock,
+  droppedEventsNotice,
   type EventClock,
+  EventQueue,
   eventAddress,
+  eventBacklog,
   formatEndpoint,
   formatPythonAddress,
   isLoopback,
@@ -16,7 +19,6 @@ import {
   toSocketError,
   UsageError,
 } from '@socklab/core';
-import { EventQueue } from './event-queue.ts';
 import { resolveHost } from './resolve-host.ts';
 import type { UdpAdapter, UdpSocket } from './runtime/contract.ts';
 import { loadAdapter } from './runtime/load-adapter.ts';
@@ -60,9 +62,6 @@ export interface ServeSummary {
   /** Per-datagram events dropped because the consumer did not keep up (with --keep; absent when none). */
   droppedEvents?: number;
 }
-
-/** Per-datagram events that may wait for a slow consumer (with --keep) before new ones drop. */
-export const eventBacklog = 4096;
 
 /** At most one look at the kernel's drop counter per second while datagrams arrive. */
 const dropsCheckInterval = 1000;
@@ -127,15 +126,10 @@ export async function* serveUdp(
     typeof options.reply === 'string'
       ? textToBytes(options.reply)
       : (options.reply ?? textToBytes(defaultReply));
+  // Per-datagram events (with --keep) may wait for a slow consumer; beyond that they drop.
   const queue = new EventQueue<LabEvent>({
     limit: eventBacklog,
-    notice: (dropped) =>
-      event('info', {
-        proto: 'udp',
-        notice: true,
-        details: { droppedEvents: dropped },
-        message: `Output too slow: dropped ${count(dropped, 'event')} (${eventBacklog} were waiting); the summary's counts stay exact`,
-      }),
+    notice: (dropped) => droppedEventsNotice(event, 'udp', dropped),
   });
   const clients = new Set<string>();
   const perDatagram = !quiet || trace;
