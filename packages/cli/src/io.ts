@@ -175,6 +175,7 @@ interface BunStdio {
 function bunStdoutWriter(bun: BunStdio, onBrokenPipe: () => void): StdoutWriter {
   const sink = bun.stdout.writer();
   let stderr: FileSink | undefined;
+  let stderrPending: Promise<void> | undefined;
   let pending: Promise<void> | undefined;
   let broken = false;
   const fail = (): void => {
@@ -221,14 +222,18 @@ function bunStdoutWriter(bun: BunStdio, onBrokenPipe: () => void): StdoutWriter 
       stderr ??= bun.stderr.writer();
       stderr.write(text);
       const flushed = stderr.flush();
-      if (typeof flushed !== 'number') flushed.catch(() => {});
+      // A full stderr pipe: the process still waits for it before it ends (flush()).
+      if (typeof flushed !== 'number') stderrPending = flushed.then(noop, noop);
     },
     drained: () => pending,
     flush: async () => {
       while (pending) await pending;
+      await stderrPending;
     },
   };
 }
+
+function noop(): void {}
 
 /** Output waiting beyond this many bytes makes drained() wait. */
 const denoHighWater = 64 * 1024;
