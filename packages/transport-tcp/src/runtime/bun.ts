@@ -145,16 +145,6 @@ function listenBun(options: EchoListenOptions): Promise<EchoListener> {
       },
     });
     let stopped = false;
-    // A paused connection (its echo waiting for the peer to read) hears nothing from Bun when the
-    // peer resets: no drain, no close. Once a second its queue is tried again, and a dead socket
-    // shows as write() = -1 (see dead()).
-    const probe = setInterval(() => {
-      for (const connection of live as Set<BunConnection>) {
-        if (connection.queue !== undefined) drain(connection.socket);
-      }
-      if (stopped && live.size === 0) clearInterval(probe);
-    }, 1000);
-    probe.unref();
     return Promise.resolve({
       local: eventAddress(listener.hostname, listener.port),
       connections: live,
