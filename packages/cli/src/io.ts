@@ -213,7 +213,12 @@ function bunStdoutWriter(bun: BunStdio, onBrokenPipe: () => void): StdoutWriter 
   return {
     write(text) {
       if (broken) return;
-      sink.write(text);
+      try {
+        sink.write(text);
+      } catch {
+        fail();
+        return;
+      }
       // A flush still running: the text goes out with the next one, once it is done.
       if (pending) more = true;
       else flushNow();
