@@ -71,7 +71,13 @@ describe.skipIf(process.platform !== 'linux')('socklab inspect on this machine',
   afterAll(() => lab?.close());
 
   it('--json: one info event whose message is one JSON array of entries', async () => {
-    const events = await run({ json: true, proto: 'tcp', port: String(lab.listenPort) });
+    // --pid too: a server that had this port before (another test) may have left TIME_WAITs.
+    const events = await run({
+      json: true,
+      proto: 'tcp',
+      port: String(lab.listenPort),
+      pid: String(process.pid),
+    });
     expect(events).toHaveLength(1);
     const [event] = events as [LabEvent];
     expect(event.type).toBe('info');
@@ -114,10 +120,12 @@ describe.skipIf(process.platform !== 'linux')('socklab inspect on this machine',
     const timeWait = JSON.parse(
       (await run({ json: true, state: 'time-wait', port: String(lab.timeWaitPort) }))[0]
         ?.message as string,
-    );
-    expect(timeWait).toMatchObject([
+    ) as SocketEntry[];
+    // Ours, and only TIME_WAITs (other tests' may share the port number).
+    expect(timeWait.filter((e) => e.local.port === lab.timeWaitClientPort)).toMatchObject([
       { state: 'TIME_WAIT', pid: null, hidden: 'no owning process' },
     ]);
+    expect(timeWait.every((e) => e.state === 'TIME_WAIT')).toBe(true);
     const byPort = JSON.parse(
       (await run({ json: true, pid: String(process.pid), sort: 'local' }))[0]?.message as string,
     ) as SocketEntry[];

@@ -67,14 +67,24 @@ describe.skipIf(!ss)('the collector agrees with ss on sockets this test opens', 
 
   const ours = (ports: number[]) => (row: { local: string; remote: string }) =>
     ports.some((p) => row.local.endsWith(`:${p}`) || row.remote.endsWith(`:${p}`));
+  const port = (address: string) => Number(address.slice(address.lastIndexOf(':') + 1));
+  // Exactly this test's TCP sockets, by port pair: a server that had one of these ports before
+  // (another test, in parallel) may have left TIME_WAITs on it.
+  const ourTcp = (row: { local: string; remote: string }) =>
+    [
+      [lab.listenPort, 0],
+      [lab.timeWaitPort, 0],
+      [lab.clientPort, lab.listenPort],
+      [lab.listenPort, lab.clientPort],
+      [lab.timeWaitClientPort, lab.timeWaitPort],
+    ].some(([local, remote]) => port(row.local) === local && port(row.remote) === remote);
 
   it('tcp: LISTEN, both ESTABLISHED ends and the TIME_WAIT, with pids, commands and fds', async () => {
-    const ports = [lab.listenPort, lab.timeWaitPort];
     const expected = parseSs(
       execFileSync(ss as string, ['-tanp'], { encoding: 'utf8', maxBuffer: 1 << 28 }),
-    ).filter(ours(ports));
+    ).filter(ourTcp);
     const entries = await snapshot({ proto: 'tcp' });
-    const actual = entries.map(asSs).filter(ours(ports));
+    const actual = entries.map(asSs).filter(ourTcp);
     const key = (r: SsRow) => `${r.state} ${r.local} ${r.remote} ${r.owners}`;
     expect(actual.map(key).sort()).toEqual(expected.map(key).sort());
     // Make sure the comparison covered every kind of row it is meant to.
@@ -89,7 +99,12 @@ describe.skipIf(!ss)('the collector agrees with ss on sockets this test opens', 
     expect(listen?.pid).toBe(process.pid);
     expect(listen?.command).toBeTruthy();
     expect(
-      entries.find((e) => e.state === 'TIME_WAIT' && e.remote.port === lab.timeWaitPort)?.hidden,
+      entries.find(
+        (e) =>
+          e.state === 'TIME_WAIT' &&
+          e.local.port === lab.timeWaitClientPort &&
+          e.remote.port === lab.timeWaitPort,
+      )?.hidden,
     ).toBe('no owning process');
   });
 

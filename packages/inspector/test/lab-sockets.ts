@@ -6,6 +6,8 @@ export interface LabSockets {
   listenPort: number;
   clientPort: number;
   timeWaitPort: number;
+  /** The local port of the connection left in TIME_WAIT. */
+  timeWaitClientPort: number;
   udpPort: number;
   close(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function openLabSockets(): Promise<LabSockets> {
   const closer = createServer((socket) => socket.on('end', () => socket.end()));
   const timeWaitPort = await listen(closer, '127.0.0.1');
   const shortLived = await dial(timeWaitPort);
+  const timeWaitClientPort = shortLived.localPort as number;
   await new Promise<void>((resolve) => {
     shortLived.once('close', () => resolve());
     shortLived.end();
@@ -50,6 +53,7 @@ export async function openLabSockets(): Promise<LabSockets> {
     listenPort,
     clientPort: client.localPort as number,
     timeWaitPort,
+    timeWaitClientPort,
     udpPort,
     async close() {
       client.destroy();
