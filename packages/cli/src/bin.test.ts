@@ -1,10 +1,27 @@
 // The real binary, spawned on the runtime running the test (no TTY: pipes).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { collect, killGroup, runCli, spawnCli, waitForLine } from '../../../test/helpers/cli.ts';
+import {
+  cliBin,
+  collect,
+  killGroup,
+  runCli,
+  runtimeArgv,
+  spawnCli,
+  waitForLine,
+} from '../../../test/helpers/cli.ts';
 import { fakePlugin } from '../test/fixtures.ts';
 import { cliVersion } from './version.ts';
 
@@ -60,6 +77,31 @@ describe('socklab binary', () => {
     expect(code).toBe(1);
     expect(stderr).toBe('socklab: something broke\n');
   });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'stdout that cannot be written (a full disk): one line, exit 1; a server stops too',
+    async () => {
+      const [cmd, prefix] = runtimeArgv(cliBin);
+      for (const args of [['--help'], ['tcp', 'server', '--host', '127.0.0.1', '--port', '0']]) {
+        const full = openSync('/dev/full', 'w');
+        try {
+          const child = spawn(cmd, [...prefix, ...args], {
+            env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+            stdio: ['ignore', full, 'pipe'],
+            detached: true,
+          });
+          const { code, stderr } = await collect(child, { timeoutMs: 15_000 });
+          expect([args[0], code, stderr]).toEqual([
+            args[0],
+            1,
+            'socklab: Cannot write standard output: no space left on device; check where it goes (a full disk, a device that went away)\n',
+          ]);
+        } finally {
+          closeSync(full);
+        }
+      }
+    },
+  );
 
   it('finds socklab-plugin-* packages from the cwd and plugins from SOCKLAB_PLUGINS', async () => {
     const project = mkdtempSync(join(tmpdir(), 'socklab-bin-'));

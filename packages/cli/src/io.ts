@@ -26,21 +26,29 @@ export interface CliIO {
    * own bounded queue instead of growing this process's memory.
    */
   drained?(): Promise<void> | undefined;
+  /**
+   * Why standard output could not be written (a full disk, a device gone), once that happened;
+   * undefined otherwise. A reader that went away (`| head`) is no failure: it stops the command.
+   */
+  outputFailure?(): string | undefined;
 }
 
 /** The real process: stdout/stderr, TTY flags, env, signals. */
 export function processIO(): CliIO {
   const handlers = new Set<(signal: StopSignal) => void>();
-  // `socklab … | head` closes the pipe early: stop the command as SIGTERM would, once (each
-  // failed write reports it again, and a second SIGTERM would force the exit).
+  // Output that cannot be written stops the command as SIGTERM would, once (each failed write
+  // reports it again, and a second SIGTERM would force the exit). A closed pipe (`socklab … |
+  // head`) is the reader's choice; anything else (ENOSPC, EIO) is remembered as a failure.
   let broken = false;
-  const brokenPipe = () => {
+  let failure: string | undefined;
+  const writeFailed = (error: unknown) => {
     if (broken) return;
     broken = true;
+    if (!isBrokenPipe(error)) failure = writeErrorReason(error);
     for (const handler of [...handlers]) handler('SIGTERM');
   };
   const bun = (globalThis as { Bun?: BunStdio }).Bun;
-  const out = bun ? bunStdoutWriter(bun, brokenPipe) : stdoutWriter(brokenPipe);
+  const out = bun ? bunStdoutWriter(bun, writeFailed) : stdoutWriter(writeFailed);
   const onInt = () => {
     for (const handler of [...handlers]) handler('SIGINT');
   };
@@ -70,7 +78,23 @@ export function processIO(): CliIO {
     stdin: () => process.stdin as AsyncIterable<Uint8Array>,
     drained: () => out.drained(),
     flush: () => out.flush(),
+    outputFailure: () => failure,
   };
+}
+
+function isBrokenPipe(error: unknown): boolean {
+  const { code, name } = (error ?? {}) as { code?: string; name?: string };
+  return code === 'EPIPE' || name === 'BrokenPipe';
+}
+
+/** "ENOSPC: no space left on device, write" (Node, Bun), "No space left on device (os error
+ * 28)" (Deno): "no space left on device". */
+function writeErrorReason(error: unknown): string {
+  const text = String((error as { message?: unknown })?.message ?? error)
+    .replace(/^E[A-Z]+: /, '')
+    .replace(/, write$/, '')
+    .replace(/ \(os error \d+\)$/, '');
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function nodeTTYs(): CliIO['isTTY'] {
@@ -122,17 +146,12 @@ interface StdoutWriter {
  * Deno's process.stdout blocks the whole event loop while a pipe is full, so on Deno the text
  * goes through Deno.stdout.write (async, in order) instead, unless stdout is a terminal.
  */
-function stdoutWriter(onBrokenPipe: () => void): StdoutWriter {
-  // A closed pipe is not a crash: no stack trace.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on?.('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      onBrokenPipe();
-    });
-  }
+function stdoutWriter(onError: (error: unknown) => void): StdoutWriter {
+  // A failed write is not a crash: no stack trace.
+  for (const stream of [process.stdout, process.stderr]) stream.on?.('error', onError);
   const deno = (globalThis as { Deno?: DenoStdio }).Deno;
   // A terminal keeps the synchronous path: lines stay in order with stderr's.
-  if (deno && !process.stdout.isTTY) return denoStdoutWriter(deno.stdout, onBrokenPipe);
+  if (deno && !process.stdout.isTTY) return denoStdoutWriter(deno.stdout, onError);
   const stream = process.stdout;
   let blocked = false;
   let waiters: (() => void)[] = [];
@@ -172,24 +191,24 @@ interface BunStdio {
  * appears as it is made, as with the streams); a flush that cannot finish returns a promise,
  * which drained() hands out until the reader catches up.
  */
-function bunStdoutWriter(bun: BunStdio, onBrokenPipe: () => void): StdoutWriter {
+function bunStdoutWriter(bun: BunStdio, onError: (error: unknown) => void): StdoutWriter {
   const sink = bun.stdout.writer();
   let stderr: FileSink | undefined;
   let stderrPending: Promise<void> | undefined;
   let pending: Promise<void> | undefined;
   let broken = false;
-  const fail = (): void => {
+  const fail = (error: unknown): void => {
     if (broken) return;
     broken = true;
-    onBrokenPipe();
+    onError(error);
   };
   let more = false;
   const flushNow = (): void => {
     let flushed: number | Promise<number>;
     try {
       flushed = sink.flush();
-    } catch {
-      fail();
+    } catch (error) {
+      fail(error);
       return;
     }
     if (typeof flushed === 'number') {
@@ -204,9 +223,9 @@ function bunStdoutWriter(bun: BunStdio, onBrokenPipe: () => void): StdoutWriter 
           flushNow();
         }
       },
-      () => {
+      (error) => {
         pending = undefined;
-        fail();
+        fail(error);
       },
     );
   };
@@ -215,8 +234,8 @@ function bunStdoutWriter(bun: BunStdio, onBrokenPipe: () => void): StdoutWriter 
       if (broken) return;
       try {
         sink.write(text);
-      } catch {
-        fail();
+      } catch (error) {
+        fail(error);
         return;
       }
       // A flush still running: the text goes out with the next one, once it is done.
@@ -248,7 +267,10 @@ interface DenoStdio {
 }
 
 /** stdout through a chain of async writes (in order); stderr stays synchronous. */
-function denoStdoutWriter(stdout: DenoStdio['stdout'], onBrokenPipe: () => void): StdoutWriter {
+function denoStdoutWriter(
+  stdout: DenoStdio['stdout'],
+  onError: (error: unknown) => void,
+): StdoutWriter {
   const encoder = new TextEncoder();
   let tail: Promise<void> = Promise.resolve();
   let waiting = 0;
@@ -262,11 +284,11 @@ function denoStdoutWriter(stdout: DenoStdio['stdout'], onBrokenPipe: () => void)
         try {
           for (let at = 0; at < bytes.length && !broken; )
             at += await stdout.write(bytes.subarray(at));
-        } catch {
-          // The reader went away (`socklab … | head`): stop as SIGTERM would, print nothing more.
+        } catch (error) {
+          // Print nothing more (the reader went away, or the device failed).
           if (!broken) {
             broken = true;
-            onBrokenPipe();
+            onError(error);
           }
         } finally {
           waiting -= bytes.length;

@@ -24,12 +24,20 @@ export async function main(
   io: CliIO = processIO(),
   overrides: MainOverrides = {},
 ): Promise<number> {
+  let code: number;
   try {
-    return await run(argv, io, overrides);
+    code = await run(argv, io, overrides);
   } finally {
     // Output still on its way to a slow reader (Deno writes asynchronously) is not cut off.
     await io.flush?.();
   }
+  const failure = io.outputFailure?.();
+  if (failure === undefined) return code;
+  const { escapeLine } = await import('./render/escape-controls.ts');
+  io.stderr(
+    `${escapeLine(`socklab: Cannot write standard output: ${failure}; check where it goes (a full disk, a device that went away)`)}\n`,
+  );
+  return exitCodes.failure;
 }
 
 async function run(argv: readonly string[], io: CliIO, overrides: MainOverrides): Promise<number> {

@@ -98,13 +98,13 @@ export async function* createEchoServer(
   const talk = !quiet;
   // Per-connection and per-chunk events may wait for a slow consumer; beyond that they drop.
   const queue = new EventQueue<LabEvent>({ limit: eventBacklog });
-  const stats: EchoServerSummary = {
+  // droppedEvents: the queue's count, taken for the summary.
+  const stats: Omit<EchoServerSummary, 'droppedEvents'> = {
     connections: 0,
     refused: 0,
     peak: 0,
     bytesIn: 0,
     bytesOut: 0,
-    droppedEvents: 0,
   };
   let active = 0;
   let listener: EchoListener | undefined;
@@ -286,10 +286,7 @@ export async function* createEchoServer(
     for (;;) {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) yield next;
       const dropped = queue.takeDropped();
-      if (dropped > 0) {
-        stats.droppedEvents += dropped;
-        yield droppedEventsNotice(event, 'tcp', dropped);
-      }
+      if (dropped > 0) yield droppedEventsNotice(event, 'tcp', dropped);
       const onceDone = once && stats.connections > 0 && active === 0;
       if (!stopping && (signal.aborted || onceDone)) {
         stopping = true;
@@ -318,7 +315,7 @@ export async function* createEchoServer(
       bytes: stats.bytesOut,
       durationMs,
       reason: once ? 'served one connection' : 'stopped',
-      details: { ...stats },
+      details: { ...stats, droppedEvents: queue.droppedTotal },
       ...(once
         ? {}
         : {

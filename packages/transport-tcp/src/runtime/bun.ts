@@ -38,8 +38,8 @@ class BunConnection implements EchoConnection {
 }
 
 /**
- * Bun's write() returns -1 once the socket is dead (the peer reset it). Bun then fires no
- * `close` while reading is paused, so the connection is ended here, or it would leak.
+ * Bun's write() returns -1 once the socket is closed (the peer reset it): end the connection
+ * here instead of queueing the rest and pausing a dead socket.
  */
 function dead(socket: BunSocket, connection: BunConnection, written: number): boolean {
   if (written >= 0) return false;
