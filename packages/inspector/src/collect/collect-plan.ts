@@ -1,7 +1,7 @@
 import { toSocketError } from '@socklab/core';
 import type { ProcFs } from '../runtime/proc-fs.ts';
 import type { SocketProto } from '../types.ts';
-import { type SocketOwners, scanSocketOwners } from './socket-owners.ts';
+import { type OwnerLookup, ownersFromMap, scanSocketOwners } from './socket-owners.ts';
 
 /** What the Linux collector needs from /proc: some tables, and (usually) the fd scan. */
 export interface TablesAndOwners {
@@ -11,15 +11,19 @@ export interface TablesAndOwners {
   owners: boolean;
   /** Scan only these processes (a --pid filter). */
   pids?: readonly number[];
-  /** Called once per table, as soon as its text is in (undefined: the kernel has no such table). */
-  onTable(proto: SocketProto, text: string | undefined): void;
+  /**
+   * Called with each table's text as soon as it is in, whole or in pieces of whole lines (only
+   * the first piece has the header line; `more` marks the later ones); undefined: the kernel has
+   * no such table.
+   */
+  onTable(proto: SocketProto, text: string | undefined, more?: boolean): void;
 }
 
 /** A way to read the tables and scan owners; runtimes may overlap the two on two cores. */
 export type CollectStrategy = (
   request: TablesAndOwners,
   fs: ProcFs,
-) => Promise<SocketOwners | undefined>;
+) => Promise<OwnerLookup | undefined>;
 
 /**
  * The portable way: start every table read (async: off the main thread where the runtime reads
@@ -29,7 +33,9 @@ export const collectSequential: CollectStrategy = async (request, fs) => {
   const reads = request.tables.map((proto) => readTable(fs, request.procRoot, proto));
   // Keep rejections handled while the sync scan runs; they are rethrown below, in order.
   for (const read of reads) read.catch(() => {});
-  const owners = request.owners ? scanSocketOwners(request.procRoot, fs, request.pids) : undefined;
+  const owners = request.owners
+    ? ownersFromMap(scanSocketOwners(request.procRoot, fs, request.pids))
+    : undefined;
   for (let i = 0; i < reads.length; i++) {
     request.onTable(
       request.tables[i] as SocketProto,

@@ -3,7 +3,7 @@ import { parseProcNetInet, parseProcNetUnix } from '../parsers/proc-net.ts';
 import type { ProcFs } from '../runtime/proc-fs.ts';
 import type { SocketEntry, SocketFilters, SocketOwner } from '../types.ts';
 import { type CollectStrategy, collectSequential } from './collect-plan.ts';
-import { commandOf, type SocketOwners } from './socket-owners.ts';
+import { commandOf, type OwnerLookup } from './socket-owners.ts';
 import { passwdUsers } from './users.ts';
 
 export interface LinuxCollectOptions {
@@ -40,10 +40,13 @@ export async function collectLinuxSockets(
       tables: protosFor(filters),
       owners: options.owners !== false,
       pids: filters.pid === undefined ? undefined : [filters.pid],
-      onTable(proto, text) {
+      onTable(proto, text, more) {
         if (text === undefined) return;
+        const header = { header: !more };
         const parsed =
-          proto === 'unix' ? parseProcNetUnix(text) : parseProcNetInet(text, proto, user);
+          proto === 'unix'
+            ? parseProcNetUnix(text, header)
+            : parseProcNetInet(text, proto, user, header);
         for (const entry of parsed.entries) {
           if (!matchesSocket(entry, filters)) continue;
           const key =
@@ -63,16 +66,30 @@ export async function collectLinuxSockets(
 
 function attachOwners(
   entries: SocketEntry[],
-  owners: SocketOwners,
+  owners: OwnerLookup,
   filters: SocketFilters,
   procRoot: string,
   options: LinuxCollectOptions,
 ): SocketEntry[] {
   const kept: SocketEntry[] = [];
   const uid = options.uid;
+  // A process's command, read once; consecutive entries are mostly the same process.
   const commands = new Map<number, string | null>();
+  let lastPid = -1;
+  let lastCommand: string | null = null;
+  const commandFor = (pid: number): string | null => {
+    if (pid === lastPid) return lastCommand;
+    let command = commands.get(pid);
+    if (command === undefined) {
+      command = commandOf(procRoot, pid, options.fs);
+      commands.set(pid, command);
+    }
+    lastPid = pid;
+    lastCommand = command;
+    return command;
+  };
   for (const entry of entries) {
-    const found = entry.inode === 0 ? undefined : owners.byInode.get(entry.inode);
+    const found = entry.inode === 0 ? undefined : owners.of(entry.inode);
     if (found) {
       // Scan order differs between threads: list owners by pid, then fd, like ss.
       if (found.length > 1) found.sort((a, b) => a.pid - b.pid || (a.fd ?? 0) - (b.fd ?? 0));
@@ -89,13 +106,13 @@ function attachOwners(
     }
     if (filters.pid !== undefined && !matchesPid(entry, filters.pid)) continue;
     kept.push(entry);
-    if (found) for (const owner of found) commands.set(owner.pid, null);
-  }
-  for (const pid of commands.keys()) commands.set(pid, commandOf(procRoot, pid, options.fs));
-  for (const entry of kept) {
-    if (entry.pid === null) continue;
-    for (const owner of entry.processes) owner.command = commands.get(owner.pid) ?? null;
-    entry.command = entry.processes[0]?.command ?? null;
+    if (!found) continue;
+    // Indexed, not for-of: this loop mostly runs before the JIT has optimized it.
+    for (let i = 0; i < found.length; i++) {
+      const owner = found[i] as SocketOwner;
+      owner.command = commandFor(owner.pid);
+    }
+    entry.command = (found[0] as SocketOwner).command;
   }
   return kept;
 }

@@ -10,8 +10,17 @@ export interface SocketOwners {
   unreadable: number;
 }
 
-/** Which fds of a process a scan covers: all, or (to split a big process between threads) even or odd ones. */
-export type FdPart = 0 | 1 | 2;
+/** What the collector asks of a scan: who holds an inode (undefined: nobody seen). */
+export interface OwnerLookup {
+  of(inode: number): SocketOwner[] | undefined;
+  /** Processes whose fd table we may not read (not root). */
+  unreadable: number;
+}
+
+/** A Map-based scan result as an OwnerLookup. */
+export function ownersFromMap(owners: SocketOwners): OwnerLookup {
+  return { unreadable: owners.unreadable, of: (inode) => owners.byInode.get(inode) };
+}
 
 /**
  * Scans /proc/<pid>/fd/* and keeps the `socket:[inode]` links. Sync on purpose: it is ~20,000
@@ -28,7 +37,7 @@ export function scanSocketOwners(
   for (const name of names) {
     const first = name.charCodeAt(0);
     if (first < 48 || first > 57) continue;
-    scanProcess(procRoot, name, 0, fs, owners);
+    scanProcess(procRoot, name, fs, owners);
   }
   return owners;
 }
@@ -48,11 +57,10 @@ export function listProcesses(procRoot: string, fs: ProcFs): string[] {
   }
 }
 
-/** Adds the sockets of one process (or half of its fds) to `owners`. */
+/** Adds the sockets of one process to `owners`. */
 export function scanProcess(
   procRoot: string,
   pidText: string,
-  part: FdPart,
   fs: ProcFs,
   owners: SocketOwners,
 ): void {
@@ -69,7 +77,6 @@ export function scanProcess(
   let unread = 0;
   for (const fdText of fds) {
     const fd = Number(fdText);
-    if (part !== 0 && (fd & 1) !== part - 1) continue;
     const target = fs.readLink(dir + fdText);
     if (target === undefined) unread++;
     const inode = target === undefined ? -1 : socketInode(target);

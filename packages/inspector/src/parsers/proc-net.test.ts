@@ -147,6 +147,47 @@ const row = fc.record({
   inode: fc.nat(Number.MAX_SAFE_INTEGER >>> 0),
 });
 
+describe('a table parsed in pieces (as the collector reads it)', () => {
+  it('gives what the whole text gives, wherever the pieces are cut between lines', () => {
+    const tables = ['tcp', 'tcp6', 'udp', 'udp6', 'unix'] as const;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...tables),
+        fc.array(fc.nat(100), { maxLength: 6 }),
+        (table, cuts) => {
+          // Some damage too, so skipped rows add up across pieces as well.
+          const text = `${readFixture(`proc-net-${table}.txt`)}garbage\n  \n`;
+          const lines = text.split(/(?<=\n)/);
+          // The first piece always has the header line (the reader cuts after whole lines).
+          const at = [...new Set(cuts.map((c) => 1 + (c % lines.length)))].sort((x, y) => x - y);
+          const pieces = [0, ...at, lines.length]
+            .slice(1)
+            .map((end, i, ends) => lines.slice(i === 0 ? 0 : ends[i - 1], end).join(''));
+          const parse = (piece: string, header: boolean) =>
+            table === 'unix'
+              ? parseProcNetUnix(piece, { header })
+              : parseProcNetInet(piece, table, user, { header });
+          const parts = pieces.map((piece, i) => parse(piece, i === 0));
+          const whole = parse(text, true);
+          expect(parts.flatMap((p) => p.entries)).toEqual(whole.entries);
+          expect(parts.reduce((sum, p) => sum + p.skipped, 0)).toBe(whole.skipped);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads a later piece from its first line (no header to skip)', () => {
+    const [header, first] = readFixture('proc-net-tcp.txt').split('\n');
+    expect(parseProcNetInet(`${first}\n`, 'tcp', user, { header: false }).entries).toHaveLength(1);
+    expect(parseProcNetInet(`${header}\n${first}\n`, 'tcp', user).entries).toHaveLength(1);
+    expect(parseProcNetInet('', 'tcp', user, { header: false })).toEqual({
+      entries: [],
+      skipped: 0,
+    });
+  });
+});
+
 describe('parseProcNetInet properties', () => {
   it('never throws, whatever the text', () => {
     fc.assert(

@@ -8,6 +8,11 @@ export interface ParseResult<T = SocketEntry> {
   skipped: number;
 }
 
+/** How a text starts: with the table's header line (the default), or (a later piece) without. */
+export interface ParseOptions {
+  header?: boolean;
+}
+
 /** Maps a uid to a user name (null when unknown). */
 export type UserLookup = (uid: number) => string | null;
 
@@ -17,21 +22,23 @@ const noUser: UserLookup = () => null;
 export const noOwners: SocketOwner[] = Object.freeze([]) as unknown as SocketOwner[];
 
 /**
- * Parses /proc/net/tcp, tcp6, udp or udp6. Hand-written scanning (no regex, no split per line):
- * with 20,000 sockets this text is 3 MB and parsing sits on the inspector's critical path.
+ * Parses /proc/net/tcp, tcp6, udp or udp6, or a piece of one (whole lines). Hand-written
+ * scanning (no regex, no split per line): with 20,000 sockets this text is 3 MB and parsing
+ * sits on the inspector's critical path.
  */
 export function parseProcNetInet(
   text: string,
   proto: Exclude<SocketProto, 'unix'>,
   user: UserLookup = noUser,
+  options: ParseOptions = {},
 ): ParseResult {
   const entries: SocketEntry[] = [];
   let skipped = 0;
   const v6 = proto === 'tcp6' || proto === 'udp6';
   const addressLength = v6 ? 32 : 8;
   const stateName = proto === 'tcp' || proto === 'tcp6' ? tcpStateName : udpStateName;
-  let lineStart = text.indexOf('\n') + 1; // the first line is the header
-  if (lineStart === 0) return { entries, skipped: text.trim() === '' ? 0 : 1 };
+  let lineStart = bodyStart(text, options);
+  if (lineStart < 0) return { entries, skipped: text.trim() === '' ? 0 : 1 };
   const end = text.length;
   while (lineStart < end) {
     let lineEnd = text.indexOf('\n', lineStart);
@@ -131,11 +138,11 @@ function parseInetLine(
  * (__SO_ACCEPTCON, 0x10000) makes LISTEN; St 1/2/3/4 are unconnected, connecting, connected,
  * disconnecting.
  */
-export function parseProcNetUnix(text: string): ParseResult {
+export function parseProcNetUnix(text: string, options: ParseOptions = {}): ParseResult {
   const entries: SocketEntry[] = [];
   let skipped = 0;
-  let lineStart = text.indexOf('\n') + 1;
-  if (lineStart === 0) return { entries, skipped: text.trim() === '' ? 0 : 1 };
+  let lineStart = bodyStart(text, options);
+  if (lineStart < 0) return { entries, skipped: text.trim() === '' ? 0 : 1 };
   while (lineStart < text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
@@ -183,6 +190,13 @@ function parseUnixLine(s: string, start: number, end: number): SocketEntry | und
     processes: noOwners,
     hidden: undefined,
   };
+}
+
+/** Where the rows start: after the header line, if there is one; -1 when nothing follows it. */
+function bodyStart(text: string, options: ParseOptions): number {
+  if (options.header === false) return 0;
+  const newline = text.indexOf('\n');
+  return newline < 0 ? -1 : newline + 1;
 }
 
 function isDigit(code: number): boolean {

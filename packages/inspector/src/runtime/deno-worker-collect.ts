@@ -1,5 +1,4 @@
 import { type CollectStrategy, tableError } from '../collect/collect-plan.ts';
-import type { SocketProto } from '../types.ts';
 import {
   collectShared,
   type ScanWorker,
@@ -22,12 +21,14 @@ export function createDenoWorkerCollect(minFds = 4000, bigAbove = 1000): Collect
       }
     },
     startWorker,
-    readTableSync(procRoot: string, table: SocketProto) {
+    readTableSync(procRoot, table, onText) {
+      let text: string | undefined;
       try {
-        return Deno.readTextFileSync(`${procRoot}/net/${table}`);
+        text = Deno.readTextFileSync(`${procRoot}/net/${table}`);
       } catch (error) {
-        return tableError(error, procRoot, table);
+        text = tableError(error, procRoot, table);
       }
+      onText(text, false);
     },
   };
   return (request, fs) => collectShared(request, fs, hooks);
@@ -58,7 +59,7 @@ self.onmessage = (event) => {
 };
 `;
 
-function startWorker(data: ScanWorkerData): ScanWorker {
+function startWorker(): ScanWorker {
   const url = URL.createObjectURL(
     new Blob([scanSource() + workerBody], { type: 'text/javascript' }),
   );
@@ -74,8 +75,8 @@ function startWorker(data: ScanWorkerData): ScanWorker {
       resolve(undefined);
     };
   });
-  worker.postMessage(data);
   return {
+    start: (data: ScanWorkerData) => worker.postMessage(data),
     result,
     stop() {
       worker.terminate();

@@ -2,7 +2,7 @@ import { closeSync, openSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { type CollectStrategy, tableError } from '../collect/collect-plan.ts';
 import type { SocketProto } from '../types.ts';
-import { readAllSync } from './read-all.ts';
+import { readLinesSync } from './read-all.ts';
 import {
   collectShared,
   type ScanWorker,
@@ -20,6 +20,9 @@ export interface WorkerCollectOptions {
 }
 
 /** Node and Bun: a worker_threads worker shares the fd scan (see collectShared). */
+/** Bytes asked per read of a table: ~1,700 rows, enough for the parser to get optimized. */
+const tablePiece = 256 * 1024;
+
 export function createWorkerCollect(options: WorkerCollectOptions = {}): CollectStrategy {
   const hooks: SharedCollectHooks = {
     minFds: options.minFds ?? 4000,
@@ -39,10 +42,9 @@ export function createWorkerCollect(options: WorkerCollectOptions = {}): Collect
 
 export const workerCollect: CollectStrategy = createWorkerCollect();
 
-function startWorker(data: ScanWorkerData): ScanWorker {
+function startWorker(): ScanWorker {
   const worker = new Worker(`${scanSource()}(${workerMain.toString()})(scanSharedFds);`, {
     eval: true,
-    workerData: data,
   });
   worker.unref();
   const result = new Promise<SharedScanResult | undefined>((resolve) => {
@@ -50,22 +52,33 @@ function startWorker(data: ScanWorkerData): ScanWorker {
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
   });
-  return { result, stop: () => worker.terminate() };
+  return {
+    start: (data: ScanWorkerData) => worker.postMessage(data),
+    result,
+    stop: () => worker.terminate(),
+  };
 }
 
-/** A /proc/net table in one or a few big reads (each read makes the kernel walk its hash again). */
-function readTableSync(procRoot: string, table: SocketProto): string | undefined {
+/**
+ * A /proc/net table in pieces of whole lines, each parsed while the next is read: the parser gets
+ * optimized during the first pieces (each read makes the kernel seek to where the last one ended).
+ */
+function readTableSync(
+  procRoot: string,
+  table: SocketProto,
+  onText: (text: string | undefined, more: boolean) => void,
+): void {
   let fd: number;
   try {
     fd = openSync(`${procRoot}/net/${table}`, 'r');
   } catch (error) {
-    return tableError(error, procRoot, table);
+    onText(tableError(error, procRoot, table), false);
+    return;
   }
   try {
-    // The tables are ASCII: latin1 decodes them with a plain copy.
-    return readAllSync(fd, 1 << 22, 'latin1');
+    readLinesSync(fd, tablePiece, onText);
   } catch (error) {
-    return tableError(error, procRoot, table);
+    onText(tableError(error, procRoot, table), false);
   } finally {
     closeSync(fd);
   }
@@ -73,22 +86,23 @@ function readTableSync(procRoot: string, table: SocketProto): string | undefined
 
 /**
  * The worker's code, run from its source text (eval) so it works from dist and from sources
- * alike: its share of the fd scan, posted back when done.
+ * alike: it boots, waits for its data, and posts back what it could not store in the table.
  */
 function workerMain(scan: typeof scanSharedFds): void {
   const { readdirSync, readlinkSync } = require('node:fs') as typeof import('node:fs');
-  const { workerData, parentPort } =
-    require('node:worker_threads') as typeof import('node:worker_threads');
-  const result = scan({
-    ...workerData,
-    readdir: (path: string) => readdirSync(path),
-    readlink: (path: string) => {
-      try {
-        return readlinkSync(path);
-      } catch {
-        return undefined;
-      }
-    },
+  const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+  parentPort?.once('message', (data: ScanWorkerData) => {
+    const result = scan({
+      ...data,
+      readdir: (path: string) => readdirSync(path),
+      readlink: (path: string) => {
+        try {
+          return readlinkSync(path);
+        } catch {
+          return undefined;
+        }
+      },
+    });
+    parentPort.postMessage(result);
   });
-  parentPort?.postMessage(result);
 }

@@ -23,6 +23,40 @@ export function readAllSync(fd: number, initial: number, encoding: BufferEncodin
   }
 }
 
+/**
+ * Everything left in `fd`, latin1-decoded, handed to `onLines` in pieces of whole lines as it
+ * is read (`piece` bytes asked per read; a line longer than that grows the buffer). The first
+ * call has `more` false.
+ */
+export function readLinesSync(
+  fd: number,
+  piece: number,
+  onLines: (text: string, more: boolean) => void,
+): void {
+  let buffer: Buffer = Buffer.allocUnsafe(2 * piece);
+  let length = 0;
+  let more = false;
+  for (;;) {
+    if (buffer.length - length < piece) {
+      const bigger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(bigger, 0, 0, length);
+      buffer = bigger;
+    }
+    const bytes = readSync(fd, buffer, length, piece, null);
+    if (bytes === 0) {
+      if (length > 0 || !more) onLines(buffer.toString('latin1', 0, length), more);
+      return;
+    }
+    length += bytes;
+    const cut = buffer.lastIndexOf(10, length - 1) + 1;
+    if (cut === 0) continue;
+    onLines(buffer.toString('latin1', 0, cut), more);
+    more = true;
+    buffer.copyWithin(0, cut, length);
+    length -= cut;
+  }
+}
+
 /** The same on libuv's thread pool (another core), one read() at a time. */
 export async function readAll(
   fd: number,

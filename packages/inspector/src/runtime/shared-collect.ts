@@ -1,13 +1,28 @@
 import { type CollectStrategy, collectSequential } from '../collect/collect-plan.ts';
-import { listProcesses, type SocketOwners, scanSocketOwners } from '../collect/socket-owners.ts';
-import type { SocketProto } from '../types.ts';
-import { type SharedScanContext, type SharedScanResult, scanSharedFds } from './shared-fd-scan.ts';
+import {
+  listProcesses,
+  type OwnerLookup,
+  ownersFromMap,
+  scanSocketOwners,
+} from '../collect/socket-owners.ts';
+import type { SocketOwner, SocketProto } from '../types.ts';
+import {
+  controlHeader,
+  ownerRoom,
+  ownerSlot,
+  type SharedScanContext,
+  type SharedScanResult,
+  scanSharedFds,
+} from './shared-fd-scan.ts';
 
 /** What a scan worker gets: everything of SharedScanContext but the functions. */
 export type ScanWorkerData = Omit<SharedScanContext, 'readdir' | 'readlink'>;
 
-/** A started scan worker: its share of the scan, or undefined when it died. */
+/** A started scan worker: it boots while this thread lists processes, then gets its data. */
 export interface ScanWorker {
+  /** Hands the worker its scan; it posts back its share of the result. */
+  start(data: ScanWorkerData): void;
+  /** The worker's result, or undefined when it died. */
   result: Promise<SharedScanResult | undefined>;
   stop(): Promise<unknown> | undefined;
 }
@@ -20,10 +35,17 @@ export interface SharedCollectHooks {
   bigAbove: number;
   /** Open fds of a process from the size of /proc/<pid>/fd (Linux 6.2+), 0 when unknown. */
   fdCount(path: string): number;
-  /** Starts a worker running scanSharedFds on `data`; undefined when it cannot. */
-  startWorker(data: ScanWorkerData): ScanWorker | undefined;
-  /** A table's text, undefined for a missing IPv6 table (tableError). */
-  readTableSync(procRoot: string, table: SocketProto): string | undefined;
+  /** Starts a worker that will run scanSharedFds on the data it is given; undefined when it cannot. */
+  startWorker(): ScanWorker | undefined;
+  /**
+   * Reads a table, handing its text to `onText` whole or in pieces of whole lines (`more` on all
+   * but the first); undefined for a missing IPv6 table (tableError).
+   */
+  readTableSync(
+    procRoot: string,
+    table: SocketProto,
+    onText: (text: string | undefined, more: boolean) => void,
+  ): void;
 }
 
 /** The worker's scan function as source text (esbuild under vitest may wrap it in __name). */
@@ -32,9 +54,11 @@ export function scanSource(): string {
 }
 
 /**
- * A worker shares the fd scan with this thread through a SharedArrayBuffer (scanSharedFds).
- * While it boots, this thread reads the tables with big sync reads (kernel time) and parses
- * them, then joins the scan.
+ * A worker shares the fd scan with this thread through SharedArrayBuffers (scanSharedFds). It
+ * starts booting as soon as the process listing shows enough fds; while it boots and scans, this
+ * thread reads the tables with big sync reads (kernel time) and parses each piece as it comes
+ * (the parser gets optimized during the first reads, not halfway through the parse), then joins
+ * the scan.
  */
 export async function collectShared(
   request: Parameters<CollectStrategy>[0],
@@ -48,6 +72,7 @@ export async function collectShared(
   const capacities: number[] = [];
   let total = 0;
   let shared = 0;
+  let worker: ScanWorker | null | undefined;
   for (const pid of listProcesses(request.procRoot, fs)) {
     if (pid.charCodeAt(0) < 48 || pid.charCodeAt(0) > 57) continue;
     const size = hooks.fdCount(`${request.procRoot}/${pid}/fd`);
@@ -58,25 +83,27 @@ export async function collectShared(
       shared += size + 256;
       bigUnits.push([pid, bigUnits.length]);
     } else smallUnits.push([pid, -1]);
+    if (total >= hooks.minFds && worker === undefined) worker = startWorker(hooks) ?? null;
   }
-  if (total < hooks.minFds) return collectSequential(request, fs);
+  if (!worker) return collectSequential(request, fs);
 
+  // Two slots per fd seen (plus room for fds opened meanwhile): probes stay short.
+  const slots = 2 ** Math.max(10, Math.ceil(Math.log2(2 * total + 2048)));
   const data: ScanWorkerData = {
     procRoot: request.procRoot,
     units: [...bigUnits, ...smallUnits],
-    control: new Int32Array(new SharedArrayBuffer(4 * (1 + 3 * bigUnits.length))),
+    control: new Int32Array(new SharedArrayBuffer(4 * (controlHeader + 3 * bigUnits.length))),
     fdNumbers: new Int32Array(new SharedArrayBuffer(4 * Math.max(shared, 1))),
     offsets,
     capacities,
+    owners: new Int32Array(new SharedArrayBuffer(4 * 3 * slots)),
   };
-  let worker: ScanWorker | undefined;
-  try {
-    worker = hooks.startWorker(data);
-  } catch {}
-  if (!worker) return collectSequential(request, fs);
+  worker.start(data);
   try {
     for (const table of request.tables) {
-      request.onTable(table, hooks.readTableSync(request.procRoot, table));
+      hooks.readTableSync(request.procRoot, table, (text, more) =>
+        request.onTable(table, text, more),
+      );
     }
   } catch (error) {
     await worker.stop();
@@ -87,21 +114,73 @@ export async function collectShared(
     readdir: (path) => fs.listDir(path),
     readlink: (path) => fs.readLink(path),
   });
+  // Both threads counted out and nothing spilled: all is in the table, no need of its message.
+  const { control } = data;
+  if (bothDone(control, 1000) && Atomics.load(control, 1) <= ownerRoom(slots)) {
+    return ownerTable(data.owners, [mine], control);
+  }
   const theirs = await worker.result;
   // The worker died: its share of the scan is lost, so do the scan again here.
-  if (!theirs) return scanSocketOwners(request.procRoot, fs);
-  const owners: SocketOwners = {
-    byInode: new Map(),
-    unreadable: mine.unreadable + theirs.unreadable,
-  };
-  for (const part of [mine, theirs]) {
+  if (!theirs || Atomics.load(control, 2) !== 2) {
+    return ownersFromMap(scanSocketOwners(request.procRoot, fs));
+  }
+  return ownerTable(data.owners, [mine, theirs], control);
+}
+
+/** Waits (blocking, at most `ms`) for both scanning threads to count themselves out. */
+function bothDone(control: Int32Array, ms: number): boolean {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const done = Atomics.load(control, 2);
+    if (done >= 2) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    Atomics.wait(control, 2, done, left);
+  }
+}
+
+/** A worker, or null (not undefined: tried once) when this runtime cannot start one. */
+function startWorker(hooks: SharedCollectHooks): ScanWorker | null {
+  try {
+    return hooks.startWorker() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads the shared owner table the scan filled (and the few owners that did not fit it). */
+export function ownerTable(
+  table: Int32Array,
+  parts: SharedScanResult[],
+  control: Int32Array,
+): OwnerLookup {
+  const slots = table.length / 3;
+  const bits = 31 - Math.clz32(slots);
+  const spilled = new Map<number, SocketOwner[]>();
+  for (const part of parts) {
     for (let i = 0; i < part.inodes.length; i++) {
       const inode = part.inodes[i] as number;
       const owner = { pid: part.pids[i] as number, command: null, fd: part.fds[i] as number };
-      const list = owners.byInode.get(inode);
+      const list = spilled.get(inode);
       if (list) list.push(owner);
-      else owners.byInode.set(inode, [owner]);
+      else spilled.set(inode, [owner]);
     }
   }
-  return owners;
+  return {
+    unreadable: Atomics.load(control, 3),
+    of(inode) {
+      const key = inode | 0;
+      let found: SocketOwner[] | undefined;
+      for (let slot = ownerSlot(key, bits); ; slot = (slot + 1) & (slots - 1)) {
+        const at = slot * 3;
+        const stored = table[at] as number;
+        if (stored === 0) break;
+        if (stored !== key) continue;
+        found ??= [];
+        found.push({ pid: table[at + 1] as number, command: null, fd: table[at + 2] as number });
+      }
+      const more = spilled.size > 0 ? spilled.get(inode) : undefined;
+      return more ? [...(found ?? []), ...more] : found;
+    },
+  };
 }
