@@ -89,16 +89,4 @@ describe('no arguments', () => {
     expect(code).toBe(2);
     expect(err).toContain('Usage: socklab');
   });
-
-  it('in a terminal: the wizard when it exists, else help on stdout', async () => {
-    const { loadWizard } = await import('./wizard-loader.ts');
-    const wizard = await loadWizard();
-    if (wizard) return; // the wizard's own tests drive it
-    const { code, out, err } = await runMain(
-      [],
-      createMemoryIO({ isTTY: { stdin: true, stdout: true } }),
-    );
-    expect([code, err]).toEqual([0, '']);
-    expect(out).toContain('Usage: socklab');
-  });
 });

@@ -155,11 +155,6 @@ async function startWizard(registry: Registry, io: CliIO): Promise<number> {
     io.stderr(helpText(registry, []));
     return exitCodes.usage;
   }
-  const { loadWizard } = await import('./wizard-loader.ts');
-  const wizard = await loadWizard();
-  if (!wizard) {
-    io.stdout(helpText(registry, []));
-    return exitCodes.ok;
-  }
-  return wizard.runWizard(registry, io);
+  const { runWizard } = await import('./wizard/index.ts');
+  return runWizard(registry, io);
 }

@@ -43,7 +43,7 @@ export function createWorkerCollect(options: WorkerCollectOptions = {}): Collect
 export const workerCollect: CollectStrategy = createWorkerCollect();
 
 function startWorker(): ScanWorker {
-  const worker = new Worker(`${scanSource()}(${workerMain.toString()})(scanSharedFds);`, {
+  const worker = new Worker(`${scanSource()}(${workerMain.toString()})(scanSharedFds, require);`, {
     eval: true,
   });
   worker.unref();
@@ -85,12 +85,13 @@ function readTableSync(
 }
 
 /**
- * The worker's code, run from its source text (eval) so it works from dist and from sources
- * alike: it boots, waits for its data, and posts back what it could not store in the table.
+ * The worker's code, run from its source text (eval) so it works from dist, sources and the CLI
+ * bundle alike (`require` comes in as `load`: a bundler rewrites a free `require`): it boots,
+ * waits for its data, and posts back what it could not store in the table.
  */
-function workerMain(scan: typeof scanSharedFds): void {
-  const { readdirSync, readlinkSync } = require('node:fs') as typeof import('node:fs');
-  const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+function workerMain(scan: typeof scanSharedFds, load: NodeJS.Require): void {
+  const { readdirSync, readlinkSync } = load('node:fs') as typeof import('node:fs');
+  const { parentPort } = load('node:worker_threads') as typeof import('node:worker_threads');
   parentPort?.once('message', (data: ScanWorkerData) => {
     const result = scan({
       ...data,
