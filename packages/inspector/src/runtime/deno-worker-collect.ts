@@ -4,12 +4,14 @@ import {
   type ScanWorker,
   type ScanWorkerData,
   type SharedCollectHooks,
-  scanSource,
 } from './shared-collect.ts';
-import type { SharedScanResult } from './shared-fd-scan.ts';
+import { type SharedScanResult, scanSource, scanWorkerMinFds } from './shared-fd-scan.ts';
 
 /** Deno: a web Worker (from a blob URL, so it works from dist and sources) shares the fd scan. */
-export function createDenoWorkerCollect(minFds = 4000, bigAbove = 1000): CollectStrategy {
+export function createDenoWorkerCollect(
+  minFds = scanWorkerMinFds,
+  bigAbove = 1000,
+): CollectStrategy {
   const hooks: SharedCollectHooks = {
     minFds,
     bigAbove,

@@ -48,11 +48,6 @@ export interface SharedCollectHooks {
   ): void;
 }
 
-/** The worker's scan function as source text (esbuild under vitest may wrap it in __name). */
-export function scanSource(): string {
-  return `const __name = (f) => f;\nconst scanSharedFds = ${scanSharedFds.toString()};\n`;
-}
-
 /**
  * A worker shares the fd scan with this thread through SharedArrayBuffers (scanSharedFds). It
  * starts booting as soon as the process listing shows enough fds; while it boots and scans, this

@@ -38,6 +38,14 @@ export function ownerSlot(inode: number, bits: number): number {
   return Math.imul(inode, 0x9e3779b1) >>> (32 - bits);
 }
 
+/** Below this many open fds in all, a scan worker's start-up (~45 ms) costs more than it saves. */
+export const scanWorkerMinFds = 4000;
+
+/** The scan function as source text for a worker (esbuild under vitest may wrap it in __name). */
+export function scanSource(): string {
+  return `const __name = (f) => f;\nconst scanSharedFds = ${scanSharedFds.toString()};\n`;
+}
+
 /** Control words before the big processes' ones. */
 export const controlHeader = 4;
 
