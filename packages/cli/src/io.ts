@@ -1,5 +1,6 @@
 import { readlinkSync } from 'node:fs';
 import process from 'node:process';
+import type { Writable } from 'node:stream';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
@@ -169,10 +170,25 @@ function stdoutWriter(onError: (error: unknown) => void): StdoutWriter {
     },
     writeError: (text) => void process.stderr.write(text),
     drained: () => (blocked ? new Promise<void>((resolve) => waiters.push(resolve)) : undefined),
+    // A write that failed or waits ends with 'close' or 'drain'; then everything is handed to
+    // the OS, stderr too (pipes are asynchronous on some systems): the process may exit next.
     flush: async () => {
       if (blocked) await new Promise<void>((resolve) => waiters.push(resolve));
+      await Promise.all([process.stdout, process.stderr].map(written));
     },
   };
+}
+
+/**
+ * Resolves once `stream` holds no output (a write's callback runs after those before it);
+ * undefined when it holds none already.
+ */
+export function written(stream: Writable): Promise<void> | undefined {
+  if (!(stream.writableLength > 0) || stream.destroyed) return undefined;
+  return new Promise((resolve) => {
+    stream.once('close', resolve);
+    stream.write('', () => resolve());
+  });
 }
 
 interface FileSink {

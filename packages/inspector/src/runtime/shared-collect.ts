@@ -50,10 +50,10 @@ export interface SharedCollectHooks {
 
 /**
  * A worker shares the fd scan with this thread through SharedArrayBuffers (scanSharedFds). It
- * starts booting as soon as the process listing shows enough fds; while it boots and scans, this
- * thread reads the tables with big sync reads (kernel time) and parses each piece as it comes
- * (the parser gets optimized during the first reads, not halfway through the parse), then joins
- * the scan.
+ * starts booting as soon as the process listing shows enough fds (or earlier: the CLI prestarts
+ * it for `inspect`); while it boots and scans, this thread reads the tables (kernel time) and
+ * parses each piece as it comes (the parser gets optimized during the first pieces, not halfway
+ * through), then joins the scan.
  */
 export async function collectShared(
   request: Parameters<CollectStrategy>[0],
@@ -110,8 +110,10 @@ export async function collectShared(
     readlink: (path) => fs.readLink(path),
   });
   // Both threads counted out and nothing spilled: all is in the table, no need of its message.
+  // The worker has at most a chunk or a small process left: wait briefly, else for its message
+  // (or its death, which a blocking wait could not see).
   const { control } = data;
-  if (bothDone(control, 1000) && Atomics.load(control, 1) <= ownerRoom(slots)) {
+  if (bothDone(control, 50) && Atomics.load(control, 1) <= ownerRoom(slots)) {
     return ownerTable(data.owners, [mine], control);
   }
   const theirs = await worker.result;
