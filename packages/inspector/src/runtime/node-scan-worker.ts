@@ -39,8 +39,8 @@ function startNodeScanWorker(): ScanWorker {
 }
 
 /**
- * The worker's code, run from its source text (eval) so it works from dist, sources and the CLI
- * bundle alike (`require` comes in as `load`: a bundler rewrites a free `require`): it boots,
+ * The worker's code, run from its source text (eval) so it works from dist, sources and bundles
+ * alike (`require` comes in as `load`: a bundler would rewrite a free `require`): it boots,
  * waits for its data, and posts back what it could not store in the table.
  */
 function workerMain(scan: typeof scanSharedFds, load: NodeJS.Require): void {
