@@ -7,7 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const cliBin = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
+/** What `socklab` runs: the CLI bundle (packages/cli/scripts/bundle.mjs). */
+export const cliBin = join(repoRoot, 'packages', 'cli', 'dist', 'socklab.js');
+/** The same CLI as tsc built it, one file per module: tests of what a command line imports. */
+export const cliModulesBin = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
 export const runtimeName: 'node' | 'bun' | 'deno' =
   'Bun' in globalThis ? 'bun' : 'Deno' in globalThis ? 'deno' : 'node';
 

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliBin, runCli, runtimeName } from '../../../test/helpers/cli.ts';
+import { cliModulesBin, runCli, runtimeName } from '../../../test/helpers/cli.ts';
 import { main } from './main.ts';
 import { createMemoryIO } from './memory-io.ts';
 import type { PluginCandidate } from './registry.ts';
@@ -173,7 +173,7 @@ describe('which plugins a command line loads (the binary)', () => {
 // The module graph itself, seen through Node's ESM debug log (the same files load on every runtime).
 describe.runIf(runtimeName === 'node')('modules a command line imports (Node)', () => {
   function modules(args: string[]): string[] {
-    const run = spawnSync('node', [cliBin, ...args], {
+    const run = spawnSync('node', [cliModulesBin, ...args], {
       env: { ...process.env, NODE_DEBUG: 'esm' },
       encoding: 'utf8',
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -2,7 +2,7 @@
 // the views, --watch and the other platforms' collectors load only when a command line needs them.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { cliBin, runtimeName } from '../../../test/helpers/cli.ts';
+import { cliModulesBin, runtimeName } from '../../../test/helpers/cli.ts';
 
 // A module.register() resolve hook (Node) that prints every inspector module the process loads.
 const recorder = `data:text/javascript,${encodeURIComponent(`
@@ -17,7 +17,7 @@ export async function resolve(specifier, context, next) {
 `)}`;
 
 function loadedModules(args: string[]): string[] {
-  const run = spawnSync(process.execPath, ['--import', recorder, cliBin, ...args], {
+  const run = spawnSync(process.execPath, ['--import', recorder, cliModulesBin, ...args], {
     encoding: 'utf8',
     timeout: 30_000,
   });
