@@ -19,7 +19,10 @@ export interface SharedScanContext {
   fdNumbers: Int32Array;
   offsets: number[];
   capacities: number[];
-  /** The owner table (see ownerTableSlots): slot i is [inode, pid, fd] at 3i, inode 0 = free. */
+  /**
+   * The owner table, 2^k slots sized by collectShared: slot i is [inode, pid, fd] at 3i; inode 0
+   * marks a free slot.
+   */
   owners: Int32Array;
   readdir(path: string): string[];
   /** undefined when the link is gone. */
