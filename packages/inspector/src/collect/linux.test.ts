@@ -1,4 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { detectRuntime, SocketError } from '@socklab/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeFakeProc } from '../../test/fake-proc.ts';
@@ -113,6 +116,26 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
     );
     expect(sequential.length).toBeGreaterThan(10);
     expect(canonical(await collect())).toEqual(canonical(sequential));
+  });
+
+  it('keeps a unix socket path in UTF-8 (real socket, real /proc)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-é-'));
+    const path = join(dir, 'lab-日本.sock');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    try {
+      const entries = await collectLinuxSockets(
+        { proto: 'unix', listening: true },
+        { fs: nodeProcFs, strategy, uid: 0 },
+      );
+      expect(entries.find((e) => e.local.address === path)).toMatchObject({
+        state: 'LISTEN',
+        pid: process.pid,
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails clearly when a table cannot be read', async () => {

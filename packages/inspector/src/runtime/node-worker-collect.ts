@@ -53,7 +53,8 @@ function readTableSync(
     return;
   }
   try {
-    readLinesSync(fd, tablePiece, onText);
+    // unix paths may be UTF-8; the other tables are ASCII, which latin1 decodes fastest.
+    readLinesSync(fd, tablePiece, table === 'unix' ? 'utf8' : 'latin1', onText);
   } catch (error) {
     onText(tableError(error, procRoot, table), false);
   } finally {

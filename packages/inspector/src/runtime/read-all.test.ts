@@ -9,13 +9,17 @@ const dir = mkdtempSync(join(tmpdir(), 'socklab-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Every (text, more) readLinesSync hands out for a file holding `text`. */
-function pieces(text: string, piece: number): [string, boolean][] {
+function pieces(
+  text: string,
+  piece: number,
+  encoding: 'latin1' | 'utf8' = 'latin1',
+): [string, boolean][] {
   const path = join(dir, 'table');
-  writeFileSync(path, text, 'latin1');
+  writeFileSync(path, text, encoding);
   const fd = openSync(path, 'r');
   const out: [string, boolean][] = [];
   try {
-    readLinesSync(fd, piece, (chunk, more) => out.push([chunk, more]));
+    readLinesSync(fd, piece, encoding, (chunk, more) => out.push([chunk, more]));
   } finally {
     closeSync(fd);
   }
@@ -41,6 +45,17 @@ describe('readLinesSync', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('keeps UTF-8 characters whole, whatever the read size (unix socket paths)', () => {
+    const line = fc.string({ unit: fc.constantFrom('a', ' ', 'é', '日', '😀'), maxLength: 20 });
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), fc.integer({ min: 1, max: 16 }), (lines, piece) => {
+        const text = lines.map((l) => `${l}\n`).join('');
+        expect(pieces(text, piece, 'utf8').map(([chunk]) => chunk).join('')).toBe(text);
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -24,13 +24,14 @@ export function readAllSync(fd: number, initial: number, encoding: BufferEncodin
 }
 
 /**
- * Everything left in `fd`, latin1-decoded, handed to `onLines` in pieces of whole lines as it
- * is read (`piece` bytes asked per read; a line longer than that grows the buffer). The first
- * call has `more` false.
+ * Everything left in `fd`, handed to `onLines` in pieces of whole lines as it is read (`piece`
+ * bytes asked per read; a line longer than that grows the buffer). The first call has `more`
+ * false. Cutting after a newline byte never splits a UTF-8 character.
  */
 export function readLinesSync(
   fd: number,
   piece: number,
+  encoding: 'latin1' | 'utf8',
   onLines: (text: string, more: boolean) => void,
 ): void {
   let buffer: Buffer = Buffer.allocUnsafe(2 * piece);
@@ -44,13 +45,13 @@ export function readLinesSync(
     }
     const bytes = readSync(fd, buffer, length, piece, null);
     if (bytes === 0) {
-      if (length > 0 || !more) onLines(buffer.toString('latin1', 0, length), more);
+      if (length > 0 || !more) onLines(buffer.toString(encoding, 0, length), more);
       return;
     }
     length += bytes;
     const cut = buffer.lastIndexOf(10, length - 1) + 1;
     if (cut === 0) continue;
-    onLines(buffer.toString('latin1', 0, cut), more);
+    onLines(buffer.toString(encoding, 0, cut), more);
     more = true;
     buffer.copyWithin(0, cut, length);
     length -= cut;
