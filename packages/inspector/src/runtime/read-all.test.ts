@@ -51,10 +51,18 @@ describe('readLinesSync', () => {
   it('keeps UTF-8 characters whole, whatever the read size (unix socket paths)', () => {
     const line = fc.string({ unit: fc.constantFrom('a', ' ', 'é', '日', '😀'), maxLength: 20 });
     fc.assert(
-      fc.property(fc.array(line, { maxLength: 30 }), fc.integer({ min: 1, max: 16 }), (lines, piece) => {
-        const text = lines.map((l) => `${l}\n`).join('');
-        expect(pieces(text, piece, 'utf8').map(([chunk]) => chunk).join('')).toBe(text);
-      }),
+      fc.property(
+        fc.array(line, { maxLength: 30 }),
+        fc.integer({ min: 1, max: 16 }),
+        (lines, piece) => {
+          const text = lines.map((l) => `${l}\n`).join('');
+          expect(
+            pieces(text, piece, 'utf8')
+              .map(([chunk]) => chunk)
+              .join(''),
+          ).toBe(text);
+        },
+      ),
       { numRuns: 200 },
     );
   });
