@@ -33,23 +33,23 @@ export async function snapshot(
 ): Promise<SocketEntry[]> {
   const wanted = normalizeFilters(filters);
   const os = options.platform ?? platform();
-  let entries: SocketEntry[];
+  const sort = options.sort === false ? false : options.sort || 'proto';
   // Other platforms' collectors load only there: Linux start-up time is on the benchmark.
   if (os === 'darwin' || os === 'win32') {
     const run = options.run ?? (await import('./collect/run-tool.ts')).runTool;
-    entries =
+    const entries =
       os === 'darwin'
         ? await (await import('./collect/macos.ts')).collectMacosSockets(wanted, run)
         : await (await import('./collect/windows.ts')).collectWindowsSockets(wanted, run);
-  } else {
-    entries = await collectLinuxSockets(wanted, {
-      procRoot: options.procRoot,
-      passwdPath: options.passwdPath,
-      fs: options.fs ?? (await runtimeProcFs()),
-      uid: currentUid(),
-    });
+    return sort ? sortEntries(entries, sort) : entries;
   }
-  return options.sort === false ? entries : sortEntries(entries, options.sort || 'proto');
+  return collectLinuxSockets(wanted, {
+    procRoot: options.procRoot,
+    passwdPath: options.passwdPath,
+    fs: options.fs ?? (await runtimeProcFs()),
+    uid: currentUid(),
+    sort,
+  });
 }
 
 function currentUid(): number | undefined {

@@ -17,6 +17,11 @@ export interface TablesAndOwners {
    * no such table.
    */
   onTable(proto: SocketProto, text: string | undefined, more?: boolean): void;
+  /**
+   * Called once every table is in, when the fd scan is still to be done (a strategy that
+   * overlaps the two): work that needs the entries but not their owners can run meanwhile.
+   */
+  onTablesRead?(): void;
 }
 
 /** A way to read the tables and scan owners; runtimes may overlap the two on two cores. */

@@ -9,6 +9,7 @@ import { nodeProcFs } from '../runtime/node.ts';
 import { createWorkerCollect } from '../runtime/node-worker-collect.ts';
 import type { ProcFs } from '../runtime/proc-fs.ts';
 import { snapshot } from '../snapshot.ts';
+import { sortEntries, sortKeys } from '../sort.ts';
 import type { SocketEntry } from '../types.ts';
 import { type CollectStrategy, collectSequential } from './collect-plan.ts';
 import { collectLinuxSockets } from './linux.ts';
@@ -116,6 +117,24 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
     );
     expect(sequential.length).toBeGreaterThan(10);
     expect(canonical(await collect())).toEqual(canonical(sequential));
+  });
+
+  it('sorts by every key, the same whether it sorted during the scan or after', async () => {
+    const unsorted = await collect();
+    for (const key of sortKeys) {
+      const sorted = await collectLinuxSockets(
+        {},
+        {
+          procRoot: fake.root,
+          passwdPath: fake.passwd,
+          fs: nodeProcFs,
+          strategy,
+          uid: 0,
+          sort: key,
+        },
+      );
+      expect(sorted, key).toEqual(sortEntries([...unsorted], key));
+    }
   });
 
   it('keeps a unix socket path in UTF-8 (real socket, real /proc)', async () => {

@@ -1,6 +1,7 @@
 import { matchesPid, matchesSocket, protosFor } from '../filters.ts';
 import { parseProcNetInet, parseProcNetUnix } from '../parsers/proc-net.ts';
 import type { ProcFs } from '../runtime/proc-fs.ts';
+import { type SortKey, sortEntries } from '../sort.ts';
 import type { SocketEntry, SocketFilters, SocketOwner } from '../types.ts';
 import { type CollectStrategy, collectSequential } from './collect-plan.ts';
 import { commandOf, type OwnerLookup } from './socket-owners.ts';
@@ -17,6 +18,8 @@ export interface LinuxCollectOptions {
   strategy?: CollectStrategy;
   /** The caller's uid: rows of other users without a visible owner say "needs root". */
   uid?: number;
+  /** Sort order (default: the kernel's). Sorted while the fd scan still runs where it can. */
+  sort?: SortKey | false;
 }
 
 /**
@@ -34,6 +37,8 @@ export async function collectLinuxSockets(
   // A table read in many 4 KB chunks while sockets come and go can list a socket twice.
   const seen = new Set<number | string>();
   const strategy = options.strategy ?? fs.collect ?? collectSequential;
+  const sort = options.sort ?? false;
+  let sorted: SocketEntry[] | undefined;
   const owners = await strategy(
     {
       procRoot,
@@ -58,10 +63,16 @@ export async function collectLinuxSockets(
           entries.push(entry);
         }
       },
+      onTablesRead() {
+        // Only the pid order needs owners; the others can sort while the scan runs.
+        if (sort && sort !== 'pid') sorted = sortEntries(entries, sort);
+      },
     },
     fs,
   );
-  return owners ? attachOwners(entries, owners, filters, procRoot, options) : entries;
+  const kept = owners ? attachOwners(entries, owners, filters, procRoot, options) : entries;
+  // attachOwners keeps the order, so entries sorted before it stay sorted.
+  return !sort || sorted ? kept : sortEntries(kept, sort);
 }
 
 function attachOwners(

@@ -100,6 +100,7 @@ export async function collectShared(
         request.onTable(table, text, more),
       );
     }
+    request.onTablesRead?.();
   } catch (error) {
     await worker.stop();
     throw error;
