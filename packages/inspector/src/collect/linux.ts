@@ -38,7 +38,7 @@ export async function collectLinuxSockets(
   const seen = new Set<number | string>();
   const strategy = options.strategy ?? fs.collect ?? collectSequential;
   const sort = options.sort ?? false;
-  let sorted: SocketEntry[] | undefined;
+  let sortedEarly = false;
   const owners = await strategy(
     {
       procRoot,
@@ -65,14 +65,16 @@ export async function collectLinuxSockets(
       },
       onTablesRead() {
         // Only the pid order needs owners; the others can sort while the scan runs.
-        if (sort && sort !== 'pid') sorted = sortEntries(entries, sort);
+        if (!sort || sort === 'pid') return;
+        sortEntries(entries, sort);
+        sortedEarly = true;
       },
     },
     fs,
   );
   const kept = owners ? attachOwners(entries, owners, filters, procRoot, options) : entries;
   // attachOwners keeps the order, so entries sorted before it stay sorted.
-  return !sort || sorted ? kept : sortEntries(kept, sort);
+  return !sort || sortedEarly ? kept : sortEntries(kept, sort);
 }
 
 function attachOwners(
