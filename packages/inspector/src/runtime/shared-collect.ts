@@ -174,8 +174,11 @@ export function ownerTable(
         const stored = table[at] as number;
         if (stored === 0) break;
         if (stored !== key) continue;
-        found ??= [];
-        found.push({ pid: table[at + 1] as number, command: null, fd: table[at + 2] as number });
+        const owner = { pid: table[at + 1] as number, command: null, fd: table[at + 2] as number };
+        // [owner], not [] then push: an array grown by push reserves 17 slots (~130 bytes more
+        // per socket, which the GC then copies twice and the kernel zero-fills).
+        if (found === undefined) found = [owner];
+        else found.push(owner);
       }
       const more = spilled.size > 0 ? spilled.get(inode) : undefined;
       return more ? [...(found ?? []), ...more] : found;
