@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { type LabEvent, resolveOptions, UsageError } from '@socklab/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
@@ -19,6 +19,13 @@ async function run(
   const events: LabEvent[] = [];
   for await (const event of inspectCommand.run(values, { signal })) events.push(event);
   return events;
+}
+
+/** The entries a `--json` run printed: its events' messages, a line each, are one JSON array. */
+async function runJSON(raw: Record<string, unknown>): Promise<SocketEntry[]> {
+  const events = await run({ ...raw, json: true });
+  expect(events.every((event) => event.type === 'info')).toBe(true);
+  return JSON.parse(events.map((event) => event.message).join('\n')) as SocketEntry[];
 }
 
 describe('the inspect plugin', () => {
@@ -70,7 +77,7 @@ describe.skipIf(process.platform !== 'linux')('socklab inspect on this machine',
   });
   afterAll(() => lab?.close());
 
-  it('--json: one info event whose message is one JSON array of entries', async () => {
+  it('--json: info events whose messages, a line each, are one JSON array', async () => {
     // --pid too: a server that had this port before (another test) may have left TIME_WAITs.
     const events = await run({
       json: true,
@@ -83,6 +90,7 @@ describe.skipIf(process.platform !== 'linux')('socklab inspect on this machine',
     expect(event.type).toBe('info');
     const entries = JSON.parse(event.message as string) as SocketEntry[];
     expect(event.details).toEqual({ entries: entries.length });
+    expect(event.message).not.toContain('\n');
     expect(entries.map((e) => e.state).sort()).toEqual(['ESTABLISHED', 'ESTABLISHED', 'LISTEN']);
     const listen = entries.find((e) => e.state === 'LISTEN') as SocketEntry;
     expect(Object.keys(listen)).toEqual([
@@ -106,10 +114,50 @@ describe.skipIf(process.platform !== 'linux')('socklab inspect on this machine',
     });
   });
 
+  it('--json with more entries than one event holds: the pieces join into one array', async () => {
+    let accepted = 0;
+    let acceptedAll = () => {};
+    const allAccepted = new Promise<void>((resolve) => {
+      acceptedAll = resolve;
+    });
+    // A connection the server has not accepted yet has no inode, hence no owner (and no --pid).
+    const server = createServer(() => ++accepted === 150 && acceptedAll());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const clients = await Promise.all(
+      Array.from(
+        { length: 150 },
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const socket = connect(port, '127.0.0.1', () => resolve(socket));
+            socket.once('error', reject);
+          }),
+      ),
+    );
+    try {
+      await allAccepted;
+      const events = await run({ json: true, port: String(port), pid: String(process.pid) });
+      const text = events.map((event) => event.message).join('\n');
+      const entries = JSON.parse(text) as SocketEntry[];
+      // The listener, and both ends of each connection (this process holds them all).
+      expect(entries).toHaveLength(301);
+      expect(events.length).toBe(Math.ceil(301 / 128));
+      expect(events.map((event) => event.details)).toEqual([
+        { entries: 301 },
+        undefined,
+        undefined,
+      ]);
+      expect(text.split('\n')).toHaveLength(events.length);
+      const ports = entries.map((e) => e.local.port);
+      expect(ports).toEqual([...ports].sort((a, b) => a - b));
+    } finally {
+      for (const client of clients) client.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('--listening, --state, --pid and sorting', async () => {
-    const listening = JSON.parse(
-      (await run({ json: true, listening: true, pid: String(process.pid) }))[0]?.message as string,
-    ) as SocketEntry[];
+    const listening = await runJSON({ listening: true, pid: String(process.pid) });
     expect(listening.map((e) => `${e.proto} ${e.state} ${e.local.port}`).sort()).toEqual(
       [
         `tcp LISTEN ${lab.listenPort}`,
@@ -117,18 +165,13 @@ describe.skipIf(process.platform !== 'linux')('socklab inspect on this machine',
         `udp UNCONN ${lab.udpPort}`,
       ].sort(),
     );
-    const timeWait = JSON.parse(
-      (await run({ json: true, state: 'time-wait', port: String(lab.timeWaitPort) }))[0]
-        ?.message as string,
-    ) as SocketEntry[];
+    const timeWait = await runJSON({ state: 'time-wait', port: String(lab.timeWaitPort) });
     // Ours, and only TIME_WAITs (other tests' may share the port number).
     expect(timeWait.filter((e) => e.local.port === lab.timeWaitClientPort)).toMatchObject([
       { state: 'TIME_WAIT', pid: null, hidden: 'no owning process' },
     ]);
     expect(timeWait.every((e) => e.state === 'TIME_WAIT')).toBe(true);
-    const byPort = JSON.parse(
-      (await run({ json: true, pid: String(process.pid), sort: 'local' }))[0]?.message as string,
-    ) as SocketEntry[];
+    const byPort = await runJSON({ pid: String(process.pid), sort: 'local' });
     const ports = byPort.map((e) => e.local.port);
     expect(ports).toEqual([...ports].sort((a, b) => a - b));
   });

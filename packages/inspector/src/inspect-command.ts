@@ -6,7 +6,7 @@ import {
   UsageError,
 } from '@socklab/core';
 import { protoFilters } from './filters.ts';
-import { entriesToJSON } from './render/entries-json.ts';
+import { entriesToJSONPieces } from './render/entries-json.ts';
 import { type SnapshotOptions, snapshot } from './snapshot.ts';
 import { sortKeys } from './sort.ts';
 import { normalizeStateName, stateNames } from './states.ts';
@@ -107,8 +107,18 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
       const sort = values.sort as (typeof sortKeys)[number];
       if (!values.watch) {
         const entries = await snapshot(filters, { ...defaults, sort });
-        const message = values.json ? entriesToJSON(entries) : await render(entries, values.style);
-        yield event('info', { message, details: { entries: entries.length } });
+        const details = { entries: entries.length };
+        if (!values.json) {
+          yield event('info', { message: await render(entries, values.style), details });
+          return;
+        }
+        // The JSON array in pieces (an event each, the first with the count): each is written
+        // before the next is made, so 6 MB of JSON never sit in memory at once.
+        let first = true;
+        for (const message of entriesToJSONPieces(entries)) {
+          yield event('info', first ? { message, details } : { message });
+          first = false;
+        }
         return;
       }
       // The baseline is taken before the start notice, so anything opened after it is a change.
