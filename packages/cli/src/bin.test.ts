@@ -6,9 +6,11 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -102,6 +104,49 @@ describe('socklab binary', () => {
       }
     },
   );
+
+  it('stdout to a file gets exactly what a pipe gets (Node writes files its own way)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-out-'));
+    // 150 connections held here: `inspect --json --port` lists 301 sockets, in several writes.
+    let accepted = 0;
+    let acceptedAll = () => {};
+    const allAccepted = new Promise<void>((resolve) => {
+      acceptedAll = resolve;
+    });
+    const server = createServer(() => ++accepted === 150 && acceptedAll());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = String((server.address() as AddressInfo).port);
+    const clients = Array.from({ length: 150 }, () => connect(Number(port), '127.0.0.1'));
+    try {
+      await allAccepted;
+      const [cmd, prefix] = runtimeArgv(cliBin);
+      for (const args of [['--help'], ['inspect', '--json', '--port', port], ['plugins']]) {
+        const file = join(dir, 'out');
+        const out = openSync(file, 'w');
+        let code: number | null;
+        try {
+          const child = spawn(cmd, [...prefix, ...args], {
+            env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+            stdio: ['ignore', out, 'pipe'],
+          });
+          ({ code } = await collect(child, { timeoutMs: 15_000 }));
+        } finally {
+          closeSync(out);
+        }
+        const piped = await runCli(args);
+        expect([args[0], code, piped.code]).toEqual([args[0], 0, 0]);
+        expect(readFileSync(file, 'utf8')).toBe(piped.stdout);
+        if (args[0] === 'inspect') {
+          expect(JSON.parse(piped.stdout)).toHaveLength(301);
+          expect(piped.stdout.split('\n')).toHaveLength(4); // three lines and the last newline
+        }
+      }
+    } finally {
+      for (const client of clients) client.destroy();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('finds socklab-plugin-* packages from the cwd and plugins from SOCKLAB_PLUGINS', async () => {
     const project = mkdtempSync(join(tmpdir(), 'socklab-bin-'));
