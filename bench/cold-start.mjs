@@ -1,6 +1,6 @@
 // CLI cold start: `socklab --help` vs the runtime doing nothing, alternated per round.
 import { spawnSync } from 'node:child_process';
-import { timeCommand } from './processes.mjs';
+import { benchEnv, timeCommand } from './processes.mjs';
 import { cliBin, runtimes } from './servers.mjs';
 import { median, pairRatios, rotate, spread } from './stats.mjs';
 
@@ -14,7 +14,7 @@ export async function runColdStart(ctx) {
     const check = spawnSync(r.cmd, help.args, {
       encoding: 'utf8',
       timeout: 30_000,
-      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+      env: benchEnv,
     });
     const shown = `${check.stdout}${check.stderr}`;
     help.error =

@@ -3,7 +3,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startInteractiveClient, startServer, stopGroup, timeCommand } from './processes.mjs';
+import {
+  benchEnv,
+  startInteractiveClient,
+  startServer,
+  stopGroup,
+  timeCommand,
+} from './processes.mjs';
 import { cliBin, cServer, hasCommand, runtimes } from './servers.mjs';
 import { median, pairRatios, rotate, spread, verdict } from './stats.mjs';
 
@@ -23,7 +29,7 @@ function checkSocklab(tool, expect) {
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
     timeout: 60_000,
-    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+    env: benchEnv,
   });
   if (r.status !== 0)
     return `exit ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n')[0] ?? ''}`;

@@ -9,11 +9,20 @@ const live = new Set(); // every child we started, so an abort can stop them all
 
 const READY = /Listening on (tcp|udp) (\S+):(\d+)/;
 
+/**
+ * Set where the bench runs but not where socklab is used, and left out of every command timed:
+ * NODE_EXTRA_CA_CERTS makes Node read and parse that CA bundle at every start (~70 ms on the bench
+ * VM, which sets it for its proxy), a cost to any Node program, whatever it does (socklab and the
+ * baselines make no TLS connection).
+ */
+export const removedEnv = ['NODE_EXTRA_CA_CERTS'].filter((name) => process.env[name] !== undefined);
+
 export const benchEnv = {
   ...process.env,
   DENO_NO_UPDATE_CHECK: '1',
   NO_COLOR: '1',
   FORCE_COLOR: undefined,
+  ...Object.fromEntries(removedEnv.map((name) => [name, undefined])),
 };
 
 /** A fresh 127.x.y.z source address per client run (never 127.0.x.x): no TIME_WAIT clashes. */

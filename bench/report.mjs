@@ -180,6 +180,11 @@ export function renderMarkdown(result) {
   out.push(
     `Machine: ${machine.nproc} × ${machine.cpu}, Linux ${machine.kernel}; ${machine.versions.map(([k, v]) => `${k} ${v}`).join(', ')}.`,
   );
+  if (machine.removedEnv?.length)
+    out.push(
+      '',
+      `Left out of every command's environment: ${machine.removedEnv.join(', ')} (set where the bench ran; NODE_EXTRA_CA_CERTS makes every Node start read a CA bundle, ~70 ms here, though nothing measured makes a TLS connection).`,
+    );
   out.push('');
   out.push(
     `Each row: ${profile.reps} repetition(s), each with freshly started servers (baseline and socklab together), the order rotated, all warmed up first. ` +

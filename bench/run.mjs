@@ -9,7 +9,7 @@ import { runClientCheck } from './client-check.mjs';
 import { runColdStart } from './cold-start.mjs';
 import { runInspect } from './inspect.mjs';
 import { parseOptions } from './options.mjs';
-import { killAll } from './processes.mjs';
+import { killAll, removedEnv } from './processes.mjs';
 import { renderMarkdown } from './report.mjs';
 import { benchDir, cliBin, hasCommand, runtimes, runtimeVersion } from './servers.mjs';
 import { runIdleSection, runTcp } from './tcp.mjs';
@@ -94,6 +94,7 @@ function machineInfo() {
     nproc: cpus().length,
     cpu: cpuModel,
     kernel,
+    removedEnv,
     versions: ['node', 'deno', 'bun'].map((r) => [
       r,
       runtimeVersion(r).replace(/^(deno|bun)\s*/, ''),
