@@ -205,7 +205,14 @@ function fileStdoutWriter(fd: number, onError: (error: unknown) => void): Stdout
     write(text) {
       if (broken) return;
       try {
-        writeSync(fd, text);
+        const done = writeSync(fd, text);
+        // Short only if the file cannot grow as far (a quota, RLIMIT_FSIZE): write the rest.
+        if (done !== text.length && done !== Buffer.byteLength(text)) {
+          const rest = Buffer.from(text).subarray(done);
+          for (let at = 0, wrote = 1; at < rest.length && wrote > 0; at += wrote) {
+            wrote = writeSync(fd, rest, at);
+          }
+        }
       } catch (error) {
         broken = true;
         queueMicrotask(() => onError(error));
