@@ -1,4 +1,6 @@
 import { type CollectStrategy, tableError } from '../collect/collect-plan.ts';
+import type { SocketProto } from '../types.ts';
+import { readLinePieces, tablePiece } from './line-pieces.ts';
 import {
   collectShared,
   type ScanWorker,
@@ -23,20 +25,51 @@ export function createDenoWorkerCollect(
       }
     },
     startWorker,
-    readTableSync(procRoot, table, onText) {
-      let text: string | undefined;
-      try {
-        text = Deno.readTextFileSync(`${procRoot}/net/${table}`);
-      } catch (error) {
-        text = tableError(error, procRoot, table);
-      }
-      onText(text, false);
-    },
+    readTableSync,
   };
   return (request, fs) => collectShared(request, fs, hooks);
 }
 
 export const denoWorkerCollect: CollectStrategy = createDenoWorkerCollect();
+
+/**
+ * A /proc/net table in pieces of whole lines, each parsed as it comes (as on Node). With 20,000
+ * sockets, alone in a process: read whole (Deno.readTextFileSync grows its buffer, then decodes
+ * it at once) and parsed in one go, ~95 ms and ~15 MB of fresh memory; in pieces ~55 ms, ~6 MB.
+ * In `socklab inspect`, beside the scan worker, the time is the same and the peak ~6 MB lower.
+ */
+function readTableSync(
+  procRoot: string,
+  table: SocketProto,
+  onText: (text: string | undefined, more: boolean) => void,
+): void {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(`${procRoot}/net/${table}`);
+  } catch (error) {
+    onText(tableError(error, procRoot, table), false);
+    return;
+  }
+  // unix paths may be UTF-8; the other tables are ASCII ("latin1" decodes as windows-1252 here,
+  // the same for ASCII).
+  const decoder = new TextDecoder(table === 'unix' ? 'utf-8' : 'latin1');
+  try {
+    readLinePieces(
+      {
+        alloc: (size) => new Uint8Array(size),
+        read: (buffer, offset, length) =>
+          file.readSync(buffer.subarray(offset, offset + length)) ?? 0,
+        decode: (buffer, end) => decoder.decode(buffer.subarray(0, end)),
+      },
+      tablePiece,
+      onText,
+    );
+  } catch (error) {
+    onText(tableError(error, procRoot, table), false);
+  } finally {
+    file.close();
+  }
+}
 
 // Runs in the worker: Deno's own sync calls, then the result back and close.
 const workerBody = `

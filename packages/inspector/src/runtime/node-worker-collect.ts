@@ -1,6 +1,7 @@
 import { closeSync, openSync, statSync } from 'node:fs';
 import { type CollectStrategy, tableError } from '../collect/collect-plan.ts';
 import type { SocketProto } from '../types.ts';
+import { tablePiece } from './line-pieces.ts';
 import { nodeScanWorker } from './node-scan-worker.ts';
 import { readLinesSync } from './read-all.ts';
 import { collectShared, type SharedCollectHooks } from './shared-collect.ts';
@@ -12,9 +13,6 @@ export interface WorkerCollectOptions {
   /** A process with more fds than this is listed once and its fds shared out in chunks. */
   bigAbove?: number;
 }
-
-/** Bytes asked per read of a table (the kernel gives one page per read, ~27 rows of /proc/net/tcp). */
-const tablePiece = 64 * 1024;
 
 /** Node and Bun: a worker_threads worker shares the fd scan (see collectShared). */
 export function createWorkerCollect(options: WorkerCollectOptions = {}): CollectStrategy {

@@ -3,17 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readLinePieces } from './line-pieces.ts';
 import { readLinesSync } from './read-all.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'socklab-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Every (text, more) readLinesSync hands out for a file holding `text`. */
-function pieces(
-  text: string,
-  piece: number,
-  encoding: 'latin1' | 'utf8' = 'latin1',
-): [string, boolean][] {
+type Reader = (text: string, piece: number, encoding: 'latin1' | 'utf8') => [string, boolean][];
+
+/** Every (text, more) readLinesSync hands out for a file holding `text` (Node's reads). */
+const fromFile: Reader = (text, piece, encoding) => {
   const path = join(dir, 'table');
   writeFileSync(path, text, encoding);
   const fd = openSync(path, 'r');
@@ -24,9 +23,38 @@ function pieces(
     closeSync(fd);
   }
   return out;
-}
+};
 
-describe('readLinesSync', () => {
+/**
+ * The same from readLinePieces over bytes in memory, decoded by TextDecoder as on Deno, with
+ * reads that stop short as the kernel's do (one page of /proc at a time).
+ */
+const fromBytes: Reader = (text, piece, encoding) => {
+  const bytes = encoding === 'utf8' ? new TextEncoder().encode(text) : Buffer.from(text, 'latin1');
+  const decoder = new TextDecoder(encoding === 'utf8' ? 'utf-8' : 'latin1');
+  let at = 0;
+  const out: [string, boolean][] = [];
+  readLinePieces(
+    {
+      alloc: (size) => new Uint8Array(size),
+      read(buffer, offset, length) {
+        const count = Math.min(length, bytes.length - at, 1 + (at % 7));
+        buffer.set(bytes.subarray(at, at + count), offset);
+        at += count;
+        return count;
+      },
+      decode: (buffer, end) => decoder.decode(buffer.subarray(0, end)),
+    },
+    piece,
+    (chunk, more) => out.push([chunk, more]),
+  );
+  return out;
+};
+
+describe.each([
+  ['readLinesSync', fromFile],
+  ['readLinePieces, TextDecoder', fromBytes],
+] as const)('%s', (_name, pieces: Reader) => {
   it('hands out the whole file in pieces of whole lines, the first one marked', () => {
     const line = fc.string({ unit: fc.constantFrom('a', 'B', '0', ' ', ':'), maxLength: 40 });
     fc.assert(
@@ -36,7 +64,7 @@ describe('readLinesSync', () => {
         fc.integer({ min: 1, max: 64 }),
         (lines, lastEnds, piece) => {
           const text = lines.join('\n') + (lastEnds && lines.length > 0 ? '\n' : '');
-          const out = pieces(text, piece);
+          const out = pieces(text, piece, 'latin1');
           expect(out.map(([chunk]) => chunk).join('')).toBe(text);
           expect(out.map(([, more]) => more)).toEqual(out.map((_, i) => i > 0));
           // Every piece but the last ends a line; none is empty unless the file is.
@@ -68,12 +96,12 @@ describe('readLinesSync', () => {
   });
 
   it('gives an empty file as one empty first piece', () => {
-    expect(pieces('', 16)).toEqual([['', false]]);
+    expect(pieces('', 16, 'latin1')).toEqual([['', false]]);
   });
 
   it('grows for a line longer than a piece', () => {
     const long = `${'x'.repeat(5000)}\n`;
-    const out = pieces(`head\n${long}tail\n`, 64);
+    const out = pieces(`head\n${long}tail\n`, 64, 'latin1');
     expect(out[0]).toEqual(['head\n', false]);
     expect(out.slice(1).some(([chunk]) => chunk.startsWith(long))).toBe(true);
     expect(out.map(([chunk]) => chunk).join('')).toBe(`head\n${long}tail\n`);

@@ -1,4 +1,5 @@
 import { read, readSync } from 'node:fs';
+import { readLinePieces } from './line-pieces.ts';
 
 // /proc files report size 0: read into a buffer that doubles while less than a quarter of it is
 // free. Each read() of a /proc/net table makes the kernel walk its socket hash again.
@@ -24,9 +25,8 @@ export function readAllSync(fd: number, initial: number, encoding: BufferEncodin
 }
 
 /**
- * Everything left in `fd`, handed to `onLines` in pieces of whole lines as it is read (`piece`
- * bytes asked per read; a line longer than that grows the buffer). The first call has `more`
- * false. Cutting after a newline byte never splits a UTF-8 character.
+ * Everything left in `fd`, handed to `onLines` in pieces of whole lines as it is read (see
+ * readLinePieces): Node's reads, and its own decoding of a Buffer.
  */
 export function readLinesSync(
   fd: number,
@@ -34,28 +34,15 @@ export function readLinesSync(
   encoding: 'latin1' | 'utf8',
   onLines: (text: string, more: boolean) => void,
 ): void {
-  let buffer: Buffer = Buffer.allocUnsafe(2 * piece);
-  let length = 0;
-  let more = false;
-  for (;;) {
-    if (buffer.length - length < piece) {
-      const bigger = Buffer.allocUnsafe(buffer.length * 2);
-      buffer.copy(bigger, 0, 0, length);
-      buffer = bigger;
-    }
-    const bytes = readSync(fd, buffer, length, piece, null);
-    if (bytes === 0) {
-      if (length > 0 || !more) onLines(buffer.toString(encoding, 0, length), more);
-      return;
-    }
-    length += bytes;
-    const cut = buffer.lastIndexOf(10, length - 1) + 1;
-    if (cut === 0) continue;
-    onLines(buffer.toString(encoding, 0, cut), more);
-    more = true;
-    buffer.copyWithin(0, cut, length);
-    length -= cut;
-  }
+  readLinePieces<Buffer>(
+    {
+      alloc: (size) => Buffer.allocUnsafe(size),
+      read: (buffer, offset, length) => readSync(fd, buffer, offset, length, null),
+      decode: (buffer, end) => buffer.toString(encoding, 0, end),
+    },
+    piece,
+    onLines,
+  );
 }
 
 /** The same on libuv's thread pool (another core), one read() at a time. */
