@@ -151,10 +151,13 @@ function stdoutWriter(onError: (error: unknown) => void): StdoutWriter {
   // A failed write is not a crash: no stack trace.
   for (const stream of [process.stdout, process.stderr]) stream.on?.('error', onError);
   const deno = (globalThis as { Deno?: DenoStdio }).Deno;
+  // A file or a device such as /dev/null never makes a write wait for a reader: written at once.
+  if (deno && !process.stdout.isTTY && denoStdoutIsFile(deno))
+    return fileStdoutWriter(denoWriteText(deno.stdout), onError);
   // A terminal keeps the synchronous path: lines stay in order with stderr's.
   if (deno && !process.stdout.isTTY) return denoStdoutWriter(deno.stdout, onError);
   if (!deno && isSyncFileStream(process.stdout))
-    return fileStdoutWriter(process.stdout.fd, onError);
+    return fileStdoutWriter(nodeWriteText(process.stdout.fd), onError);
   const stream = process.stdout;
   let blocked = false;
   let waiters: (() => void)[] = [];
@@ -193,26 +196,20 @@ function isSyncFileStream(stream: Writable): stream is Writable & { fd: number }
 }
 
 /**
- * Node, stdout a file or device: the same synchronous writes, of the strings themselves. Node
- * encodes a string written this way into a scratch buffer it frees at once, instead of a new
- * Buffer per write that lives until the next garbage collection: `socklab inspect --json` writes
- * 6 MB with 20,000 sockets. A failed write is reported as the stream's 'error' would be (after
- * the current call), and what follows it is dropped.
+ * stdout a file or a device: synchronous writes, which never wait for a reader. A failed write
+ * is reported as a stream's 'error' would be (after the current call), and what follows it is
+ * dropped.
  */
-function fileStdoutWriter(fd: number, onError: (error: unknown) => void): StdoutWriter {
+function fileStdoutWriter(
+  writeText: (text: string) => void,
+  onError: (error: unknown) => void,
+): StdoutWriter {
   let broken = false;
   return {
     write(text) {
       if (broken) return;
       try {
-        const done = writeSync(fd, text);
-        // Short only if the file cannot grow as far (a quota, RLIMIT_FSIZE): write the rest.
-        if (done !== text.length && done !== Buffer.byteLength(text)) {
-          const rest = Buffer.from(text).subarray(done);
-          for (let at = 0, wrote = 1; at < rest.length && wrote > 0; at += wrote) {
-            wrote = writeSync(fd, rest, at);
-          }
-        }
+        writeText(text);
       } catch (error) {
         broken = true;
         queueMicrotask(() => onError(error));
@@ -223,6 +220,47 @@ function fileStdoutWriter(fd: number, onError: (error: unknown) => void): Stdout
     flush: async () => {
       await written(process.stderr);
     },
+  };
+}
+
+/**
+ * Node: writeSync() of the string itself, which Node encodes into a scratch buffer it frees at
+ * once (SyncWriteStream would make a Buffer per write that lives until the next garbage
+ * collection: `socklab inspect --json` writes 6 MB with 20,000 sockets). A write cut short (the
+ * file may not grow that far) is finished, so that the next one fails with the reason.
+ */
+function nodeWriteText(fd: number): (text: string) => void {
+  return (text) => {
+    const done = writeSync(fd, text);
+    if (done === text.length || done === Buffer.byteLength(text)) return;
+    const rest = Buffer.from(text).subarray(done);
+    for (let at = 0, wrote = 1; at < rest.length && wrote > 0; at += wrote) {
+      wrote = writeSync(fd, rest, at);
+    }
+  };
+}
+
+/** Deno: whether stdout is a file or a device (not a pipe, socket or terminal). */
+function denoStdoutIsFile(deno: DenoStdio): boolean {
+  try {
+    const info = deno.statSync('/dev/stdout');
+    return info.isFile || info.isCharDevice === true;
+  } catch {
+    return false;
+  }
+}
+
+/** Deno: each string encoded into one reused buffer, then written synchronously, all of it. */
+function denoWriteText(stdout: DenoStdio['stdout']): (text: string) => void {
+  const encoder = new TextEncoder();
+  let scratch = new Uint8Array(64 * 1024);
+  return (text) => {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (scratch.length < 3 * text.length) scratch = new Uint8Array(3 * text.length);
+    const { written: end } = encoder.encodeInto(text, scratch);
+    for (let at = 0, wrote = 1; at < end && wrote > 0; at += wrote) {
+      wrote = stdout.writeSync(scratch.subarray(at, end));
+    }
   };
 }
 
@@ -326,7 +364,8 @@ function noop(): void {}
 const denoHighWater = 64 * 1024;
 
 interface DenoStdio {
-  stdout: { write(bytes: Uint8Array): Promise<number> };
+  stdout: { write(bytes: Uint8Array): Promise<number>; writeSync(bytes: Uint8Array): number };
+  statSync(path: string): { isFile: boolean; isCharDevice: boolean | null };
 }
 
 /** stdout through a chain of async writes (in order); stderr stays synchronous. */
