@@ -10,7 +10,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +23,7 @@ import {
   spawnCli,
   waitForLine,
 } from '../../../test/helpers/cli.ts';
+import { holdConnections } from '../../../test/helpers/connections.ts';
 import { fakePlugin } from '../test/fixtures.ts';
 import { cliVersion } from './version.ts';
 
@@ -108,17 +108,9 @@ describe('socklab binary', () => {
   it('stdout to a file gets exactly what a pipe gets (Node writes files its own way)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'socklab-out-'));
     // 150 connections held here: `inspect --json --port` lists 301 sockets, in several writes.
-    let accepted = 0;
-    let acceptedAll = () => {};
-    const allAccepted = new Promise<void>((resolve) => {
-      acceptedAll = resolve;
-    });
-    const server = createServer(() => ++accepted === 150 && acceptedAll());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = String((server.address() as AddressInfo).port);
-    const clients = Array.from({ length: 150 }, () => connect(Number(port), '127.0.0.1'));
+    const held = await holdConnections(150);
+    const port = String(held.port);
     try {
-      await allAccepted;
       const [cmd, prefix] = runtimeArgv(cliBin);
       for (const args of [['--help'], ['inspect', '--json', '--port', port], ['plugins']]) {
         const file = join(dir, 'out');
@@ -142,8 +134,7 @@ describe('socklab binary', () => {
         }
       }
     } finally {
-      for (const client of clients) client.destroy();
-      server.close();
+      await held.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

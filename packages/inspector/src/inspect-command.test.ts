@@ -1,6 +1,7 @@
-import { connect, createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { type LabEvent, resolveOptions, UsageError } from '@socklab/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdConnections } from '../../../test/helpers/connections.ts';
 import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
 import { inspectCommand } from './inspect-command.ts';
 import plugin from './plugin.ts';
@@ -115,28 +116,9 @@ describe.skipIf(process.platform !== 'linux')('socklab inspect on this machine',
   });
 
   it('--json with more entries than one event holds: the pieces join into one array', async () => {
-    let accepted = 0;
-    let acceptedAll = () => {};
-    const allAccepted = new Promise<void>((resolve) => {
-      acceptedAll = resolve;
-    });
-    // A connection the server has not accepted yet has no inode, hence no owner (and no --pid).
-    const server = createServer(() => ++accepted === 150 && acceptedAll());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
-    const clients = await Promise.all(
-      Array.from(
-        { length: 150 },
-        () =>
-          new Promise<Socket>((resolve, reject) => {
-            const socket = connect(port, '127.0.0.1', () => resolve(socket));
-            socket.once('error', reject);
-          }),
-      ),
-    );
+    const held = await holdConnections(150);
     try {
-      await allAccepted;
-      const events = await run({ json: true, port: String(port), pid: String(process.pid) });
+      const events = await run({ json: true, port: String(held.port), pid: String(process.pid) });
       const text = events.map((event) => event.message).join('\n');
       const entries = JSON.parse(text) as SocketEntry[];
       // The listener, and both ends of each connection (this process holds them all).
@@ -151,8 +133,7 @@ describe.skipIf(process.platform !== 'linux')('socklab inspect on this machine',
       const ports = entries.map((e) => e.local.port);
       expect(ports).toEqual([...ports].sort((a, b) => a - b));
     } finally {
-      for (const client of clients) client.destroy();
-      await new Promise((resolve) => server.close(resolve));
+      await held.close();
     }
   });
 
