@@ -145,7 +145,8 @@ interface StdoutWriter {
  * stdout with backpressure that works on every runtime. Node and Bun: `write()` returns false
  * once output waits in the process (Bun never sets `writableNeedDrain`), and `drain` follows.
  * Deno's process.stdout blocks the whole event loop while a pipe is full, so on Deno the text
- * goes through Deno.stdout.write (async, in order) instead, unless stdout is a terminal.
+ * goes through Deno.stdout.write (async, in order) instead, unless stdout is a terminal. A file
+ * or a device (Node, Deno) needs no backpressure: plain synchronous writes.
  */
 function stdoutWriter(onError: (error: unknown) => void): StdoutWriter {
   // A failed write is not a crash: no stack trace.
