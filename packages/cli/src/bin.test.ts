@@ -144,6 +144,40 @@ describe('socklab binary', () => {
     }
   });
 
+  it('stdout that ends early: a reader gone (| head) is exit 0, a file past its size limit exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-short-'));
+    // 301 sockets: the JSON comes in three writes, so the first ones fill what the reader or
+    // the file takes and a later one fails.
+    const held = await holdConnections(150);
+    try {
+      const [cmd, prefix] = runtimeArgv(cliBin);
+      const args = [cmd, ...prefix, 'inspect', '--json', '--port', String(held.port)];
+      const out = join(dir, 'out');
+      const run = (script: string) =>
+        collect(
+          spawn('bash', ['-c', script, 'bash', ...args], {
+            env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          }),
+          { timeoutMs: 15_000 },
+        );
+      // bash reports socklab's own status (pipefail); head reads 20 bytes and leaves.
+      const piped = await run('set -o pipefail; "$@" | head -c 20 > /dev/null');
+      expect([piped.code, piped.stderr]).toEqual([0, '']);
+      // RLIMIT_FSIZE of 4 KiB (SIGXFSZ ignored, as Node does itself): a write is cut short, then
+      // the next one fails with EFBIG.
+      const limited = await run(`trap '' XFSZ; ulimit -f 4; "$@" > ${out}`);
+      expect([limited.code, limited.stderr]).toEqual([
+        1,
+        'socklab: Cannot write standard output: file too large; check where it goes (a full disk, a device that went away)\n',
+      ]);
+      expect(readFileSync(out).length).toBe(4096);
+    } finally {
+      await held.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('finds socklab-plugin-* packages from the cwd and plugins from SOCKLAB_PLUGINS', async () => {
     const project = mkdtempSync(join(tmpdir(), 'socklab-bin-'));
     try {

@@ -62,6 +62,10 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
     interrupted = signal;
     controller.abort(new DOMException(`Interrupted by ${signal}`, 'AbortError'));
   });
+  // Stopped by a signal: 0 for a graceful command, else 130; a reader of stdout that went away
+  // (`socklab inspect --json | head`) is no interruption either: it had what it wanted.
+  const stoppedCode = () =>
+    graceful || io.outputClosed?.() ? exitCodes.ok : exitCodes.interrupted;
   const started = performance.now();
   // Signal listeners do not keep the event loop alive; a command waiting only on its signal must not end early.
   const keepAlive = setInterval(() => {}, 1 << 30);
@@ -84,10 +88,10 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
       const drained = io.drained?.();
       if (drained) await Promise.race([drained, stopped]);
     }
-    if (interrupted) return graceful ? exitCodes.ok : exitCodes.interrupted;
+    if (interrupted) return stoppedCode();
     return exitCodes.ok;
   } catch (error) {
-    if (interrupted) return graceful ? exitCodes.ok : exitCodes.interrupted;
+    if (interrupted) return stoppedCode();
     if (isUsageError(error)) {
       io.stderr(`${usageLine(error, path)}\n`);
       if (flags.debug) writeDebug(io, error);

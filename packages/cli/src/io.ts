@@ -1,4 +1,4 @@
-import { readlinkSync, writeSync } from 'node:fs';
+import { fstatSync, readlinkSync, writeSync } from 'node:fs';
 import process from 'node:process';
 import type { Writable } from 'node:stream';
 
@@ -32,6 +32,8 @@ export interface CliIO {
    * undefined otherwise. A reader that went away (`| head`) is no failure: it stops the command.
    */
   outputFailure?(): string | undefined;
+  /** Whether the reader of stdout went away (`| head`): the command stopped, nothing failed. */
+  outputClosed?(): boolean;
 }
 
 /** The real process: stdout/stderr, TTY flags, env, signals. */
@@ -41,15 +43,22 @@ export function processIO(): CliIO {
   // reports it again, and a second SIGTERM would force the exit). A closed pipe (`socklab … |
   // head`) is the reader's choice; anything else (ENOSPC, EIO) is remembered as a failure.
   let broken = false;
+  let closed = false;
   let failure: string | undefined;
   const writeFailed = (error: unknown) => {
     if (broken) return;
     broken = true;
-    if (!isBrokenPipe(error)) failure = writeErrorReason(error);
+    if (isBrokenPipe(error)) closed = true;
+    else failure = writeErrorReason(error);
     for (const handler of [...handlers]) handler('SIGTERM');
   };
   const bun = (globalThis as { Bun?: BunStdio }).Bun;
-  const out = bun ? bunStdoutWriter(bun, writeFailed) : stdoutWriter(writeFailed);
+  const isTTY = bun ? bunTTYs() : nodeTTYs();
+  const out = stdoutIsFile(isTTY.stdout)
+    ? fileStdoutWriter(writeFailed, bun)
+    : bun
+      ? bunStdoutWriter(bun, writeFailed)
+      : stdoutWriter(writeFailed);
   const onInt = () => {
     for (const handler of [...handlers]) handler('SIGINT');
   };
@@ -59,7 +68,7 @@ export function processIO(): CliIO {
   return {
     stdout: (text) => out.write(text),
     stderr: (text) => out.writeError(text),
-    isTTY: bun ? bunTTYs() : nodeTTYs(),
+    isTTY,
     env: process.env,
     cwd: process.cwd(),
     onSignal(handler) {
@@ -80,6 +89,7 @@ export function processIO(): CliIO {
     drained: () => out.drained(),
     flush: () => out.flush(),
     outputFailure: () => failure,
+    outputClosed: () => closed,
   };
 }
 
@@ -134,6 +144,12 @@ function procMounted(): boolean {
   }
 }
 
+interface StderrWriter {
+  write(text: string): void;
+  /** Resolves once everything written has left the process. */
+  flush(): Promise<void>;
+}
+
 interface StdoutWriter {
   write(text: string): void;
   writeError(text: string): void;
@@ -145,20 +161,15 @@ interface StdoutWriter {
  * stdout with backpressure that works on every runtime. Node and Bun: `write()` returns false
  * once output waits in the process (Bun never sets `writableNeedDrain`), and `drain` follows.
  * Deno's process.stdout blocks the whole event loop while a pipe is full, so on Deno the text
- * goes through Deno.stdout.write (async, in order) instead, unless stdout is a terminal. A file
- * or a device (Node, Deno) needs no backpressure: plain synchronous writes.
+ * goes through Deno.stdout.write (async, in order) instead, unless stdout is a terminal. (A file
+ * or a device needs no backpressure: fileStdoutWriter.)
  */
 function stdoutWriter(onError: (error: unknown) => void): StdoutWriter {
   // A failed write is not a crash: no stack trace.
   for (const stream of [process.stdout, process.stderr]) stream.on?.('error', onError);
   const deno = (globalThis as { Deno?: DenoStdio }).Deno;
-  // A file or a device such as /dev/null never makes a write wait for a reader: written at once.
-  if (deno && !process.stdout.isTTY && denoStdoutIsFile(deno))
-    return fileStdoutWriter(denoWriteText(deno.stdout), onError);
   // A terminal keeps the synchronous path: lines stay in order with stderr's.
   if (deno && !process.stdout.isTTY) return denoStdoutWriter(deno.stdout, onError);
-  if (!deno && isSyncFileStream(process.stdout))
-    return fileStdoutWriter(nodeWriteText(process.stdout.fd), onError);
   const stream = process.stdout;
   let blocked = false;
   let waiters: (() => void)[] = [];
@@ -186,25 +197,30 @@ function stdoutWriter(onError: (error: unknown) => void): StdoutWriter {
 }
 
 /**
- * Node: stdout is a file or a device such as /dev/null (not a terminal, pipe or socket), which
- * Node writes through a SyncWriteStream: writeSync() of a Buffer made from each string.
+ * Whether stdout is a file or a device such as /dev/null (not a terminal, pipe or socket): one
+ * fstat, on every runtime.
  */
-function isSyncFileStream(stream: Writable): stream is Writable & { fd: number } {
-  return (
-    stream.constructor?.name === 'SyncWriteStream' &&
-    typeof (stream as { fd?: unknown }).fd === 'number'
-  );
+function stdoutIsFile(terminal: boolean): boolean {
+  if (terminal) return false;
+  try {
+    const stat = fstatSync(1);
+    return stat.isFile() || stat.isCharacterDevice();
+  } catch {
+    return false;
+  }
 }
 
 /**
- * stdout a file or a device: synchronous writes, which never wait for a reader. A failed write
- * is reported as a stream's 'error' would be (after the current call), and what follows it is
- * dropped.
+ * stdout a file or a device: synchronous writes, which never wait for a reader (the streams
+ * would make a Buffer per write on Node, queue async writes of a new buffer each on Deno, and on
+ * Bun a FileSink drops a write the file cannot take, such as one past RLIMIT_FSIZE, silently).
+ * A failed write is reported as a stream's 'error' would be (after the current call), and what
+ * follows it is dropped.
  */
-function fileStdoutWriter(
-  writeText: (text: string) => void,
-  onError: (error: unknown) => void,
-): StdoutWriter {
+function fileStdoutWriter(onError: (error: unknown) => void, bun?: BunStdio): StdoutWriter {
+  const deno = (globalThis as { Deno?: DenoStdio }).Deno;
+  const writeText = deno ? denoWriteText(deno.stdout) : nodeWriteText(1);
+  const stderr = bun ? bunStderr(bun) : processStderr(onError);
   let broken = false;
   return {
     write(text) {
@@ -216,8 +232,17 @@ function fileStdoutWriter(
         queueMicrotask(() => onError(error));
       }
     },
-    writeError: (text) => void process.stderr.write(text),
+    writeError: stderr.write,
     drained: () => undefined,
+    flush: stderr.flush,
+  };
+}
+
+/** Node and Deno: process.stderr; a failed write is not a crash. */
+function processStderr(onError: (error: unknown) => void): StderrWriter {
+  process.stderr.on?.('error', onError);
+  return {
+    write: (text) => void process.stderr.write(text),
     flush: async () => {
       await written(process.stderr);
     },
@@ -225,30 +250,20 @@ function fileStdoutWriter(
 }
 
 /**
- * Node: writeSync() of the string itself, which Node encodes into a scratch buffer it frees at
- * once (SyncWriteStream would make a Buffer per write that lives until the next garbage
+ * Node and Bun: writeSync() of the string itself, which Node encodes into a scratch buffer it
+ * frees at once (SyncWriteStream would make a Buffer per write that lives until the next garbage
  * collection: `socklab inspect --json` writes 6 MB with 20,000 sockets). A write cut short (the
  * file may not grow that far) is finished, so that the next one fails with the reason.
  */
 function nodeWriteText(fd: number): (text: string) => void {
   return (text) => {
     const done = writeSync(fd, text);
-    if (done === text.length || done === Buffer.byteLength(text)) return;
+    if (done === Buffer.byteLength(text)) return;
     const rest = Buffer.from(text).subarray(done);
     for (let at = 0, wrote = 1; at < rest.length && wrote > 0; at += wrote) {
       wrote = writeSync(fd, rest, at);
     }
   };
-}
-
-/** Deno: whether stdout is a file or a device (not a pipe, socket or terminal). */
-function denoStdoutIsFile(deno: DenoStdio): boolean {
-  try {
-    const info = deno.statSync('/dev/stdout');
-    return info.isFile || info.isCharDevice === true;
-  } catch {
-    return false;
-  }
 }
 
 /** Deno: each string encoded into one reused buffer, then written synchronously, all of it. */
@@ -295,8 +310,7 @@ interface BunStdio {
  */
 function bunStdoutWriter(bun: BunStdio, onError: (error: unknown) => void): StdoutWriter {
   const sink = bun.stdout.writer();
-  let stderr: FileSink | undefined;
-  let stderrPending: Promise<void> | undefined;
+  const stderr = bunStderr(bun);
   let pending: Promise<void> | undefined;
   let broken = false;
   const fail = (error: unknown): void => {
@@ -344,17 +358,29 @@ function bunStdoutWriter(bun: BunStdio, onError: (error: unknown) => void): Stdo
       if (pending) more = true;
       else flushNow();
     },
-    writeError(text) {
-      stderr ??= bun.stderr.writer();
-      stderr.write(text);
-      const flushed = stderr.flush();
-      // A full stderr pipe: the process still waits for it before it ends (flush()).
-      if (typeof flushed !== 'number') stderrPending = flushed.then(noop, noop);
-    },
+    writeError: stderr.write,
     drained: () => pending,
     flush: async () => {
       while (pending) await pending;
-      await stderrPending;
+      await stderr.flush();
+    },
+  };
+}
+
+/** Bun: stderr through its own FileSink, made on first use, each write flushed at once. */
+function bunStderr(bun: BunStdio): StderrWriter {
+  let sink: FileSink | undefined;
+  let pending: Promise<void> | undefined;
+  return {
+    write(text) {
+      sink ??= bun.stderr.writer();
+      sink.write(text);
+      const flushed = sink.flush();
+      // A full stderr pipe: the process still waits for it before it ends (flush()).
+      if (typeof flushed !== 'number') pending = flushed.then(noop, noop);
+    },
+    flush: async () => {
+      await pending;
     },
   };
 }
@@ -366,7 +392,6 @@ const denoHighWater = 64 * 1024;
 
 interface DenoStdio {
   stdout: { write(bytes: Uint8Array): Promise<number>; writeSync(bytes: Uint8Array): number };
-  statSync(path: string): { isFile: boolean; isCharDevice: boolean | null };
 }
 
 /** stdout through a chain of async writes (in order); stderr stays synchronous. */
