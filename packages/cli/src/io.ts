@@ -6,8 +6,11 @@ export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 /** Everything the CLI touches in the outside world, injectable so tests run in-process. */
 export interface CliIO {
-  /** Writes text as given (renderers add the newlines). */
-  stdout(text: string): void;
+  /**
+   * Writes text as given (renderers add the newlines), or UTF-8 bytes as they are (an event's
+   * `output`, which the command may reuse once this returns: a writer that keeps it copies it).
+   */
+  stdout(text: string | Uint8Array): void;
   stderr(text: string): void;
   /** Which streams are terminals (`stderr` left out: the same as `stdout`). */
   isTTY: { stdin: boolean; stdout: boolean; stderr?: boolean };
@@ -151,7 +154,7 @@ interface StderrWriter {
 }
 
 interface StdoutWriter {
-  write(text: string): void;
+  write(text: string | Uint8Array): void;
   writeError(text: string): void;
   drained(): Promise<void> | undefined;
   flush(): Promise<void>;
@@ -183,7 +186,8 @@ function stdoutWriter(onError: (error: unknown) => void): StdoutWriter {
   stream.on('close', release);
   return {
     write(text) {
-      if (!stream.write(text)) blocked = true;
+      // Bytes may wait in the stream: a copy (the caller reuses its array).
+      if (!stream.write(typeof text === 'string' ? text : text.slice())) blocked = true;
     },
     writeError: (text) => void process.stderr.write(text),
     drained: () => (blocked ? new Promise<void>((resolve) => waiters.push(resolve)) : undefined),
@@ -255,27 +259,34 @@ function processStderr(onError: (error: unknown) => void): StderrWriter {
  * collection: `socklab inspect --json` writes 6 MB with 20,000 sockets). A write cut short (the
  * file may not grow that far) is finished, so that the next one fails with the reason.
  */
-function nodeWriteText(fd: number): (text: string) => void {
+function nodeWriteText(fd: number): (text: string | Uint8Array) => void {
   return (text) => {
-    const done = writeSync(fd, text);
-    if (done === Buffer.byteLength(text)) return;
-    const rest = Buffer.from(text).subarray(done);
+    const done = typeof text === 'string' ? writeSync(fd, text) : writeSync(fd, text);
+    if (typeof text === 'string' ? done === Buffer.byteLength(text) : done === text.length) return;
+    const rest = (typeof text === 'string' ? Buffer.from(text) : text).subarray(done);
     for (let at = 0, wrote = 1; at < rest.length && wrote > 0; at += wrote) {
       wrote = writeSync(fd, rest, at);
     }
   };
 }
 
-/** Deno: each string encoded into one reused buffer, then written synchronously, all of it. */
-function denoWriteText(stdout: DenoStdio['stdout']): (text: string) => void {
+/**
+ * Deno: each string encoded into one reused buffer (bytes as they are), then written
+ * synchronously, all of it.
+ */
+function denoWriteText(stdout: DenoStdio['stdout']): (text: string | Uint8Array) => void {
   const encoder = new TextEncoder();
   let scratch = new Uint8Array(64 * 1024);
   return (text) => {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    if (scratch.length < 3 * text.length) scratch = new Uint8Array(3 * text.length);
-    const { written: end } = encoder.encodeInto(text, scratch);
+    let bytes = text;
+    if (typeof text === 'string') {
+      // UTF-8 takes at most 3 bytes per UTF-16 unit.
+      if (scratch.length < 3 * text.length) scratch = new Uint8Array(3 * text.length);
+      bytes = scratch.subarray(0, encoder.encodeInto(text, scratch).written);
+    }
+    const end = bytes.length;
     for (let at = 0, wrote = 1; at < end && wrote > 0; at += wrote) {
-      wrote = stdout.writeSync(scratch.subarray(at, end));
+      wrote = stdout.writeSync((bytes as Uint8Array).subarray(at, end));
     }
   };
 }
@@ -293,7 +304,7 @@ export function written(stream: Writable): Promise<void> | undefined {
 }
 
 interface FileSink {
-  write(chunk: string): number;
+  write(chunk: string | Uint8Array): number;
   /** Bytes written, or a promise of them while the rest waits for the reader (rejects: EPIPE). */
   flush(): number | Promise<number>;
 }
@@ -349,7 +360,8 @@ function bunStdoutWriter(bun: BunStdio, onError: (error: unknown) => void): Stdo
     write(text) {
       if (broken) return;
       try {
-        sink.write(text);
+        // Bytes may wait in the sink: a copy (the caller reuses its array).
+        sink.write(typeof text === 'string' ? text : text.slice());
       } catch (error) {
         fail(error);
         return;
@@ -406,7 +418,8 @@ function denoStdoutWriter(
   return {
     write(text) {
       if (broken) return;
-      const bytes = encoder.encode(text);
+      // Bytes wait in the chain: a copy (the caller reuses its array).
+      const bytes = typeof text === 'string' ? encoder.encode(text) : text.slice();
       waiting += bytes.length;
       tail = tail.then(async () => {
         try {

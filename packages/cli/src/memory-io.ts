@@ -1,6 +1,8 @@
 import process from 'node:process';
 import type { CliIO, StopSignal } from './io.ts';
 
+const utf8 = new TextDecoder();
+
 /** A CliIO that records output and lets a test send signals: for in-process tests and the wizard's. */
 export interface MemoryIO extends CliIO {
   out: string;
@@ -22,7 +24,7 @@ export function createMemoryIO(
     err: '',
     forced: [],
     stdout(text) {
-      io.out += text;
+      io.out += typeof text === 'string' ? text : utf8.decode(text);
     },
     stderr(text) {
       io.err += text;

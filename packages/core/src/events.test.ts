@@ -4,10 +4,12 @@ import {
   addressFamily,
   createEventClock,
   eventAddress,
+  eventMessage,
   eventToJSON,
   labEventTypes,
   maxEventText,
   payloadFields,
+  withMessage,
 } from './events.ts';
 import { textToBytes } from './message.ts';
 
@@ -112,6 +114,29 @@ describe('eventToJSON', () => {
     expect(event.payload).toBeInstanceOf(Uint8Array);
     const parsed = JSON.parse(JSON.stringify(eventToJSON(event, { hex: true })));
     expect(parsed).toEqual({ ...plain, hex: '4869' });
+  });
+
+  it('gives a message sent as output bytes as text (message wins when both are there)', () => {
+    const output = textToBytes('[{"a":"\u65e5"}]');
+    const event = createEventClock()('info', { output, details: { entries: 1 } });
+    expect(eventMessage(event)).toBe('[{"a":"\u65e5"}]');
+    expect(eventMessage({ ...event, message: 'words' })).toBe('words');
+    expect(eventMessage(createEventClock()('bind'))).toBeUndefined();
+    const text = withMessage(event);
+    expect(text).not.toHaveProperty('output');
+    expect(text).toMatchObject({
+      type: 'info',
+      message: '[{"a":"\u65e5"}]',
+      details: { entries: 1 },
+    });
+    // Decoded at once: the command may reuse the array afterwards.
+    output.fill(0x20);
+    expect(text.message).toBe('[{"a":"\u65e5"}]');
+    expect(eventToJSON(withMessage({ ...event, output: textToBytes('x') }))).toMatchObject({
+      message: 'x',
+    });
+    expect(eventToJSON({ ...event, output: textToBytes('y') })).not.toHaveProperty('output');
+    expect(eventToJSON({ ...event, output: textToBytes('y') }).message).toBe('y');
   });
 
   it('keeps a hex the plugin already set', () => {

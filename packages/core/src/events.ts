@@ -65,6 +65,14 @@ export interface LabEvent {
   addresses?: string[];
   /** The human line(s) a plain (non-trace, non-JSON) rendering prints. */
   message?: string;
+  /**
+   * A big `message` as UTF-8 bytes, given instead of it (`inspect --json`): a plain rendering
+   * writes them as they are, with no string made and encoded again; every other reading decodes
+   * them (eventMessage, withMessage, eventToJSON). The array may be a view of a buffer the
+   * command reuses: it is valid until the next event is asked for, so a consumer that keeps
+   * events keeps withMessage(event), or a copy.
+   */
+  output?: Uint8Array;
   /** Human line belongs on stderr (a notice or warning, not the result). */
   notice?: boolean;
   /** Anything else structured: summaries, statistics, snapshots. */
@@ -116,12 +124,26 @@ export function payloadFields(data: Uint8Array): Pick<LabEvent, 'bytes' | 'text'
   return fields;
 }
 
-/** The JSON form of an event: drops `payload`, adds `hex` when asked. */
+const utf8 = new TextDecoder();
+
+/** The event's human text: its `message`, or its `output` bytes decoded; undefined when none. */
+export function eventMessage(event: LabEvent): string | undefined {
+  return event.message ?? (event.output ? utf8.decode(event.output) : undefined);
+}
+
+/** The event with `output` decoded into `message`, for readings that need text. */
+export function withMessage(event: LabEvent): LabEvent {
+  if (event.output === undefined) return event;
+  const { output, ...rest } = event;
+  return { ...rest, message: eventMessage(event) };
+}
+
+/** The JSON form of an event: drops `payload`, adds `hex` when asked, `output` as `message`. */
 export function eventToJSON(
   event: LabEvent,
   options: { hex?: boolean } = {},
 ): Record<string, unknown> {
-  const { payload, ...rest } = event;
+  const { payload, ...rest } = withMessage(event);
   const out: Record<string, unknown> = rest;
   if (options.hex && payload && out.hex === undefined) out.hex = toHex(payload);
   return out;

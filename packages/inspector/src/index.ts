@@ -14,7 +14,7 @@ export { type ParseResult, parseProcNetInet, parseProcNetUnix } from './parsers/
 export { inspectorPlugin, inspectorPlugin as default } from './plugin.ts';
 export { findPortOwners, type PortOwner } from './port-owners.ts';
 export { changeLine } from './render/change-line.ts';
-export { entriesToJSON, entriesToJSONPieces } from './render/entries-json.ts';
+export { entriesToJSON, entriesToJSONBytes, entriesToJSONPieces } from './render/entries-json.ts';
 export { renderLsofView } from './render/lsof-view.ts';
 export { renderNetstatView } from './render/netstat-view.ts';
 export type { ProcFs } from './runtime/proc-fs.ts';

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { type LabEvent, resolveOptions, UsageError } from '@socklab/core';
+import { type LabEvent, resolveOptions, UsageError, withMessage } from '@socklab/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdConnections } from '../../../test/helpers/connections.ts';
 import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
@@ -18,7 +18,8 @@ async function run(
   const values = resolveOptions(inspectCommand.options, raw) as Values;
   inspectCommand.check?.(values);
   const events: LabEvent[] = [];
-  for await (const event of inspectCommand.run(values, { signal })) events.push(event);
+  // `--json` pieces come as `output` bytes in a reused buffer: decoded as they come.
+  for await (const event of inspectCommand.run(values, { signal })) events.push(withMessage(event));
   return events;
 }
 

@@ -6,7 +6,7 @@ import {
   UsageError,
 } from '@socklab/core';
 import { protoFilters } from './filters.ts';
-import { entriesToJSONPieces } from './render/entries-json.ts';
+import { entriesToJSONBytes } from './render/entries-json.ts';
 import { type SnapshotOptions, snapshot } from './snapshot.ts';
 import { sortKeys } from './sort.ts';
 import { normalizeStateName, stateNames } from './states.ts';
@@ -112,11 +112,11 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
           yield event('info', { message: await render(entries, values.style), details });
           return;
         }
-        // The JSON array in pieces (an event each, the first with the count): each is written
-        // before the next is made, so 6 MB of JSON never sit in memory at once.
+        // The JSON array in pieces of UTF-8 (an event each, the first with the count): each is
+        // written as it is before the next is made, so 6 MB of JSON never sit in memory at once.
         let first = true;
-        for (const message of entriesToJSONPieces(entries)) {
-          yield event('info', first ? { message, details } : { message });
+        for (const output of entriesToJSONBytes(entries)) {
+          yield event('info', first ? { output, details } : { output });
           first = false;
         }
         return;

@@ -4,6 +4,7 @@ import {
   bytesToTextLenient,
   createEventClock,
   type EventClock,
+  eventMessage,
   formatEndpoint,
   type LabEvent,
   pythonBytesRepr,
@@ -287,7 +288,9 @@ async function* relay(
     const relayed: LabEvent = { ...event };
     // The echo server has its own clock; the UDP server and client share the lab's.
     if (restamp) relayed.elapsedMs = Math.max(0, Date.parse(event.time) - lab.started);
-    if (event.message !== undefined) relayed.message = indent(event.message, '  ');
+    const message = eventMessage(event);
+    if (message !== undefined) relayed.message = indent(message, '  ');
+    delete relayed.output;
     yield relayed;
   }
 }

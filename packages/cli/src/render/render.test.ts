@@ -173,6 +173,29 @@ describe('renderers', () => {
     expect(io.err).toBe('careful\nno reply\nbad\n');
   });
 
+  it('a message given as output bytes: written as they are when piped, decoded everywhere else', () => {
+    const output = textToBytes('[{"command":"caf\u00e9\u009b"}]');
+    const event: LabEvent = { type: 'info', ...base, output, details: { entries: 1 } };
+    const written: (string | Uint8Array)[] = [];
+    const target = { stdout: (text: string | Uint8Array) => written.push(text), stderr() {} };
+    createRenderer('plain', target).event(event);
+    // The array itself, then the newline: no string made of it.
+    expect(written).toEqual([output, '\n']);
+    expect(written[0]).toBe(output);
+    // On a terminal, decoded and escaped as any message.
+    const tty = createMemoryIO();
+    createRenderer('plain', tty, { terminal: { stdout: true } }).event(event);
+    expect(tty.out).toBe('[{"command":"caf\u00e9\\x9b"}]\n');
+    const trace = createMemoryIO();
+    createRenderer('trace', trace).event(event);
+    expect(trace.out).toBe('info +0.4 ms [{"command":"caf\u00e9\u009b"}]\n');
+    const json = createMemoryIO();
+    createRenderer('json', json).event(event);
+    const line = JSON.parse(json.out);
+    expect(line.message).toBe('[{"command":"caf\u00e9\u009b"}]');
+    expect(line).not.toHaveProperty('output');
+  });
+
   it('trace: one line per event on stdout, hexdump under it with --hex', () => {
     const io = createMemoryIO();
     const render = createRenderer('trace', io, { hex: true });

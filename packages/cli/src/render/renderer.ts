@@ -1,8 +1,8 @@
 import type { LabEvent } from '@socklab/core';
 
-/** Where renderers write (text as given; they add the newlines). */
+/** Where renderers write (text as given, or UTF-8 bytes; they add the newlines). */
 export interface RenderTarget {
-  stdout(text: string): void;
+  stdout(text: string | Uint8Array): void;
   stderr(text: string): void;
 }
 

@@ -1,4 +1,4 @@
-import { type EventAddress, fromHex, hexdump, type LabEvent } from '@socklab/core';
+import { type EventAddress, eventMessage, fromHex, hexdump, type LabEvent } from '@socklab/core';
 import { paintType } from './color.ts';
 import { escapeControls } from './escape-controls.ts';
 import type { Renderer, RenderOptions, RenderTarget } from './renderer.ts';
@@ -47,8 +47,9 @@ export function formatTraceLine(event: LabEvent, options: RenderOptions = {}): s
   if (event.text !== undefined) parts.push(quote(event.text));
   let line = parts.join(' ');
   // Events that are only words (info, error, timeout) carry them in `message`.
-  if (event.message !== undefined && ['info', 'error', 'timeout'].includes(event.type)) {
-    const [first, ...more] = event.message.split('\n');
+  const message = eventMessage(event);
+  if (message !== undefined && ['info', 'error', 'timeout'].includes(event.type)) {
+    const [first, ...more] = message.split('\n');
     line += ` ${first}`;
     if (more.length > 0) line += `\n${indent(more.join('\n'))}`;
   }

@@ -8,6 +8,8 @@ import {
 } from '../render/index.ts';
 import type { Spinner } from './spinner.ts';
 
+const utf8 = new TextDecoder();
+
 export interface WizardRendererOptions {
   spinner: Spinner;
   /** What the spinner says while nothing has happened yet. */
@@ -37,7 +39,7 @@ export function createWizardRenderer(
   let ready = false;
   return {
     event(event: LabEvent) {
-      if (event.message !== undefined) plain.event(event);
+      if (event.message !== undefined || event.output !== undefined) plain.event(event);
       else framed.stdout(`${dim(formatTraceLine(event, { terminal }), options.color)}\n`);
       if (!ready && (!options.server || event.type === 'listen' || event.type === 'bind')) {
         ready = true;
@@ -58,7 +60,7 @@ export function framedIO(io: CliIO, spinner: Spinner, onInterrupt: () => void): 
     ...io,
     stdout(text) {
       spinner.stop();
-      io.stdout(frame(text));
+      io.stdout(frame(typeof text === 'string' ? text : utf8.decode(text)));
     },
     stderr(text) {
       spinner.stop();

@@ -5,13 +5,34 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeEntry } from '../parsers/entry.ts';
 import type { SocketEntry, SocketProto } from '../types.ts';
-import { entriesToJSON, entriesToJSONPieces } from './entries-json.ts';
+import { entriesToJSON, entriesToJSONBytes, entriesToJSONPieces } from './entries-json.ts';
 
 const protos: SocketProto[] = ['tcp', 'tcp6', 'udp', 'udp6', 'unix'];
 // Text that looks like the separator, or JSON, as well as anything else.
 const text = fc.oneof(
   fc.string(),
-  fc.constantFrom('},{"proto":', '"},{"proto":"tcp"}]', '[', ',', '\n', '\\', '日本', '\u2028'),
+  fc.string({ unit: 'binary' }),
+  // Lone surrogates: JSON.stringify escapes them (\udXXX).
+  fc.string({ unit: fc.integer({ min: 0xd7f0, max: 0xe010 }).map((c) => String.fromCharCode(c)) }),
+  fc.constantFrom(
+    '},{"proto":',
+    '"},{"proto":"tcp"}]',
+    '[',
+    ',',
+    '\n',
+    '\\',
+    '日本',
+    '\u2028',
+    '\x7f',
+  ),
+);
+// Counts as the kernel gives them, and numbers no kernel gives (JSON.stringify's way for those).
+const count = fc.oneof(
+  fc.nat(),
+  fc.integer({ min: 0, max: 2 ** 32 + 5 }),
+  fc.integer({ min: -5, max: 5 }),
+  fc.double(),
+  fc.constantFrom(2 ** 32 - 1, 2 ** 32, 2 ** 53, -0, 1e21, Number.NaN, Number.POSITIVE_INFINITY),
 );
 
 const entry = fc
@@ -20,15 +41,24 @@ const entry = fc
     state: fc.constantFrom('LISTEN', 'ESTABLISHED', 'UNCONN'),
     local: fc.record({ address: text, port: fc.integer({ min: 0, max: 65535 }) }),
     remote: fc.record({ address: text, port: fc.integer({ min: 0, max: 65535 }) }),
+    recvQ: count,
+    sendQ: count,
+    uid: fc.option(count, { nil: null }),
     user: fc.option(text, { nil: null }),
-    owners: fc.array(fc.record({ pid: fc.nat(), command: fc.option(text, { nil: null }) }), {
-      maxLength: 3,
-    }),
+    inode: count,
+    owners: fc.array(
+      fc.record({
+        pid: count,
+        command: fc.option(text, { nil: null }),
+        fd: fc.option(count, { nil: null }),
+      }),
+      { maxLength: 3 },
+    ),
   })
   .map(({ owners, ...fields }) =>
     makeEntry({
       ...fields,
-      processes: owners.map((owner, fd) => ({ ...owner, fd })),
+      processes: owners,
       hidden: owners.length === 0 ? 'needs root' : undefined,
     }),
   );
@@ -44,6 +74,8 @@ describe('entriesToJSON', () => {
         fc.integer({ min: 1, max: 9 }),
         (list, size) => {
           const pieces = [...entriesToJSONPieces(list, size)];
+          // Character for character what JSON.stringify writes, cut between entries.
+          expect(pieces.join('')).toBe(JSON.stringify(list));
           expect(JSON.parse(pieces.join('\n'))).toEqual(plain(list));
           expect(entriesToJSON(list)).toBe([...entriesToJSONPieces(list)].join('\n'));
           if (list.length === 0) return void expect(pieces).toEqual(['[]']);
@@ -61,5 +93,30 @@ describe('entriesToJSON', () => {
         },
       ),
     );
+  });
+});
+
+describe('entriesToJSONBytes', () => {
+  it('is the pieces as UTF-8, each a view that the next piece overwrites', () => {
+    const list = Array.from({ length: 10 }, (_, i) =>
+      makeEntry({
+        proto: 'tcp',
+        state: 'LISTEN',
+        local: { address: '127.0.0.1', port: 1000 + i },
+        remote: { address: '0.0.0.0', port: 0 },
+        processes: [{ pid: 1, command: i % 2 ? 'caf\u00e9' : 'node', fd: i }],
+      }),
+    );
+    const utf8 = new TextDecoder();
+    const kept: Uint8Array[] = [];
+    const decoded: string[] = [];
+    for (const piece of entriesToJSONBytes(list, 3)) {
+      kept.push(piece);
+      decoded.push(utf8.decode(piece));
+    }
+    expect(decoded).toEqual([...entriesToJSONPieces(list, 3)]);
+    // Kept without a copy, every piece shows what was written last: the buffer is reused.
+    expect(new Set(kept.map((piece) => piece.buffer)).size).toBe(1);
+    expect([...entriesToJSONBytes([])].map((piece) => utf8.decode(piece))).toEqual(['[]']);
   });
 });
