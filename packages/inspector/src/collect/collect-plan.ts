@@ -12,11 +12,11 @@ export interface TablesAndOwners {
   /** Scan only these processes (a --pid filter). */
   pids?: readonly number[];
   /**
-   * Called with each table's text as soon as it is in, whole or in pieces of whole lines (only
-   * the first piece has the header line; `more` marks the later ones); undefined: the kernel has
-   * no such table.
+   * Called with each table's text or bytes as soon as they are in, whole or in pieces of whole
+   * lines (only the first piece has the header line; `more` marks the later ones); undefined: the
+   * kernel has no such table. Bytes are a view valid only during the call.
    */
-  onTable(proto: SocketProto, text: string | undefined, more?: boolean): void;
+  onTable(proto: SocketProto, text: string | Uint8Array | undefined, more?: boolean): void;
   /**
    * Called once every table is in, when the fd scan is still to be done (a strategy that
    * overlaps the two): work that needs the entries but not their owners can run meanwhile.

@@ -1,11 +1,12 @@
 // Formats the hex addresses /proc/net prints. The kernel prints each 32-bit word of the address
-// in host byte order, which on every platform Linux runs this code on is little-endian.
+// in host byte order, which on every platform Linux runs this code on is little-endian. The
+// tables are read as bytes (ASCII): no text is decoded to parse them.
 
 const ipv4Cache = new Map<number, string>();
 
 /** 8 hex digits at `start` as a dotted quad, or undefined when they are not hex. */
-export function ipv4FromProcHex(text: string, start: number): string | undefined {
-  const word = hexWord(text, start);
+export function ipv4FromProcHex(bytes: Uint8Array, start: number): string | undefined {
+  const word = hexWord(bytes, start);
   if (word < 0) return undefined;
   let address = ipv4Cache.get(word);
   if (address === undefined) {
@@ -15,17 +16,25 @@ export function ipv4FromProcHex(text: string, start: number): string | undefined
   return address;
 }
 
+/** Addresses whose first 64 bits are zero (::, ::1, v4-mapped), by a number made of the rest. */
+const ipv6ZeroHeadCache = new Map<number, string>();
 const ipv6Cache = new Map<string, string>();
 
 /** 32 hex digits at `start` as an RFC 5952 IPv6 text (v4-mapped as ::ffff:a.b.c.d). */
-export function ipv6FromProcHex(text: string, start: number): string | undefined {
-  const key = text.slice(start, start + 32);
-  const cached = ipv6Cache.get(key);
+export function ipv6FromProcHex(bytes: Uint8Array, start: number): string | undefined {
+  const w0 = hexWord(bytes, start);
+  const w1 = hexWord(bytes, start + 8);
+  const w2 = hexWord(bytes, start + 16);
+  const w3 = hexWord(bytes, start + 24);
+  if (w0 < 0 || w1 < 0 || w2 < 0 || w3 < 0) return undefined;
+  // 0000:0000 or 0000:ffff as the third word (printed little-endian), then any fourth: exact.
+  const tag = w0 === 0 && w1 === 0 ? (w2 === 0 ? 0 : w2 === 0xffff0000 ? 1 : -1) : -1;
+  const small = tag * 2 ** 32 + w3;
+  const key = tag < 0 ? `${w0} ${w1} ${w2} ${w3}` : '';
+  const cached = tag < 0 ? ipv6Cache.get(key) : ipv6ZeroHeadCache.get(small);
   if (cached !== undefined) return cached;
   const groups: number[] = [];
-  for (let w = 0; w < 4; w++) {
-    const word = hexWord(text, start + w * 8);
-    if (word < 0) return undefined;
+  for (const word of [w0, w1, w2, w3]) {
     // Little-endian word: its first byte in memory is its lowest byte.
     groups.push(
       ((word & 0xff) << 8) | ((word >>> 8) & 0xff),
@@ -33,7 +42,9 @@ export function ipv6FromProcHex(text: string, start: number): string | undefined
     );
   }
   const address = formatIPv6(groups);
-  if (ipv6Cache.size < 4096) ipv6Cache.set(key, address);
+  if (tag >= 0) {
+    if (ipv6ZeroHeadCache.size < 4096) ipv6ZeroHeadCache.set(small, address);
+  } else if (ipv6Cache.size < 4096) ipv6Cache.set(key, address);
   return address;
 }
 
@@ -86,12 +97,12 @@ export const hexValues: Int8Array = (() => {
 })();
 
 /** `length` (1-12) hex digits at `start` as a number, or -1 when one is not a hex digit. */
-export function hexAt(text: string, start: number, length: number): number {
+export function hexAt(bytes: Uint8Array, start: number, length: number): number {
   let value = 0;
   for (let i = start; i < start + length; i++) {
-    const code = text.charCodeAt(i);
-    // NaN past the end, > 255 outside Latin-1: both fail here.
-    if (!(code <= 255)) return -1;
+    const code = bytes[i];
+    // undefined past the end fails here.
+    if (code === undefined) return -1;
     const d = hexValues[code] as number;
     if (d < 0) return -1;
     value = value * 16 + d;
@@ -100,8 +111,8 @@ export function hexAt(text: string, start: number, length: number): number {
 }
 
 /** 8 hex digits as an unsigned 32-bit number, or -1 when one is not a hex digit. */
-export function hexWord(text: string, start: number): number {
-  return hexAt(text, start, 8);
+export function hexWord(bytes: Uint8Array, start: number): number {
+  return hexAt(bytes, start, 8);
 }
 
 /** The inverse of ipv4FromProcHex, for fixtures and tests. */

@@ -177,6 +177,20 @@ describe('a table parsed in pieces (as the collector reads it)', () => {
     );
   });
 
+  it('reads the bytes the collector reads as it reads the text (UTF-8 unix paths too)', () => {
+    const encoder = new TextEncoder();
+    for (const table of ['tcp', 'tcp6', 'udp', 'udp6'] as const) {
+      const text = `${readFixture(`proc-net-${table}.txt`)}garbage\n`;
+      expect(parseProcNetInet(encoder.encode(text), table, user)).toEqual(
+        parseProcNetInet(text, table, user),
+      );
+    }
+    const unix = `${readFixture('proc-net-unix.txt')}0000000000000000: 00000002 00000000 00010000 0001 01 1702 /run/caf\u00e9 \u65e5.sock\n`;
+    const parsed = parseProcNetUnix(encoder.encode(unix));
+    expect(parsed).toEqual(parseProcNetUnix(unix));
+    expect(parsed.entries.at(-1)?.local.address).toBe('/run/caf\u00e9 \u65e5.sock');
+  });
+
   it('reads a later piece from its first line (no header to skip)', () => {
     const [header, first] = readFixture('proc-net-tcp.txt').split('\n');
     expect(parseProcNetInet(`${first}\n`, 'tcp', user, { header: false }).entries).toHaveLength(1);

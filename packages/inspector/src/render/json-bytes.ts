@@ -1,4 +1,6 @@
 const encoder = new TextEncoder();
+/** 10^k: how many digits a number has, without dividing. */
+const tens = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
 /**
  * JSON text written as UTF-8 into one growing, reused buffer, then decoded once: the values come
@@ -63,17 +65,18 @@ export class JsonBytes {
       return;
     }
     let digits = 1;
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    while (digits < 10 && value >= (tens[digits] as number)) digits++;
     this.#room(digits);
     const buf = this.#buf;
     let at = this.#n + digits;
     this.#n = at;
     let rest = value;
-    do {
+    while (rest >= 10) {
       const next = Math.floor(rest / 10);
       buf[--at] = 0x30 + rest - next * 10;
       rest = next;
-    } while (rest > 0);
+    }
+    buf[at - 1] = 0x30 + rest;
   }
 
   nullableNumber(value: number | null): void {

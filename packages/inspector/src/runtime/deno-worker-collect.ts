@@ -41,7 +41,7 @@ export const denoWorkerCollect: CollectStrategy = createDenoWorkerCollect();
 function readTableSync(
   procRoot: string,
   table: SocketProto,
-  onText: (text: string | undefined, more: boolean) => void,
+  onText: (bytes: Uint8Array | undefined, more: boolean) => void,
 ): void {
   let file: Deno.FsFile;
   try {
@@ -50,16 +50,12 @@ function readTableSync(
     onText(tableError(error, procRoot, table), false);
     return;
   }
-  // unix paths may be UTF-8; the other tables are ASCII ("latin1" decodes as windows-1252 here,
-  // the same for ASCII).
-  const decoder = new TextDecoder(table === 'unix' ? 'utf-8' : 'latin1');
   try {
     readLinePieces(
       {
         alloc: (size) => new Uint8Array(size),
         read: (buffer, offset, length) =>
           file.readSync(buffer.subarray(offset, offset + length)) ?? 0,
-        decode: (buffer, end) => decoder.decode(buffer.subarray(0, end)),
       },
       tablePiece,
       onText,

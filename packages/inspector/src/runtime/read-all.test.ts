@@ -11,6 +11,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Reader = (text: string, piece: number, encoding: 'latin1' | 'utf8') => [string, boolean][];
 
+/** Decodes each piece as it comes: the next read reuses its buffer. */
+const collect = (encoding: 'latin1' | 'utf8', out: [string, boolean][]) => {
+  const decoder = new TextDecoder(encoding === 'utf8' ? 'utf-8' : 'latin1');
+  return (chunk: Uint8Array, more: boolean) => void out.push([decoder.decode(chunk), more]);
+};
+
 /** Every (text, more) readLinesSync hands out for a file holding `text` (Node's reads). */
 const fromFile: Reader = (text, piece, encoding) => {
   const path = join(dir, 'table');
@@ -18,7 +24,7 @@ const fromFile: Reader = (text, piece, encoding) => {
   const fd = openSync(path, 'r');
   const out: [string, boolean][] = [];
   try {
-    readLinesSync(fd, piece, encoding, (chunk, more) => out.push([chunk, more]));
+    readLinesSync(fd, piece, collect(encoding, out));
   } finally {
     closeSync(fd);
   }
@@ -26,12 +32,11 @@ const fromFile: Reader = (text, piece, encoding) => {
 };
 
 /**
- * The same from readLinePieces over bytes in memory, decoded by TextDecoder as on Deno, with
- * reads that stop short as the kernel's do (one page of /proc at a time).
+ * The same from readLinePieces over bytes in memory and Uint8Arrays as on Deno, with reads that
+ * stop short as the kernel's do (one page of /proc at a time).
  */
 const fromBytes: Reader = (text, piece, encoding) => {
   const bytes = encoding === 'utf8' ? new TextEncoder().encode(text) : Buffer.from(text, 'latin1');
-  const decoder = new TextDecoder(encoding === 'utf8' ? 'utf-8' : 'latin1');
   let at = 0;
   const out: [string, boolean][] = [];
   readLinePieces(
@@ -43,10 +48,9 @@ const fromBytes: Reader = (text, piece, encoding) => {
         at += count;
         return count;
       },
-      decode: (buffer, end) => decoder.decode(buffer.subarray(0, end)),
     },
     piece,
-    (chunk, more) => out.push([chunk, more]),
+    collect(encoding, out),
   );
   return out;
 };

@@ -26,19 +26,17 @@ export function readAllSync(fd: number, initial: number, encoding: BufferEncodin
 
 /**
  * Everything left in `fd`, handed to `onLines` in pieces of whole lines as it is read (see
- * readLinePieces): Node's reads, and its own decoding of a Buffer.
+ * readLinePieces, whose views of one reused buffer these are): Node's reads.
  */
 export function readLinesSync(
   fd: number,
   piece: number,
-  encoding: 'latin1' | 'utf8',
-  onLines: (text: string, more: boolean) => void,
+  onLines: (bytes: Uint8Array, more: boolean) => void,
 ): void {
   readLinePieces<Buffer>(
     {
       alloc: (size) => Buffer.allocUnsafe(size),
       read: (buffer, offset, length) => readSync(fd, buffer, offset, length, null),
-      decode: (buffer, end) => buffer.toString(encoding, 0, end),
     },
     piece,
     onLines,

@@ -38,13 +38,13 @@ export interface SharedCollectHooks {
   /** Starts a worker that will run scanSharedFds on the data it is given; undefined when it cannot. */
   startWorker(): ScanWorker | undefined;
   /**
-   * Reads a table, handing its text to `onText` whole or in pieces of whole lines (`more` on all
-   * but the first); undefined for a missing IPv6 table (tableError).
+   * Reads a table, handing its bytes to `onText` in pieces of whole lines (`more` on all but the
+   * first; each a view valid during the call); undefined for a missing IPv6 table (tableError).
    */
   readTableSync(
     procRoot: string,
     table: SocketProto,
-    onText: (text: string | undefined, more: boolean) => void,
+    onText: (bytes: Uint8Array | undefined, more: boolean) => void,
   ): void;
 }
 
