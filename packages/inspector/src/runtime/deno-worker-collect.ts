@@ -1,6 +1,5 @@
-import { type CollectStrategy, tableError } from '../collect/collect-plan.ts';
-import type { SocketProto } from '../types.ts';
-import { readLinePieces, tablePiece } from './line-pieces.ts';
+import type { CollectStrategy } from '../collect/collect-plan.ts';
+import type { TableFile } from './line-pieces.ts';
 import {
   collectShared,
   type ScanWorker,
@@ -25,7 +24,7 @@ export function createDenoWorkerCollect(
       }
     },
     startWorker,
-    readTableSync,
+    openTable,
   };
   return (request, fs) => collectShared(request, fs, hooks);
 }
@@ -33,38 +32,16 @@ export function createDenoWorkerCollect(
 export const denoWorkerCollect: CollectStrategy = createDenoWorkerCollect();
 
 /**
- * A /proc/net table in pieces of whole lines, each parsed as it comes (as on Node). With 20,000
- * sockets, alone in a process: read whole (Deno.readTextFileSync grows its buffer, then decodes
- * it at once) and parsed in one go, ~95 ms and ~15 MB of fresh memory; in pieces ~55 ms, ~6 MB.
- * In `socklab inspect`, beside the scan worker, the time is the same and the peak ~6 MB lower.
+ * Deno's way to read a table (readTablePieces). With 20,000 sockets, alone in a process: read
+ * whole (Deno.readTextFileSync grows its buffer, then decodes it at once) and parsed in one go,
+ * ~95 ms and ~15 MB of fresh memory; in pieces ~55 ms, ~6 MB.
  */
-function readTableSync(
-  procRoot: string,
-  table: SocketProto,
-  onText: (bytes: Uint8Array | undefined, more: boolean) => void,
-): void {
-  let file: Deno.FsFile;
-  try {
-    file = Deno.openSync(`${procRoot}/net/${table}`);
-  } catch (error) {
-    onText(tableError(error, procRoot, table), false);
-    return;
-  }
-  try {
-    readLinePieces(
-      {
-        alloc: (size) => new Uint8Array(size),
-        read: (buffer, offset, length) =>
-          file.readSync(buffer.subarray(offset, offset + length)) ?? 0,
-      },
-      tablePiece,
-      onText,
-    );
-  } catch (error) {
-    onText(tableError(error, procRoot, table), false);
-  } finally {
-    file.close();
-  }
+function openTable(path: string): TableFile {
+  const file = Deno.openSync(path);
+  return {
+    read: (buffer, offset, length) => file.readSync(buffer.subarray(offset, offset + length)) ?? 0,
+    close: () => file.close(),
+  };
 }
 
 // Runs in the worker: Deno's own sync calls, then the result back and close.

@@ -1,5 +1,45 @@
+import { tableError } from '../collect/collect-plan.ts';
+import type { SocketProto } from '../types.ts';
+
 /** Bytes asked per read of a table (the kernel gives one page per read, ~27 rows of /proc/net/tcp). */
 export const tablePiece = 64 * 1024;
+
+/** An open table, as a runtime reads it. */
+export interface TableFile {
+  /** Reads up to `length` bytes into `buffer` at `offset`: how many came, 0 at the end. */
+  read(buffer: Uint8Array, offset: number, length: number): number;
+  close(): void;
+}
+
+/**
+ * A /proc/net table in pieces of whole lines, each handed to `onBytes` as soon as it is read
+ * (readLinePieces: views of one reused buffer), so that each is parsed as it comes: the parser
+ * gets optimized during the first pieces instead of halfway through one long parse, and no 4 MB
+ * of text (20,000 sockets) is read whole or decoded. A missing IPv6 table gives undefined;
+ * anything else that fails throws tableError's SocketError. Node and Deno bring `open`.
+ */
+export function readTablePieces(
+  procRoot: string,
+  table: SocketProto,
+  open: (path: string) => TableFile,
+  onBytes: (bytes: Uint8Array | undefined, more: boolean) => void,
+  piece = tablePiece,
+): void {
+  let file: TableFile;
+  try {
+    file = open(`${procRoot}/net/${table}`);
+  } catch (error) {
+    onBytes(tableError(error, procRoot, table), false);
+    return;
+  }
+  try {
+    readLinePieces({ alloc: (size) => new Uint8Array(size), read: file.read }, piece, onBytes);
+  } catch (error) {
+    onBytes(tableError(error, procRoot, table), false);
+  } finally {
+    file.close();
+  }
+}
 
 /** How {@link readLinePieces} gets at a file: its own buffers and reads. */
 export interface LinePieceSource<B extends Uint8Array> {

@@ -1,9 +1,7 @@
-import { closeSync, openSync, statSync } from 'node:fs';
-import { type CollectStrategy, tableError } from '../collect/collect-plan.ts';
-import type { SocketProto } from '../types.ts';
-import { tablePiece } from './line-pieces.ts';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import type { CollectStrategy } from '../collect/collect-plan.ts';
+import type { TableFile } from './line-pieces.ts';
 import { nodeScanWorker } from './node-scan-worker.ts';
-import { readLinesSync } from './read-all.ts';
 import { collectShared, type SharedCollectHooks } from './shared-collect.ts';
 import { scanWorkerMinFds } from './shared-fd-scan.ts';
 
@@ -27,35 +25,18 @@ export function createWorkerCollect(options: WorkerCollectOptions = {}): Collect
       }
     },
     startWorker: nodeScanWorker,
-    readTableSync,
+    openTable: openNodeTable,
   };
   return (request, fs) => collectShared(request, fs, hooks);
 }
 
 export const workerCollect: CollectStrategy = createWorkerCollect();
 
-/**
- * A /proc/net table in pieces of whole lines, each parsed as soon as it is read: the parser gets
- * optimized during the first pieces instead of halfway through one long parse. Bytes, not text:
- * decoding 4 MB of table to strings cost Node ~25 ms and as much garbage to collect.
- */
-function readTableSync(
-  procRoot: string,
-  table: SocketProto,
-  onText: (bytes: Uint8Array | undefined, more: boolean) => void,
-): void {
-  let fd: number;
-  try {
-    fd = openSync(`${procRoot}/net/${table}`, 'r');
-  } catch (error) {
-    onText(tableError(error, procRoot, table), false);
-    return;
-  }
-  try {
-    readLinesSync(fd, tablePiece, onText);
-  } catch (error) {
-    onText(tableError(error, procRoot, table), false);
-  } finally {
-    closeSync(fd);
-  }
+/** Node's way to read a table (readTablePieces). */
+export function openNodeTable(path: string): TableFile {
+  const fd = openSync(path, 'r');
+  return {
+    read: (buffer, offset, length) => readSync(fd, buffer, offset, length, null),
+    close: () => closeSync(fd),
+  };
 }

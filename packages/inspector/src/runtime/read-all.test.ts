@@ -1,10 +1,11 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isSocketError } from '@socklab/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readLinePieces } from './line-pieces.ts';
-import { readLinesSync } from './read-all.ts';
+import { readLinePieces, readTablePieces } from './line-pieces.ts';
+import { openNodeTable } from './node-worker-collect.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'socklab-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,17 +18,20 @@ const collect = (encoding: 'latin1' | 'utf8', out: [string, boolean][]) => {
   return (chunk: Uint8Array, more: boolean) => void out.push([decoder.decode(chunk), more]);
 };
 
-/** Every (text, more) readLinesSync hands out for a file holding `text` (Node's reads). */
+mkdirSync(join(dir, 'net'));
+
+/** Every (text, more) readTablePieces hands out for a table holding `text` (Node's reads). */
 const fromFile: Reader = (text, piece, encoding) => {
-  const path = join(dir, 'table');
-  writeFileSync(path, text, encoding);
-  const fd = openSync(path, 'r');
+  writeFileSync(join(dir, 'net', 'tcp'), text, encoding);
   const out: [string, boolean][] = [];
-  try {
-    readLinesSync(fd, piece, collect(encoding, out));
-  } finally {
-    closeSync(fd);
-  }
+  const decode = collect(encoding, out);
+  readTablePieces(
+    dir,
+    'tcp',
+    openNodeTable,
+    (bytes, more) => decode(bytes as Uint8Array, more),
+    piece,
+  );
   return out;
 };
 
@@ -56,7 +60,7 @@ const fromBytes: Reader = (text, piece, encoding) => {
 };
 
 describe.each([
-  ['readLinesSync', fromFile],
+  ['readTablePieces, openNodeTable', fromFile],
   ['readLinePieces, TextDecoder', fromBytes],
 ] as const)('%s', (_name, pieces: Reader) => {
   it('hands out the whole file in pieces of whole lines, the first one marked', () => {
@@ -109,5 +113,21 @@ describe.each([
     expect(out[0]).toEqual(['head\n', false]);
     expect(out.slice(1).some(([chunk]) => chunk.startsWith(long))).toBe(true);
     expect(out.map(([chunk]) => chunk).join('')).toBe(`head\n${long}tail\n`);
+  });
+});
+
+describe('readTablePieces', () => {
+  it('gives a missing IPv6 table as undefined, and names any other table it cannot read', () => {
+    const got: [Uint8Array | undefined, boolean][] = [];
+    readTablePieces(dir, 'tcp6', openNodeTable, (bytes, more) => got.push([bytes, more]));
+    expect(got).toEqual([[undefined, false]]);
+    let thrown: unknown;
+    try {
+      readTablePieces(dir, 'udp', openNodeTable, () => {});
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isSocketError(thrown)).toBe(true);
+    expect((thrown as Error).message).toContain(`${dir}/net/udp`);
   });
 });

@@ -1,5 +1,4 @@
 import { read, readSync } from 'node:fs';
-import { readLinePieces } from './line-pieces.ts';
 
 // /proc files report size 0: read into a buffer that doubles while less than a quarter of it is
 // free. Each read() of a /proc/net table makes the kernel walk its socket hash again.
@@ -22,25 +21,6 @@ export function readAllSync(fd: number, initial: number, encoding: BufferEncodin
     if (bytes === 0) return buffer.toString(encoding, 0, length);
     length += bytes;
   }
-}
-
-/**
- * Everything left in `fd`, handed to `onLines` in pieces of whole lines as it is read (see
- * readLinePieces, whose views of one reused buffer these are): Node's reads.
- */
-export function readLinesSync(
-  fd: number,
-  piece: number,
-  onLines: (bytes: Uint8Array, more: boolean) => void,
-): void {
-  readLinePieces<Buffer>(
-    {
-      alloc: (size) => Buffer.allocUnsafe(size),
-      read: (buffer, offset, length) => readSync(fd, buffer, offset, length, null),
-    },
-    piece,
-    onLines,
-  );
 }
 
 /** The same on libuv's thread pool (another core), one read() at a time. */

@@ -5,7 +5,8 @@ import {
   ownersFromMap,
   scanSocketOwners,
 } from '../collect/socket-owners.ts';
-import type { SocketOwner, SocketProto } from '../types.ts';
+import type { SocketOwner } from '../types.ts';
+import { readTablePieces, type TableFile } from './line-pieces.ts';
 import {
   controlHeader,
   ownerRoom,
@@ -37,15 +38,8 @@ export interface SharedCollectHooks {
   fdCount(path: string): number;
   /** Starts a worker that will run scanSharedFds on the data it is given; undefined when it cannot. */
   startWorker(): ScanWorker | undefined;
-  /**
-   * Reads a table, handing its bytes to `onText` in pieces of whole lines (`more` on all but the
-   * first; each a view valid during the call); undefined for a missing IPv6 table (tableError).
-   */
-  readTableSync(
-    procRoot: string,
-    table: SocketProto,
-    onText: (bytes: Uint8Array | undefined, more: boolean) => void,
-  ): void;
+  /** Opens a /proc/net table for readTablePieces (synchronous reads). */
+  openTable(path: string): TableFile;
 }
 
 /**
@@ -96,8 +90,8 @@ export async function collectShared(
   worker.start(data);
   try {
     for (const table of request.tables) {
-      hooks.readTableSync(request.procRoot, table, (text, more) =>
-        request.onTable(table, text, more),
+      readTablePieces(request.procRoot, table, hooks.openTable, (bytes, more) =>
+        request.onTable(table, bytes, more),
       );
     }
     request.onTablesRead?.();
