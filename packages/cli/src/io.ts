@@ -260,12 +260,18 @@ function processStderr(onError: (error: unknown) => void): StderrWriter {
  * file may not grow that far) is finished, so that the next one fails with the reason.
  */
 function nodeWriteText(fd: number): (text: string | Uint8Array) => void {
-  return (text) => {
-    const done = typeof text === 'string' ? writeSync(fd, text) : writeSync(fd, text);
-    if (typeof text === 'string' ? done === Buffer.byteLength(text) : done === text.length) return;
-    const rest = (typeof text === 'string' ? Buffer.from(text) : text).subarray(done);
+  const finish = (rest: Uint8Array) => {
     for (let at = 0, wrote = 1; at < rest.length && wrote > 0; at += wrote) {
       wrote = writeSync(fd, rest, at);
+    }
+  };
+  return (text) => {
+    if (typeof text === 'string') {
+      const done = writeSync(fd, text);
+      if (done !== Buffer.byteLength(text)) finish(Buffer.from(text).subarray(done));
+    } else {
+      const done = writeSync(fd, text);
+      if (done !== text.length) finish(text.subarray(done));
     }
   };
 }
@@ -277,16 +283,15 @@ function nodeWriteText(fd: number): (text: string | Uint8Array) => void {
 function denoWriteText(stdout: DenoStdio['stdout']): (text: string | Uint8Array) => void {
   const encoder = new TextEncoder();
   let scratch = new Uint8Array(64 * 1024);
+  const encode = (text: string): Uint8Array => {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (scratch.length < 3 * text.length) scratch = new Uint8Array(3 * text.length);
+    return scratch.subarray(0, encoder.encodeInto(text, scratch).written);
+  };
   return (text) => {
-    let bytes = text;
-    if (typeof text === 'string') {
-      // UTF-8 takes at most 3 bytes per UTF-16 unit.
-      if (scratch.length < 3 * text.length) scratch = new Uint8Array(3 * text.length);
-      bytes = scratch.subarray(0, encoder.encodeInto(text, scratch).written);
-    }
-    const end = bytes.length;
-    for (let at = 0, wrote = 1; at < end && wrote > 0; at += wrote) {
-      wrote = stdout.writeSync((bytes as Uint8Array).subarray(at, end));
+    const bytes = typeof text === 'string' ? encode(text) : text;
+    for (let at = 0, wrote = 1; at < bytes.length && wrote > 0; at += wrote) {
+      wrote = stdout.writeSync(bytes.subarray(at));
     }
   };
 }
