@@ -3,7 +3,7 @@ const encoder = new TextEncoder();
 const tens = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
 /**
- * JSON text written as UTF-8 into one growing, reused buffer, then decoded once: the values come
+ * JSON text written as UTF-8 into one growing buffer, reused after each reset(): the values come
  * out as JSON.stringify writes them. Plain ASCII strings (addresses, states, most commands) are
  * copied a character at a time; anything else goes through JSON.stringify and TextEncoder.
  */
