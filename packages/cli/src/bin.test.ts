@@ -178,6 +178,32 @@ describe('socklab binary', () => {
     }
   });
 
+  it('a reader that waits gets every byte: pieces that wait in the process are copies', async () => {
+    // 400 connections: ~240 KB of JSON in 7 pieces, far more than a pipe holds (64 KiB), so most
+    // pieces wait in the process while the command serializes the next into the same buffer.
+    // Deno queues writes to a pipe (without io.ts's copy the JSON comes out garbled); Node on
+    // Linux writes pipes synchronously and Bun's sink keeps its own copy, so there the copies
+    // guard other systems and later versions.
+    const held = await holdConnections(400);
+    try {
+      const [cmd, prefix] = runtimeArgv(cliBin);
+      const args = ['inspect', '--json', '--port', String(held.port), '--pid', String(process.pid)];
+      const slow = await collect(
+        spawn('bash', ['-c', '"$@" | (sleep 1; cat)', 'bash', cmd, ...prefix, ...args], {
+          env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+        { timeoutMs: 20_000 },
+      );
+      expect([slow.code, slow.stderr]).toEqual([0, '']);
+      const entries = JSON.parse(slow.stdout) as { inode: number }[];
+      expect(entries).toHaveLength(801);
+      expect(new Set(entries.map((entry) => entry.inode)).size).toBe(801);
+    } finally {
+      await held.close();
+    }
+  });
+
   it('finds socklab-plugin-* packages from the cwd and plugins from SOCKLAB_PLUGINS', async () => {
     const project = mkdtempSync(join(tmpdir(), 'socklab-bin-'));
     try {
