@@ -254,8 +254,8 @@ function processStderr(onError: (error: unknown) => void): StderrWriter {
 }
 
 /**
- * Node and Bun: writeSync() of the string itself, which Node encodes into a scratch buffer it
- * frees at once (SyncWriteStream would make a Buffer per write that lives until the next garbage
+ * Node and Bun: writeSync() of the bytes, or of the string itself, which Node encodes into a
+ * scratch buffer it frees at once (SyncWriteStream would make a Buffer per write that lives until the next garbage
  * collection: `socklab inspect --json` writes 6 MB with 20,000 sockets). A write cut short (the
  * file may not grow that far) is finished, so that the next one fails with the reason.
  */

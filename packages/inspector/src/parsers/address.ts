@@ -16,9 +16,11 @@ export function ipv4FromProcHex(bytes: Uint8Array, start: number): string | unde
   return address;
 }
 
-/** Addresses whose first 64 bits are zero (::, ::1, v4-mapped), by a number made of the rest. */
-const ipv6ZeroHeadCache = new Map<number, string>();
-const ipv6Cache = new Map<string, string>();
+/**
+ * Formatted addresses: those whose first 80 bits are zero and the next 16 zero or ffff (::, ::1,
+ * v4-mapped, the common ones) by a number made of the rest, without building a key string.
+ */
+const ipv6Cache = new Map<number | string, string>();
 
 /** 32 hex digits at `start` as an RFC 5952 IPv6 text (v4-mapped as ::ffff:a.b.c.d). */
 export function ipv6FromProcHex(bytes: Uint8Array, start: number): string | undefined {
@@ -27,11 +29,10 @@ export function ipv6FromProcHex(bytes: Uint8Array, start: number): string | unde
   const w2 = hexWord(bytes, start + 16);
   const w3 = hexWord(bytes, start + 24);
   if (w0 < 0 || w1 < 0 || w2 < 0 || w3 < 0) return undefined;
-  // 0000:0000 or 0000:ffff as the third word (printed little-endian), then any fourth: exact.
-  const tag = w0 === 0 && w1 === 0 ? (w2 === 0 ? 0 : w2 === 0xffff0000 ? 1 : -1) : -1;
-  const small = tag * 2 ** 32 + w3;
-  const key = tag < 0 ? `${w0} ${w1} ${w2} ${w3}` : '';
-  const cached = tag < 0 ? ipv6Cache.get(key) : ipv6ZeroHeadCache.get(small);
+  // The third word 0000:0000 or 0000:ffff (printed little-endian), then any fourth: exact.
+  const zeroHead = w0 === 0 && w1 === 0 && (w2 === 0 || w2 === 0xffff0000);
+  const key = zeroHead ? (w2 === 0 ? 0 : 2 ** 32) + w3 : `${w0} ${w1} ${w2} ${w3}`;
+  const cached = ipv6Cache.get(key);
   if (cached !== undefined) return cached;
   const groups: number[] = [];
   for (const word of [w0, w1, w2, w3]) {
@@ -42,9 +43,7 @@ export function ipv6FromProcHex(bytes: Uint8Array, start: number): string | unde
     );
   }
   const address = formatIPv6(groups);
-  if (tag >= 0) {
-    if (ipv6ZeroHeadCache.size < 4096) ipv6ZeroHeadCache.set(small, address);
-  } else if (ipv6Cache.size < 4096) ipv6Cache.set(key, address);
+  if (ipv6Cache.size < 4096) ipv6Cache.set(key, address);
   return address;
 }
 

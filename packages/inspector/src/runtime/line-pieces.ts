@@ -33,7 +33,7 @@ export function readTablePieces(
     return;
   }
   try {
-    readLinePieces({ alloc: (size) => new Uint8Array(size), read: file.read }, piece, onBytes);
+    readLinePieces(file.read, piece, onBytes);
   } catch (error) {
     onBytes(tableError(error, procRoot, table), false);
   } finally {
@@ -41,35 +41,28 @@ export function readTablePieces(
   }
 }
 
-/** How {@link readLinePieces} gets at a file: its own buffers and reads. */
-export interface LinePieceSource<B extends Uint8Array> {
-  alloc(size: number): B;
-  /** Reads up to `length` bytes into `buffer` at `offset`: how many came, 0 at the end. */
-  read(buffer: B, offset: number, length: number): number;
-}
-
 /**
  * Everything left in a file, handed to `onLines` in pieces of whole lines as it is read (`piece`
  * bytes asked per read; a line longer than that grows the buffer). The first call has `more`
  * false. Each piece is a view of one buffer that the next read reuses: use it (or copy it)
  * before returning. Cutting after a newline byte never splits a UTF-8 character. No text is
- * decoded (the parsers read bytes). Runtime-neutral: Node and Deno each bring their reads.
+ * decoded (the parsers read bytes). Runtime-neutral: `read` is a TableFile's.
  */
-export function readLinePieces<B extends Uint8Array>(
-  source: LinePieceSource<B>,
+export function readLinePieces(
+  read: TableFile['read'],
   piece: number,
   onLines: (bytes: Uint8Array, more: boolean) => void,
 ): void {
-  let buffer = source.alloc(2 * piece);
+  let buffer = new Uint8Array(2 * piece);
   let length = 0;
   let more = false;
   for (;;) {
     if (buffer.length - length < piece) {
-      const bigger = source.alloc(buffer.length * 2);
+      const bigger = new Uint8Array(buffer.length * 2);
       bigger.set(buffer.subarray(0, length));
       buffer = bigger;
     }
-    const bytes = source.read(buffer, length, piece);
+    const bytes = read(buffer, length, piece);
     if (bytes === 0) {
       if (length > 0 || !more) onLines(buffer.subarray(0, length), more);
       return;

@@ -43,19 +43,13 @@ const fromBytes: Reader = (text, piece, encoding) => {
   const bytes = encoding === 'utf8' ? new TextEncoder().encode(text) : Buffer.from(text, 'latin1');
   let at = 0;
   const out: [string, boolean][] = [];
-  readLinePieces(
-    {
-      alloc: (size) => new Uint8Array(size),
-      read(buffer, offset, length) {
-        const count = Math.min(length, bytes.length - at, 1 + (at % 7));
-        buffer.set(bytes.subarray(at, at + count), offset);
-        at += count;
-        return count;
-      },
-    },
-    piece,
-    collect(encoding, out),
-  );
+  const read = (buffer: Uint8Array, offset: number, length: number) => {
+    const count = Math.min(length, bytes.length - at, 1 + (at % 7));
+    buffer.set(bytes.subarray(at, at + count), offset);
+    at += count;
+    return count;
+  };
+  readLinePieces(read, piece, collect(encoding, out));
   return out;
 };
 
