@@ -218,13 +218,19 @@ describe('collectLinuxSockets reads only what it needs, and fails clearly', () =
 
   it('says "permission denied" when even root may not read a process\'s links', async () => {
     // Like pid 1 under ptrace restrictions: the fd list is readable, its links are not.
+    let asked = 0;
     const guarded: ProcFs = {
       ...nodeProcFs,
       collect: undefined,
-      readLink: (path) =>
-        path.startsWith(`${fake.root}/100/`) ? undefined : nodeProcFs.readLink(path),
+      readLink(path) {
+        if (!path.startsWith(`${fake.root}/100/`)) return nodeProcFs.readLink(path);
+        asked++;
+        return null;
+      },
     };
     const entries = await collectLinuxSockets({}, { procRoot: fake.root, fs: guarded, uid: 0 });
+    // The first refusal tells for the whole process: its other links are not asked for.
+    expect(asked).toBe(1);
     expect(entries.find((e) => e.inode === 305911)).toMatchObject({
       pid: null,
       hidden: 'permission denied',

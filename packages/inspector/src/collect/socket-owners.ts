@@ -78,6 +78,11 @@ export function scanProcess(
   for (const fdText of fds) {
     const fd = Number(fdText);
     const target = fs.readLink(dir + fdText);
+    if (target === null) {
+      // Refused: so will every other link of this process be (ptrace rules); don't ask again.
+      owners.unreadable++;
+      return;
+    }
     if (target === undefined) unread++;
     const inode = target === undefined ? -1 : socketInode(target);
     if (inode < 0) continue;

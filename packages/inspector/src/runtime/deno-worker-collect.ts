@@ -57,8 +57,8 @@ self.onmessage = (event) => {
     readlink(path) {
       try {
         return Deno.readLinkSync(path);
-      } catch {
-        return undefined;
+      } catch (error) {
+        return isDenied(error) ? null : undefined;
       }
     },
   });

@@ -1,5 +1,6 @@
 import { denoWorkerCollect } from './deno-worker-collect.ts';
 import type { ProcFs } from './proc-fs.ts';
+import { isDenied } from './shared-fd-scan.ts';
 
 /** Deno: its own sync calls (measured about 2x faster than node:fs under Deno for the fd scan). */
 export const denoProcFs: ProcFs = {
@@ -17,8 +18,8 @@ export const denoProcFs: ProcFs = {
   readLink(path) {
     try {
       return Deno.readLinkSync(path);
-    } catch {
-      return undefined;
+    } catch (error) {
+      return isDenied(error) ? null : undefined;
     }
   },
   collect: denoWorkerCollect,

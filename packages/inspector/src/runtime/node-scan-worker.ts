@@ -1,6 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import type { ScanWorker, ScanWorkerData } from './shared-collect.ts';
-import { type SharedScanResult, type scanSharedFds, scanSource } from './shared-fd-scan.ts';
+import {
+  type isDenied,
+  type SharedScanResult,
+  type scanSharedFds,
+  scanSource,
+} from './shared-fd-scan.ts';
 
 /** A worker started ahead of the snapshot (prestartNodeScanWorker), not taken yet. */
 let ahead: ScanWorker | undefined;
@@ -21,9 +26,10 @@ export function nodeScanWorker(): ScanWorker {
 }
 
 function startNodeScanWorker(): ScanWorker {
-  const worker = new Worker(`${scanSource()}(${workerMain.toString()})(scanSharedFds, require);`, {
-    eval: true,
-  });
+  const worker = new Worker(
+    `${scanSource()}(${workerMain.toString()})(scanSharedFds, isDenied, require);`,
+    { eval: true },
+  );
   const result = new Promise<SharedScanResult | undefined>((resolve) => {
     worker.once('message', (message: SharedScanResult) => resolve(message));
     worker.once('error', () => resolve(undefined));
@@ -40,10 +46,15 @@ function startNodeScanWorker(): ScanWorker {
 
 /**
  * The worker's code, run from its source text (eval) so it works from dist, sources and bundles
- * alike (`require` comes in as `load`: a bundler would rewrite a free `require`): it boots,
- * waits for its data, and posts back what it could not store in the table.
+ * alike (`require` comes in as `load`: a bundler would rewrite a free `require`; the scan and
+ * isDenied come in by the names scanSource gives them): it boots, waits for its data, and posts
+ * back what it could not store in the table.
  */
-function workerMain(scan: typeof scanSharedFds, load: NodeJS.Require): void {
+function workerMain(
+  scan: typeof scanSharedFds,
+  denied: typeof isDenied,
+  load: NodeJS.Require,
+): void {
   const { readdirSync, readlinkSync } = load('node:fs') as typeof import('node:fs');
   const { parentPort } = load('node:worker_threads') as typeof import('node:worker_threads');
   parentPort?.once('message', (data: ScanWorkerData) => {
@@ -53,8 +64,8 @@ function workerMain(scan: typeof scanSharedFds, load: NodeJS.Require): void {
       readlink: (path: string) => {
         try {
           return readlinkSync(path);
-        } catch {
-          return undefined;
+        } catch (error) {
+          return denied(error) ? null : undefined;
         }
       },
     });

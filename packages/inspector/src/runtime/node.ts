@@ -2,6 +2,7 @@ import { closeSync, openSync, readdirSync, readlinkSync } from 'node:fs';
 import { workerCollect } from './node-worker-collect.ts';
 import type { ProcFs } from './proc-fs.ts';
 import { readAll, readAllSync } from './read-all.ts';
+import { isDenied } from './shared-fd-scan.ts';
 
 /** Node: node:fs, with the big /proc reads on libuv's thread pool (a second core). */
 export const nodeProcFs: ProcFs = {
@@ -27,8 +28,8 @@ export const nodeProcFs: ProcFs = {
   readLink(path) {
     try {
       return readlinkSync(path);
-    } catch {
-      return undefined;
+    } catch (error) {
+      return isDenied(error) ? null : undefined;
     }
   },
   collect: workerCollect,

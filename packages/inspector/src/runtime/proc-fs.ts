@@ -12,8 +12,11 @@ export interface ProcFs {
   readTextSync(path: string): string;
   /** Entry names of a directory; throws like the runtime does (EACCES, ENOENT). */
   listDir(path: string): string[];
-  /** A symlink's target, or undefined when it vanished or cannot be read. */
-  readLink(path: string): string | undefined;
+  /**
+   * A symlink's target; undefined when it vanished; null when we may not read it (EACCES, EPERM:
+   * under ptrace rules every link of that process is hidden alike).
+   */
+  readLink(path: string): string | undefined | null;
   /** The runtime's faster way to read tables and scan owners together, if it has one. */
   collect?: CollectStrategy;
 }

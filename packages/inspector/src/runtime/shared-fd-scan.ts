@@ -25,8 +25,8 @@ export interface SharedScanContext {
    */
   owners: Int32Array;
   readdir(path: string): string[];
-  /** undefined when the link is gone. */
-  readlink(path: string): string | undefined;
+  /** undefined when the link is gone; null when we may not read it (isDenied). */
+  readlink(path: string): string | undefined | null;
 }
 
 /** Owners that did not fit the table (fds opened after it was sized): usually none. */
@@ -44,9 +44,21 @@ export function ownerSlot(inode: number, bits: number): number {
 /** Below this many open fds in all, a scan worker's start-up (~45 ms) costs more than it saves. */
 export const scanWorkerMinFds = 4000;
 
-/** The scan function as source text for a worker (esbuild under vitest may wrap it in __name). */
+/**
+ * The scan function (and isDenied, for the worker's readlink) as source text for a worker
+ * (esbuild under vitest may wrap them in __name).
+ */
 export function scanSource(): string {
-  return `const __name = (f) => f;\nconst scanSharedFds = ${scanSharedFds.toString()};\n`;
+  return `const __name = (f) => f;\nconst scanSharedFds = ${scanSharedFds.toString()};\nconst isDenied = ${isDenied.toString()};\n`;
+}
+
+/**
+ * Whether a failed call was refused (EACCES, EPERM; Deno: PermissionDenied) rather than its file
+ * gone. Self-contained: workers run it from its source text.
+ */
+export function isDenied(error: unknown): boolean {
+  const { code, name } = (error ?? {}) as { code?: string; name?: string };
+  return code === 'EACCES' || code === 'EPERM' || name === 'PermissionDenied';
 }
 
 /** Control words before the big processes' ones. */
@@ -61,6 +73,8 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
   const out: SharedScanResult = { inodes: [], pids: [], fds: [] };
   const { control, fdNumbers, offsets, owners, units } = ctx;
   const chunk = 256;
+  // A big process's next-chunk word once its links were refused: past any fd count.
+  const refused = 0x3fffffff;
   const slots = owners.length / 3;
   const bits = 31 - Math.clz32(slots);
   // ownerRoom(), inlined: at most 3/4 full, so probes stay short.
@@ -88,15 +102,20 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
   for (const [pidText, big] of units) if (big >= 0) bigPids[big] = pidText;
   // Links that could not be read, for the current small process.
   let unread = 0;
-  const link = (pid: number, dir: string, fd: number | string) => {
+  /** false when the link was refused: the process's other links will be too (ptrace rules). */
+  const link = (pid: number, dir: string, fd: number | string): boolean => {
     const target = ctx.readlink(dir + fd);
+    if (target === null) return false;
     if (target === undefined) unread++;
     // "socket:[12345]": 's' at 0, '[' at 7.
-    if (target === undefined || target.charCodeAt(0) !== 115 || target.charCodeAt(7) !== 91) return;
+    if (target === undefined || target.charCodeAt(0) !== 115 || target.charCodeAt(7) !== 91) {
+      return true;
+    }
     let inode = 0;
     for (let i = 8; i < target.length - 1; i++) inode = inode * 10 + (target.charCodeAt(i) - 48);
     // Socket inodes are 32-bit and never 0 (a free slot): stored as int32 (| 0), compared so.
     if (inode !== 0) store(inode | 0, pid, Number(fd));
+    return true;
   };
   const list = (dir: string): string[] | undefined => {
     try {
@@ -120,7 +139,12 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
       const start = Atomics.add(control, at + 2, 1) * chunk;
       if (start >= length) return;
       const end = Math.min(length, start + chunk);
-      for (let k = start; k < end; k++) link(pid, dir, fdNumbers[base + k] as number);
+      for (let k = start; k < end; k++) {
+        if (link(pid, dir, fdNumbers[base + k] as number)) continue;
+        // Refused: no more chunks for anyone, and the process counted once, by who stopped it.
+        if (Atomics.exchange(control, at + 2, refused) < refused) Atomics.add(control, 3, 1);
+        return;
+      }
     }
   };
   for (;;) {
@@ -133,9 +157,14 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
     const names = list(dir) ?? [];
     if (big < 0) {
       unread = 0;
-      for (const name of names) link(pid, dir, name);
-      // Listing allowed but no link readable: the kernel hides this process (ptrace rules).
-      if (names.length > 0 && unread === names.length) Atomics.add(control, 3, 1);
+      let refusedHere = false;
+      for (const name of names) {
+        if (link(pid, dir, name)) continue;
+        refusedHere = true;
+        break;
+      }
+      // Listing allowed but links refused (or none readable): the kernel hides this process.
+      if (refusedHere || (names.length > 0 && unread === names.length)) Atomics.add(control, 3, 1);
       continue;
     }
     const at = 4 + big * 3;
