@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 export const benchDir = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = dirname(benchDir);
-export const cliBin = join(repoRoot, 'packages', 'cli', 'dist', 'socklab.js');
+export const cliBin = join(repoRoot, 'packages', 'cli', 'dist', 'socklab.cjs');
 const serversDir = join(benchDir, 'servers');
 
 function binary(name) {

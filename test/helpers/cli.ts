@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** What `socklab` runs: the CLI bundle (packages/cli/scripts/bundle.mjs). */
-export const cliBin = join(repoRoot, 'packages', 'cli', 'dist', 'socklab.js');
+export const cliBin = join(repoRoot, 'packages', 'cli', 'dist', 'socklab.cjs');
 /** The same CLI as tsc built it, one file per module: tests of what a command line imports. */
 export const cliModulesBin = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
 export const runtimeName: 'node' | 'bun' | 'deno' =

@@ -13,9 +13,14 @@ const prestarting =
 // `socklab --version` alone needs only package.json: answer before the rest of the CLI loads.
 const versionOnly = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
 if (versionOnly) process.stdout.write(`${cliVersion()}\n`);
-const loading = versionOnly ? undefined : import('./main.ts');
-await prestarting;
-// The command is done and main() has flushed its output: end now, rather than wait for the
-// runtime to tear its heap down piece by piece (Node: ~20 ms after `inspect` with 20,000 sockets,
-// ~100 ms with a few hundred MB) or for a handle something leaked. (--version ends by itself.)
-if (loading) process.exit(await (await loading).main(argv));
+// No top-level await: the bundle is CommonJS (scripts/bundle.mjs), which has none.
+else void run();
+
+async function run(): Promise<void> {
+  const loading = import('./main.ts');
+  await prestarting;
+  // The command is done and main() has flushed its output: end now, rather than wait for the
+  // runtime to tear its heap down piece by piece (Node: ~20 ms after `inspect` with 20,000
+  // sockets, ~100 ms with a few hundred MB) or for a handle something leaked.
+  process.exit(await (await loading).main(argv));
+}
