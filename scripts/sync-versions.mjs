@@ -1,5 +1,6 @@
-// Copies each workspace package's package.json version into its jsr.json / deno.json, so the
-// JSR manifests follow `changeset version`. Run by `npm run version`.
+// Copies each workspace package's package.json version into its jsr.json / deno.json, and into
+// the `const version = '…'` line of its src/version.ts if it has one (the CLI), so they follow
+// `changeset version`. Run by `npm run version`.
 // Usage: node scripts/sync-versions.mjs [repo-root]; prints what changed.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -27,6 +28,19 @@ for (const group of ['packages', 'examples']) {
       writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
       changed++;
     }
+    const source = join(dir, 'src', 'version.ts');
+    if (!existsSync(source)) continue;
+    const text = readFileSync(source, 'utf8');
+    const line = /^const version = '([^']*)';$/m;
+    const found = line.exec(text);
+    if (!found)
+      throw new Error(
+        `sync-versions: ${relative(root, source)} has no "const version = '…';" line`,
+      );
+    if (found[1] === version) continue;
+    console.log(`sync-versions: ${relative(root, source)} ${found[1]} -> ${version}`);
+    writeFileSync(source, text.replace(line, `const version = '${version}';`));
+    changed++;
   }
 }
-console.log(`sync-versions: ${changed} manifest(s) updated`);
+console.log(`sync-versions: ${changed} file(s) updated`);

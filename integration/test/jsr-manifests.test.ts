@@ -39,7 +39,7 @@ describe('jsr.json manifests', () => {
   });
 
   it.runIf(runtimeName === 'node')(
-    'sync-versions copies package.json versions into jsr.json and deno.json',
+    'sync-versions copies package.json versions into jsr.json, deno.json and src/version.ts',
     () => {
       const root = mkdtempSync(join(tmpdir(), 'socklab-sync-'));
       try {
@@ -53,6 +53,11 @@ describe('jsr.json manifests', () => {
         write('packages/b/deno.json', { name: '@x/b', version: '0.2.0' });
         write('examples/c/package.json', { name: 'c', version: '3.0.0' });
         write('examples/c/deno.json', { name: '@x/c' });
+        mkdirSync(join(root, 'packages/a/src'));
+        writeFileSync(
+          join(root, 'packages/a/src/version.ts'),
+          "// the CLI's\nconst version = '1.1.0';\nexport const v = version;\n",
+        );
         const out = execFileSync(
           process.execPath,
           [join(repoRoot, 'scripts', 'sync-versions.mjs'), root],
@@ -65,8 +70,12 @@ describe('jsr.json manifests', () => {
         });
         expect(readJson(join(root, 'packages/b/deno.json')).version).toBe('0.2.0');
         expect(readJson(join(root, 'examples/c/deno.json')).version).toBe('3.0.0');
+        expect(readFileSync(join(root, 'packages/a/src/version.ts'), 'utf8')).toBe(
+          "// the CLI's\nconst version = '1.2.0';\nexport const v = version;\n",
+        );
         expect(out).toContain('packages/a/jsr.json 1.1.0 -> 1.2.0');
-        expect(out).toContain('2 manifest(s) updated');
+        expect(out).toContain('packages/a/src/version.ts 1.1.0 -> 1.2.0');
+        expect(out).toContain('3 file(s) updated');
       } finally {
         rmSync(root, { recursive: true, force: true });
       }

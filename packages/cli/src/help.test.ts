@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../test/fixtures.ts';
 import { createMemoryIO } from './memory-io.ts';
@@ -68,7 +69,9 @@ describe('--help at every level', () => {
       const { code, out } = await runMain(args);
       expect([code, out]).toEqual([0, `${cliVersion()}\n`]);
     }
-    expect(cliVersion()).toMatch(/^\d+\.\d+\.\d+/);
+    // The constant in version.ts follows package.json (scripts/sync-versions.mjs).
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(cliVersion()).toBe(pkg.version);
   });
 });
 

@@ -56,7 +56,7 @@ export function processIO(): CliIO {
     for (const handler of [...handlers]) handler('SIGTERM');
   };
   const bun = (globalThis as { Bun?: BunStdio }).Bun;
-  const isTTY = bun ? bunTTYs() : nodeTTYs();
+  const isTTY = procTTYs() ?? streamTTYs();
   const out = stdoutIsFile(isTTY.stdout)
     ? fileStdoutWriter(writeFailed, bun)
     : bun
@@ -111,7 +111,7 @@ function writeErrorReason(error: unknown): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-function nodeTTYs(): CliIO['isTTY'] {
+function streamTTYs(): CliIO['isTTY'] {
   return {
     stdin: Boolean(process.stdin.isTTY),
     stdout: Boolean(process.stdout.isTTY),
@@ -120,11 +120,12 @@ function nodeTTYs(): CliIO['isTTY'] {
 }
 
 /**
- * Bun: creating process.stdin/stdout/stderr costs ~4 MB of memory and ~18 ms of start-up (the
- * Node stream layer), more than a whole idle server. On Linux /proc tells whether an fd is a
- * terminal without them; elsewhere the streams answer.
+ * Which fds are terminals, from /proc (Linux), or undefined where there is none. Creating
+ * process.stdin/stdout/stderr to ask them costs Bun ~4 MB of memory and ~18 ms of start-up (the
+ * Node stream layer), more than a whole idle server, and Node ~10 ms of CPU (the net and stream
+ * modules), when a command writing to a file or /dev/null needs none of them.
  */
-function bunTTYs(): CliIO['isTTY'] {
+function procTTYs(): CliIO['isTTY'] | undefined {
   const tty = (fd: number): boolean | undefined => {
     try {
       return /^\/dev\/(pts\/|tty|console$)/.test(readlinkSync(`/proc/self/fd/${fd}`));
@@ -134,7 +135,7 @@ function bunTTYs(): CliIO['isTTY'] {
     }
   };
   const stdin = tty(0);
-  if (stdin === undefined) return nodeTTYs();
+  if (stdin === undefined) return undefined;
   return { stdin, stdout: tty(1) === true, stderr: tty(2) === true };
 }
 
@@ -242,13 +243,22 @@ function fileStdoutWriter(onError: (error: unknown) => void, bun?: BunStdio): St
   };
 }
 
-/** Node and Deno: process.stderr; a failed write is not a crash. */
+/**
+ * Node and Deno: process.stderr, made at the first write (a command that writes none does not pay
+ * for the stream); a failed write is not a crash.
+ */
 function processStderr(onError: (error: unknown) => void): StderrWriter {
-  process.stderr.on?.('error', onError);
+  let stream: Writable | undefined;
   return {
-    write: (text) => void process.stderr.write(text),
+    write(text) {
+      if (!stream) {
+        stream = process.stderr;
+        stream.on?.('error', onError);
+      }
+      stream.write(text);
+    },
     flush: async () => {
-      await written(process.stderr);
+      if (stream) await written(stream);
     },
   };
 }

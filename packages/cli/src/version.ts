@@ -1,20 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+/**
+ * The CLI's version: package.json's, copied here by scripts/sync-versions.mjs (run by `npm run
+ * version` after `changeset version`; a test holds the two equal). A constant, not a read of
+ * package.json: no file system at start, on any runtime (Deno's node:fs alone costs ~50 ms).
+ */
+const version = '0.1.0';
 
-let cached: string | undefined;
-
-/** The CLI's own version, read from its package.json (one level above src/ and dist/). */
 export function cliVersion(): string {
-  if (cached === undefined) {
-    try {
-      // Paths as strings: Deno's checker (JSR) sees DOM's and Node's URL types as different.
-      const pkg = JSON.parse(
-        readFileSync(fileURLToPath(new URL('../package.json', import.meta.url).href), 'utf8'),
-      );
-      cached = typeof pkg.version === 'string' ? pkg.version : 'unknown';
-    } catch {
-      cached = 'unknown';
-    }
-  }
-  return cached as string;
+  return version;
 }
