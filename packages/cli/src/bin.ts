@@ -1,18 +1,25 @@
 #!/usr/bin/env node
-import process from 'node:process';
 import { cliVersion } from './version.ts';
 
-const argv = process.argv.slice(2);
+// No node: import here, nor on the way to `socklab inspect` on Deno (its Node layer costs it
+// ~50 ms at start): Deno's own namespace there, Node's and Bun's global `process` elsewhere.
+const deno = (globalThis as { Deno?: DenoBin }).Deno;
+const argv = deno ? deno.args : process.argv.slice(2);
 // `socklab inspect` with thousands of sockets scans /proc with a worker: it boots now, on the
 // other core, while the rest of the CLI loads (the inspector decides whether it is worth it).
-// One import (prestart's own imports load with it), then the worker starts synchronously.
+// One import (prestart's own imports load with it), then the worker starts synchronously. Not
+// on Deno, whose worker starts with the snapshot (an unused one would keep the process alive).
 const prestarting =
-  argv[0] === 'inspect'
+  argv[0] === 'inspect' && !deno
     ? import('@socklab/inspector/prestart').then((m) => m.prestartScanWorker()).catch(() => {})
     : undefined;
-// `socklab --version` alone needs only package.json: answer before the rest of the CLI loads.
+// `socklab --version` alone needs only the version: answer before the rest of the CLI loads.
 const versionOnly = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
-if (versionOnly) process.stdout.write(`${cliVersion()}\n`);
+if (versionOnly) {
+  const line = `${cliVersion()}\n`;
+  if (deno) deno.stdout.writeSync(new TextEncoder().encode(line));
+  else process.stdout.write(line);
+}
 // No top-level await: the bundle is CommonJS (scripts/bundle.mjs), which has none.
 else void run();
 
@@ -22,5 +29,13 @@ async function run(): Promise<void> {
   // The command is done and main() has flushed its output: end now, rather than wait for the
   // runtime to tear its heap down piece by piece (Node: ~20 ms after `inspect` with 20,000
   // sockets, ~100 ms with a few hundred MB) or for a handle something leaked.
-  process.exit(await (await loading).main(argv));
+  const code = await (await loading).main(argv);
+  if (deno) deno.exit(code);
+  else process.exit(code);
+}
+
+interface DenoBin {
+  args: string[];
+  stdout: { writeSync(bytes: Uint8Array): number };
+  exit(code: number): never;
 }

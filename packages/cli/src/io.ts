@@ -1,73 +1,38 @@
 import { fstatSync, readlinkSync, writeSync } from 'node:fs';
 import process from 'node:process';
 import type { Writable } from 'node:stream';
+import { denoIO } from './io-deno.ts';
+import {
+  type CliIO,
+  outputGuard,
+  type StderrWriter,
+  type StdoutWriter,
+  syncStdoutWriter,
+} from './io-output.ts';
 
-export type StopSignal = 'SIGINT' | 'SIGTERM';
+export type { CliIO, StopSignal } from './io-output.ts';
 
-/** Everything the CLI touches in the outside world, injectable so tests run in-process. */
-export interface CliIO {
-  /**
-   * Writes text as given (renderers add the newlines), or UTF-8 bytes as they are (an event's
-   * `output`, which the command may reuse once this returns: a writer that keeps it copies it).
-   */
-  stdout(text: string | Uint8Array): void;
-  stderr(text: string): void;
-  /** Which streams are terminals (`stderr` left out: the same as `stdout`). */
-  isTTY: { stdin: boolean; stdout: boolean; stderr?: boolean };
-  env: Record<string, string | undefined>;
-  cwd: string;
-  /** Calls `handler` on SIGINT/SIGTERM until the returned function is called. */
-  onSignal?(handler: (signal: StopSignal) => void): () => void;
-  /** Ends the process now (second Ctrl-C). */
-  forceExit?(code: number): void;
-  /** Standard input as bytes, for commands that read a payload from it. */
-  stdin?(): AsyncIterable<Uint8Array>;
-  /** Resolves once everything written to stdout has left the process. */
-  flush?(): Promise<void>;
-  /**
-   * undefined while stdout takes more output at once; otherwise resolves when it has drained
-   * (or closed). The command loop waits on it, so a slow reader of a pipe holds the command's
-   * own bounded queue instead of growing this process's memory.
-   */
-  drained?(): Promise<void> | undefined;
-  /**
-   * Why standard output could not be written (a full disk, a device gone), once that happened;
-   * undefined otherwise. A reader that went away (`| head`) is no failure: it stops the command.
-   */
-  outputFailure?(): string | undefined;
-  /** Whether the reader of stdout went away (`| head`): the command stopped, nothing failed. */
-  outputClosed?(): boolean;
-}
-
-/** The real process: stdout/stderr, TTY flags, env, signals. */
+/**
+ * The real process: stdout/stderr, TTY flags, env, signals. On Deno, denoIO (the Deno namespace
+ * alone); here Node's and Bun's.
+ */
 export function processIO(): CliIO {
-  const handlers = new Set<(signal: StopSignal) => void>();
-  // Output that cannot be written stops the command as SIGTERM would, once (each failed write
-  // reports it again, and a second SIGTERM would force the exit). A closed pipe (`socklab … |
-  // head`) is the reader's choice; anything else (ENOSPC, EIO) is remembered as a failure.
-  let broken = false;
-  let closed = false;
-  let failure: string | undefined;
-  const writeFailed = (error: unknown) => {
-    if (broken) return;
-    broken = true;
-    if (isBrokenPipe(error)) closed = true;
-    else failure = writeErrorReason(error);
-    for (const handler of [...handlers]) handler('SIGTERM');
-  };
+  if ('Deno' in globalThis) return denoIO();
+  const guard = outputGuard();
   const bun = (globalThis as { Bun?: BunStdio }).Bun;
   const isTTY = procTTYs() ?? streamTTYs();
   const out = stdoutIsFile(isTTY.stdout)
-    ? fileStdoutWriter(writeFailed, bun)
+    ? syncStdoutWriter(
+        nodeWriteText(1),
+        bun ? bunStderr(bun) : processStderr(guard.writeFailed),
+        guard.writeFailed,
+      )
     : bun
-      ? bunStdoutWriter(bun, writeFailed)
-      : stdoutWriter(writeFailed);
-  const onInt = () => {
-    for (const handler of [...handlers]) handler('SIGINT');
-  };
-  const onTerm = () => {
-    for (const handler of [...handlers]) handler('SIGTERM');
-  };
+      ? bunStdoutWriter(bun, guard.writeFailed)
+      : stdoutWriter(guard.writeFailed);
+  const onInt = () => guard.signal('SIGINT');
+  const onTerm = () => guard.signal('SIGTERM');
+  const handlers = guard.handlers;
   return {
     stdout: (text) => out.write(text),
     stderr: (text) => out.writeError(text),
@@ -91,24 +56,9 @@ export function processIO(): CliIO {
     stdin: () => process.stdin as AsyncIterable<Uint8Array>,
     drained: () => out.drained(),
     flush: () => out.flush(),
-    outputFailure: () => failure,
-    outputClosed: () => closed,
+    outputFailure: guard.failure,
+    outputClosed: guard.closed,
   };
-}
-
-function isBrokenPipe(error: unknown): boolean {
-  const { code, name } = (error ?? {}) as { code?: string; name?: string };
-  return code === 'EPIPE' || name === 'BrokenPipe';
-}
-
-/** "ENOSPC: no space left on device, write" (Node, Bun), "No space left on device (os error
- * 28)" (Deno): "no space left on device". */
-function writeErrorReason(error: unknown): string {
-  const text = String((error as { message?: unknown })?.message ?? error)
-    .replace(/^E[A-Z]+: /, '')
-    .replace(/, write$/, '')
-    .replace(/ \(os error \d+\)$/, '');
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function streamTTYs(): CliIO['isTTY'] {
@@ -148,32 +98,14 @@ function procMounted(): boolean {
   }
 }
 
-interface StderrWriter {
-  write(text: string): void;
-  /** Resolves once everything written has left the process. */
-  flush(): Promise<void>;
-}
-
-interface StdoutWriter {
-  write(text: string | Uint8Array): void;
-  writeError(text: string): void;
-  drained(): Promise<void> | undefined;
-  flush(): Promise<void>;
-}
-
 /**
- * stdout with backpressure that works on every runtime. Node and Bun: `write()` returns false
- * once output waits in the process (Bun never sets `writableNeedDrain`), and `drain` follows.
- * Deno's process.stdout blocks the whole event loop while a pipe is full, so on Deno the text
- * goes through Deno.stdout.write (async, in order) instead, unless stdout is a terminal. (A file
- * or a device needs no backpressure: fileStdoutWriter.)
+ * Node's stdout, to a terminal, a pipe or a socket, with backpressure: `write()` returns false
+ * once output waits in the process, and `drain` follows. (A file or a device needs no
+ * backpressure: syncStdoutWriter; Bun has its own: bunStdoutWriter.)
  */
 function stdoutWriter(onError: (error: unknown) => void): StdoutWriter {
   // A failed write is not a crash: no stack trace.
   for (const stream of [process.stdout, process.stderr]) stream.on?.('error', onError);
-  const deno = (globalThis as { Deno?: DenoStdio }).Deno;
-  // A terminal keeps the synchronous path: lines stay in order with stderr's.
-  if (deno && !process.stdout.isTTY) return denoStdoutWriter(deno.stdout, onError);
   const stream = process.stdout;
   let blocked = false;
   let waiters: (() => void)[] = [];
@@ -216,35 +148,7 @@ function stdoutIsFile(terminal: boolean): boolean {
 }
 
 /**
- * stdout a file or a device: synchronous writes, which never wait for a reader (the streams
- * would make a Buffer per write on Node, queue async writes of a new buffer each on Deno, and on
- * Bun a FileSink drops a write the file cannot take, such as one past RLIMIT_FSIZE, silently).
- * A failed write is reported as a stream's 'error' would be (after the current call), and what
- * follows it is dropped.
- */
-function fileStdoutWriter(onError: (error: unknown) => void, bun?: BunStdio): StdoutWriter {
-  const deno = (globalThis as { Deno?: DenoStdio }).Deno;
-  const writeText = deno ? denoWriteText(deno.stdout) : nodeWriteText(1);
-  const stderr = bun ? bunStderr(bun) : processStderr(onError);
-  let broken = false;
-  return {
-    write(text) {
-      if (broken) return;
-      try {
-        writeText(text);
-      } catch (error) {
-        broken = true;
-        queueMicrotask(() => onError(error));
-      }
-    },
-    writeError: stderr.write,
-    drained: () => undefined,
-    flush: stderr.flush,
-  };
-}
-
-/**
- * Node and Deno: process.stderr, made at the first write (a command that writes none does not pay
+ * Node: process.stderr, made at the first write (a command that writes none does not pay
  * for the stream); a failed write is not a crash.
  */
 function processStderr(onError: (error: unknown) => void): StderrWriter {
@@ -282,26 +186,6 @@ function nodeWriteText(fd: number): (text: string | Uint8Array) => void {
     } else {
       const done = writeSync(fd, text);
       if (done !== text.length) finish(text.subarray(done));
-    }
-  };
-}
-
-/**
- * Deno: each string encoded into one reused buffer (bytes as they are), then written
- * synchronously, all of it.
- */
-function denoWriteText(stdout: DenoStdio['stdout']): (text: string | Uint8Array) => void {
-  const encoder = new TextEncoder();
-  let scratch = new Uint8Array(64 * 1024);
-  const encode = (text: string): Uint8Array => {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    if (scratch.length < 3 * text.length) scratch = new Uint8Array(3 * text.length);
-    return scratch.subarray(0, encoder.encodeInto(text, scratch).written);
-  };
-  return (text) => {
-    const bytes = typeof text === 'string' ? encode(text) : text;
-    for (let at = 0, wrote = 1; at < bytes.length && wrote > 0; at += wrote) {
-      wrote = stdout.writeSync(bytes.subarray(at));
     }
   };
 }
@@ -413,46 +297,3 @@ function bunStderr(bun: BunStdio): StderrWriter {
 }
 
 function noop(): void {}
-
-/** Output waiting beyond this many bytes makes drained() wait. */
-const denoHighWater = 64 * 1024;
-
-interface DenoStdio {
-  stdout: { write(bytes: Uint8Array): Promise<number>; writeSync(bytes: Uint8Array): number };
-}
-
-/** stdout through a chain of async writes (in order); stderr stays synchronous. */
-function denoStdoutWriter(
-  stdout: DenoStdio['stdout'],
-  onError: (error: unknown) => void,
-): StdoutWriter {
-  const encoder = new TextEncoder();
-  let tail: Promise<void> = Promise.resolve();
-  let waiting = 0;
-  let broken = false;
-  return {
-    write(text) {
-      if (broken) return;
-      // Bytes wait in the chain: a copy (the caller reuses its array).
-      const bytes = typeof text === 'string' ? encoder.encode(text) : text.slice();
-      waiting += bytes.length;
-      tail = tail.then(async () => {
-        try {
-          for (let at = 0; at < bytes.length && !broken; )
-            at += await stdout.write(bytes.subarray(at));
-        } catch (error) {
-          // Print nothing more (the reader went away, or the device failed).
-          if (!broken) {
-            broken = true;
-            onError(error);
-          }
-        } finally {
-          waiting -= bytes.length;
-        }
-      });
-    },
-    writeError: (text) => void process.stderr.write(text),
-    drained: () => (waiting > denoHighWater ? tail : undefined),
-    flush: () => tail,
-  };
-}

@@ -1,7 +1,7 @@
 import { ownCandidates } from './builtin/own-plugins.ts';
 import { createPluginsPlugin } from './builtin/plugins.ts';
 import { exitCodes } from './exit-codes.ts';
-import { type CliIO, processIO } from './io.ts';
+import type { CliIO } from './io-output.ts';
 import { type Invocation, parseInvocation } from './parse.ts';
 import { extractPluginFlags, hasDebugFlag } from './plugin-flags.ts';
 import {
@@ -18,12 +18,16 @@ export type MainOverrides = Partial<Pick<LoadRegistryOptions, 'builtins' | 'sear
 
 const noPlugins: Registry = { plugins: [], broken: [], find: () => undefined };
 
-/** Runs `socklab <argv>` and resolves to the exit code. Prints only through `io`. */
+/**
+ * Runs `socklab <argv>` and resolves to the exit code. Prints only through `io` (default: the
+ * real process, processIO).
+ */
 export async function main(
   argv: readonly string[],
-  io: CliIO = processIO(),
+  given?: CliIO,
   overrides: MainOverrides = {},
 ): Promise<number> {
+  const io = given ?? (await processIOOf());
   let code: number;
   try {
     code = await run(argv, io, overrides);
@@ -157,4 +161,10 @@ async function startWizard(registry: Registry, io: CliIO): Promise<number> {
   }
   const { runWizard } = await import('./wizard/index.ts');
   return runWizard(registry, io);
+}
+
+/** processIO, imported for this runtime alone: on Deno, no node: module (io-deno.ts). */
+async function processIOOf(): Promise<CliIO> {
+  if ('Deno' in globalThis) return (await import('./io-deno.ts')).denoIO();
+  return (await import('./io.ts')).processIO();
 }

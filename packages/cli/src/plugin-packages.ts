@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { PluginCandidate, PluginSource } from './registry.ts';
 
 /** A package found in a node_modules folder. */
 export interface FoundPackage {
@@ -100,4 +102,108 @@ function list(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** A built-in package's version, from its package.json near the CLI. */
+export function packageVersion(name: string): string | undefined {
+  try {
+    const dir = findPackageDir(name, cliDir());
+    return dir ? readPackage(dir).version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A --plugin / SOCKLAB_PLUGINS specifier: a path, a file: (or other) URL, or a package name. */
+export function specifierCandidate(
+  specifier: string,
+  source: PluginSource,
+  cwd: string,
+): PluginCandidate {
+  const path =
+    isAbsolute(specifier) || specifier.startsWith('.') ? resolve(cwd, specifier) : undefined;
+  const fileUrl = specifier.startsWith('file:') ? safeFileURLToPath(specifier) : undefined;
+  const local = path ?? fileUrl;
+  // ESM cannot import a directory: load the package in it, as a package name would be.
+  if (local && isDirectory(local)) return directoryCandidate(local, source, specifier);
+  if (path) {
+    const url = pathToFileURL(path).href;
+    return { source, from: specifier, load: () => import(url) };
+  }
+  if (/^[a-z][a-z0-9+.-]+:/i.test(specifier))
+    return { source, from: specifier, load: () => import(specifier) };
+  const dir = /^(@[^/]+\/)?[^/@]+$/.test(specifier) ? findPackageDir(specifier, cwd) : undefined;
+  if (dir) return packageCandidate(dir, specifier, source, specifier);
+  // Not installed near the cwd: let the runtime resolve it from the CLI's own location.
+  return { source, from: specifier, load: () => import(specifier) };
+}
+
+/** A package directory given by path: named after its package.json, which must exist. */
+function directoryCandidate(dir: string, source: PluginSource, from: string): PluginCandidate {
+  const manifest = join(dir, 'package.json');
+  if (!existsSync(manifest)) {
+    const error = `Cannot load plugin directory ${dir}: no package.json in it (name its entry file instead)`;
+    return { source, from, name: from, dir, load: () => Promise.reject(new Error(error)) };
+  }
+  let name = dir;
+  try {
+    name = readPackage(dir).name ?? dir;
+  } catch {}
+  return packageCandidate(dir, name, source, from);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function safeFileURLToPath(url: string): string | undefined {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return undefined;
+  }
+}
+
+// The version is known once loaded: `load` sets it on this very object, so do not copy it.
+export function packageCandidate(
+  dir: string,
+  name: string,
+  source: PluginSource,
+  from: string = source === 'node_modules' ? dir : name,
+): PluginCandidate {
+  let version: string | undefined;
+  const load = async () => {
+    const manifest = readPackage(dir);
+    version = manifest.version;
+    return import(pathToFileURL(manifest.entry).href);
+  };
+  const candidate: PluginCandidate = {
+    source,
+    name,
+    dir,
+    from,
+    load: async () => {
+      const module = await load();
+      candidate.version = version;
+      return module;
+    },
+  };
+  return candidate;
+}
+
+export function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/** The CLI's own folder (dist/, or the bundle's). */
+export function cliDir(): string {
+  return fileURLToPath(new URL('.', import.meta.url).href);
 }

@@ -1,9 +1,11 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { definePlugin, type Plugin } from '@socklab/core';
-import { findPackageDir, findPluginPackages, readPackage } from './plugin-packages.ts';
 import { cliVersion } from './version.ts';
+
+/**
+ * The file-system side of plugins (package folders, specifiers, versions), imported only when a
+ * command line needs it: `socklab inspect` needs none, and on Deno node:fs alone costs ~50 ms.
+ */
+const files = () => import('./plugin-packages.ts');
 
 /** Where a plugin came from, as `socklab plugins` shows it. */
 export type PluginSource = 'built-in' | '--plugin' | 'env' | 'node_modules';
@@ -77,31 +79,19 @@ const builtinPackages: readonly { name: string; from: string; load: () => Promis
   },
 ];
 
-/** The built-in plugin packages, imported lazily so one failing never stops the others. */
+/**
+ * The built-in plugin packages, imported lazily so one failing never stops the others. Their
+ * versions are looked up once loadRegistry has loaded all plugins (not for one command: nothing
+ * shows them there).
+ */
 export function builtinCandidates(): PluginCandidate[] {
-  return builtinPackages.map(({ name, from, load }) => {
-    const candidate: PluginCandidate = {
-      source: 'built-in',
-      from,
-      provides: name,
-      optional: true,
-      load: async () => {
-        const module = await load();
-        candidate.version = packageVersion(from);
-        return module;
-      },
-    };
-    return candidate;
-  });
-}
-
-function packageVersion(name: string): string | undefined {
-  try {
-    const dir = findPackageDir(name, cliDir());
-    return dir ? readPackage(dir).version : undefined;
-  } catch {
-    return undefined;
-  }
+  return builtinPackages.map(({ name, from, load }) => ({
+    source: 'built-in',
+    from,
+    provides: name,
+    optional: true,
+    load,
+  }));
 }
 
 /** Loads built-ins, then --plugin and SOCKLAB_PLUGINS specifiers, then node_modules packages. */
@@ -123,7 +113,7 @@ export async function loadRegistry(options: LoadRegistryOptions): Promise<Regist
   };
   const seenDirs = new Set<string>();
   const take = async (candidate: PluginCandidate) => {
-    if (candidate.dir) seenDirs.add(realDir(candidate.dir));
+    if (candidate.dir) seenDirs.add((await files()).realDir(candidate.dir));
     const result = await loadCandidate(candidate);
     if (result && 'error' in result) broken.push(result);
     else if (result) add(result);
@@ -141,14 +131,20 @@ export async function loadRegistry(options: LoadRegistryOptions): Promise<Regist
     });
   }
   for (const specifier of options.specifiers ?? [])
-    await take(specifierCandidate(specifier, '--plugin', options.cwd));
+    await take((await files()).specifierCandidate(specifier, '--plugin', options.cwd));
   for (const specifier of splitList(options.env?.SOCKLAB_PLUGINS)) {
-    await take(specifierCandidate(specifier, 'env', options.cwd));
+    await take((await files()).specifierCandidate(specifier, 'env', options.cwd));
   }
-  const searchFrom = only !== undefined ? [] : (options.searchFrom ?? [options.cwd, cliDir()]);
-  for (const found of findPluginPackages(searchFrom)) {
-    if (!seenDirs.has(realDir(found.dir)))
-      await take(packageCandidate(found.dir, found.name, 'node_modules'));
+  if (only === undefined) {
+    const { cliDir, findPluginPackages, packageCandidate, packageVersion, realDir } = await files();
+    for (const found of findPluginPackages(options.searchFrom ?? [options.cwd, cliDir()])) {
+      if (!seenDirs.has(realDir(found.dir)))
+        await take(packageCandidate(found.dir, found.name, 'node_modules'));
+    }
+    for (const loaded of plugins) {
+      if (loaded.source === 'built-in' && loaded.version === undefined)
+        loaded.version = packageVersion(loaded.from);
+    }
   }
   return { plugins, broken, find: (name) => plugins.find((p) => p.plugin.name === name) };
 }
@@ -191,87 +187,6 @@ async function loadCandidate(
   }
 }
 
-/** A --plugin / SOCKLAB_PLUGINS specifier: a path, a file: (or other) URL, or a package name. */
-export function specifierCandidate(
-  specifier: string,
-  source: PluginSource,
-  cwd: string,
-): PluginCandidate {
-  const path =
-    isAbsolute(specifier) || specifier.startsWith('.') ? resolve(cwd, specifier) : undefined;
-  const fileUrl = specifier.startsWith('file:') ? safeFileURLToPath(specifier) : undefined;
-  const local = path ?? fileUrl;
-  // ESM cannot import a directory: load the package in it, as a package name would be.
-  if (local && isDirectory(local)) return directoryCandidate(local, source, specifier);
-  if (path) {
-    const url = pathToFileURL(path).href;
-    return { source, from: specifier, load: () => import(url) };
-  }
-  if (/^[a-z][a-z0-9+.-]+:/i.test(specifier))
-    return { source, from: specifier, load: () => import(specifier) };
-  const dir = /^(@[^/]+\/)?[^/@]+$/.test(specifier) ? findPackageDir(specifier, cwd) : undefined;
-  if (dir) return packageCandidate(dir, specifier, source, specifier);
-  // Not installed near the cwd: let the runtime resolve it from the CLI's own location.
-  return { source, from: specifier, load: () => import(specifier) };
-}
-
-/** A package directory given by path: named after its package.json, which must exist. */
-function directoryCandidate(dir: string, source: PluginSource, from: string): PluginCandidate {
-  const manifest = join(dir, 'package.json');
-  if (!existsSync(manifest)) {
-    const error = `Cannot load plugin directory ${dir}: no package.json in it (name its entry file instead)`;
-    return { source, from, name: from, dir, load: () => Promise.reject(new Error(error)) };
-  }
-  let name = dir;
-  try {
-    name = readPackage(dir).name ?? dir;
-  } catch {}
-  return packageCandidate(dir, name, source, from);
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function safeFileURLToPath(url: string): string | undefined {
-  try {
-    return fileURLToPath(url);
-  } catch {
-    return undefined;
-  }
-}
-
-// The version is known once loaded: `load` sets it on this very object, so do not copy it.
-function packageCandidate(
-  dir: string,
-  name: string,
-  source: PluginSource,
-  from: string = source === 'node_modules' ? dir : name,
-): PluginCandidate {
-  let version: string | undefined;
-  const load = async () => {
-    const manifest = readPackage(dir);
-    version = manifest.version;
-    return import(pathToFileURL(manifest.entry).href);
-  };
-  const candidate: PluginCandidate = {
-    source,
-    name,
-    dir,
-    from,
-    load: async () => {
-      const module = await load();
-      candidate.version = version;
-      return module;
-    },
-  };
-  return candidate;
-}
-
 function splitList(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
@@ -288,16 +203,4 @@ export function oneLine(error: unknown): string {
       .find((line) => line.trim() !== '')
       ?.trim() ?? 'unknown error'
   );
-}
-
-function realDir(dir: string): string {
-  try {
-    return realpathSync(dir);
-  } catch {
-    return dir;
-  }
-}
-
-function cliDir(): string {
-  return fileURLToPath(new URL('.', import.meta.url).href);
 }

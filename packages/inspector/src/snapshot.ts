@@ -1,4 +1,3 @@
-import { platform } from 'node:os';
 import { collectLinuxSockets } from './collect/linux.ts';
 import type { RunTool } from './collect/run-tool.ts';
 import { normalizeFilters } from './filters.ts';
@@ -32,7 +31,7 @@ export async function snapshot(
   options: SnapshotOptions = {},
 ): Promise<SocketEntry[]> {
   const wanted = normalizeFilters(filters);
-  const os = options.platform ?? platform();
+  const os = options.platform ?? currentPlatform();
   const sort = options.sort === false ? false : options.sort || 'proto';
   // Other platforms' collectors load only there: Linux start-up time is on the benchmark.
   if (os === 'darwin' || os === 'win32') {
@@ -52,7 +51,23 @@ export async function snapshot(
   });
 }
 
+/**
+ * Node's platform names ("linux", "darwin", "win32"), without node:os: Deno's costs its start
+ * ~15 ms (its Node layer), and `socklab inspect` on Deno loads no node: module.
+ */
+function currentPlatform(): string {
+  const g = globalThis as { Deno?: { build: { os: string } }; process?: { platform?: string } };
+  if (g.Deno) return g.Deno.build.os === 'windows' ? 'win32' : g.Deno.build.os;
+  return g.process?.platform ?? 'unknown';
+}
+
+/** This process's uid (Deno: from its namespace; its `process` global loads node:process). */
 function currentUid(): number | undefined {
-  const g = globalThis as { process?: { getuid?: () => number } };
-  return g.process?.getuid?.();
+  const g = globalThis as { Deno?: { uid(): number | null }; process?: { getuid?: () => number } };
+  if (!g.Deno) return g.process?.getuid?.();
+  try {
+    return g.Deno.uid() ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
