@@ -7,9 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 export const benchDir = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = dirname(benchDir);
-/** The CLI bundles: CommonJS (the package's bin) for Node and Bun, ES modules for Deno. */
-export const cliBin = join(repoRoot, 'packages', 'cli', 'dist', 'socklab.cjs');
-export const cliBinEsm = join(repoRoot, 'packages', 'cli', 'dist', 'socklab.js');
+export const cliBin = join(repoRoot, 'packages', 'cli', 'dist', 'socklab.js');
 const serversDir = join(benchDir, 'servers');
 
 function binary(name) {
@@ -19,14 +17,9 @@ function binary(name) {
 
 /** argv prefix that runs a JS file on each runtime (Deno with the flags socklab needs). */
 export const runtimes = {
-  node: { cmd: process.execPath, prefix: [], eval0: ['-e', '0'], bin: cliBin },
-  bun: { cmd: binary('bun'), prefix: [], eval0: ['-e', '0'], bin: cliBin },
-  deno: {
-    cmd: binary('deno'),
-    prefix: ['run', '-A', '--unstable-net'],
-    eval0: ['eval', '0'],
-    bin: cliBinEsm,
-  },
+  node: { cmd: process.execPath, prefix: [], eval0: ['-e', '0'] },
+  bun: { cmd: binary('bun'), prefix: [], eval0: ['-e', '0'] },
+  deno: { cmd: binary('deno'), prefix: ['run', '-A', '--unstable-net'], eval0: ['eval', '0'] },
 };
 
 export function runtimeVersion(name) {
@@ -77,14 +70,9 @@ export function rawTcp(runtime) {
 
 export function socklabTcp(runtime) {
   return {
-    ...js(
-      runtime,
-      runtimes[runtime].bin,
-      ['tcp', 'server', '--host', '127.0.0.1', '--port', '0', '--quiet'],
-      {
-        proto: 'tcp',
-      },
-    ),
+    ...js(runtime, cliBin, ['tcp', 'server', '--host', '127.0.0.1', '--port', '0', '--quiet'], {
+      proto: 'tcp',
+    }),
     id: 'socklab',
     label: 'socklab tcp server --quiet',
     socklab: true,
@@ -104,7 +92,7 @@ export function socklabUdp(runtime, printing) {
     return {
       ...js(
         runtime,
-        runtimes[runtime].bin,
+        cliBin,
         ['udp', 'server', '--host', '127.0.0.1', '{port}', '--keep', '--echo'],
         { proto: 'udp' },
       ),
@@ -118,7 +106,7 @@ export function socklabUdp(runtime, printing) {
   return {
     ...js(
       runtime,
-      runtimes[runtime].bin,
+      cliBin,
       ['udp', 'server', '--host', '127.0.0.1', '0', '--keep', '--echo', '--quiet'],
       { proto: 'udp' },
     ),

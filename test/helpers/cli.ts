@@ -7,21 +7,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const runtimeName: 'node' | 'bun' | 'deno' =
-  'Bun' in globalThis ? 'bun' : 'Deno' in globalThis ? 'deno' : 'node';
-/**
- * What `socklab` runs on this runtime: the CLI bundle (packages/cli/scripts/bundle.mjs), one
- * CommonJS file on Node and Bun (the package's bin), ES module chunks on Deno (its `./bin`).
- */
-export const cliBin = join(
-  repoRoot,
-  'packages',
-  'cli',
-  'dist',
-  runtimeName === 'deno' ? 'socklab.js' : 'socklab.cjs',
-);
+/** What `socklab` runs: the CLI bundle (packages/cli/scripts/bundle.mjs). */
+export const cliBin = join(repoRoot, 'packages', 'cli', 'dist', 'socklab.js');
 /** The same CLI as tsc built it, one file per module: tests of what a command line imports. */
 export const cliModulesBin = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
+export const runtimeName: 'node' | 'bun' | 'deno' =
+  'Bun' in globalThis ? 'bun' : 'Deno' in globalThis ? 'deno' : 'node';
 
 /** argv prefix that runs a JS file on the current runtime (Deno with the flags socklab needs). */
 export function runtimeArgv(script: string): [string, string[]] {

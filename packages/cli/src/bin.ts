@@ -19,9 +19,7 @@ if (versionOnly) {
   const line = `${cliVersion()}\n`;
   if (deno) deno.stdout.writeSync(new TextEncoder().encode(line));
   else process.stdout.write(line);
-}
-// No top-level await: the bundle is CommonJS (scripts/bundle.mjs), which has none.
-else void run();
+} else void run();
 
 async function run(): Promise<void> {
   const loading = import('./main.ts');

@@ -199,8 +199,7 @@ describe.runIf(runtimeName === 'node')('modules a command line imports (Node)', 
 
   it("the way to inspect on Deno imports no node: module but node:util (Deno's Node layer costs ~40 ms)", () => {
     // The files Node loads for it, with Deno's own branches in place of Node's (the same files
-    // otherwise), and each one's static imports. (The CommonJS bundle is not Deno's: it runs
-    // through Deno's Node layer whatever it imports; Deno runs the ES module one.)
+    // otherwise), and each one's static imports.
     const nodeOnly = [
       'cli/dist/io.js',
       'inspector/dist/prestart.js',

@@ -12,7 +12,7 @@ const root = join(here, '..', '..', '..');
 const rounds = Number(process.argv[2] ?? 7);
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const entry = join(here, 'inspect-json.mjs');
-const cli = join(root, 'packages', 'cli', 'dist', 'socklab.cjs');
+const cli = join(root, 'packages', 'cli', 'dist', 'socklab.js');
 const commands = {
   'ss -tanp': ['ss', ['-tanp']],
   'netstat -tanp': ['netstat', ['-tanp']],
