@@ -62,7 +62,8 @@ export interface LoadRegistryOptions {
   searchFrom?: readonly string[];
   /**
    * Load only the built-in that provides this name (and every --plugin / SOCKLAB_PLUGINS one),
-   * without searching node_modules: a built-in wins any name clash, so nothing found there could run.
+   * without searching node_modules (a built-in wins any name clash, so nothing found there could
+   * run) or looking up the built-ins' versions (nothing shows them for one command).
    */
   only?: string;
 }
