@@ -70,21 +70,30 @@ function onSignal(
   handler: Parameters<NonNullable<CliIO['onSignal']>>[0],
 ): () => void {
   if (guard.handlers.size === 0) {
-    deno.addSignalListener('SIGINT', onInt);
-    deno.addSignalListener('SIGTERM', onTerm);
+    listen(() => deno.addSignalListener('SIGINT', onInt));
+    listen(() => deno.addSignalListener('SIGTERM', onTerm));
   }
   guard.handlers.add(handler);
   return () => {
     guard.handlers.delete(handler);
     if (guard.handlers.size > 0) return;
-    deno.removeSignalListener('SIGINT', onInt);
-    deno.removeSignalListener('SIGTERM', onTerm);
+    listen(() => deno.removeSignalListener('SIGINT', onInt));
+    listen(() => deno.removeSignalListener('SIGTERM', onTerm));
   };
   function onInt(): void {
     guard.signal('SIGINT');
   }
   function onTerm(): void {
     guard.signal('SIGTERM');
+  }
+}
+
+/** Windows has no SIGTERM for Deno to listen to (it throws): Ctrl-C alone stops a command there. */
+function listen(call: () => void): void {
+  try {
+    call();
+  } catch {
+    // Not a signal of this system.
   }
 }
 
