@@ -1,7 +1,6 @@
-import { toSocketError } from '@socklab/core';
 import type { ProcFs } from '../runtime/proc-fs.ts';
 import type { SocketProto } from '../types.ts';
-import { type OwnerLookup, ownersFromMap, scanSocketOwners } from './socket-owners.ts';
+import { type OwnerLookup, ownersFromMap, procError, scanSocketOwners } from './socket-owners.ts';
 
 /** What the Linux collector needs from /proc: some tables, and (usually) the fd scan. */
 export interface TablesAndOwners {
@@ -68,10 +67,5 @@ export function tableError(error: unknown, procRoot: string, proto: SocketProto)
   const { code, name } = error as { code?: string; name?: string };
   const missing = code === 'ENOENT' || name === 'NotFound';
   if (missing && proto.endsWith('6')) return undefined;
-  throw toSocketError(error, {
-    action: 'read',
-    target: `${procRoot}/net/${proto}`,
-    reason: missing ? 'no such file (is /proc mounted?)' : undefined,
-    hint: missing ? 'socklab inspect reads /proc on Linux' : 'check that /proc is readable',
-  });
+  throw procError(error, `${procRoot}/net/${proto}`, 'file');
 }

@@ -249,6 +249,26 @@ describe('collectLinuxSockets reads only what it needs, and fails clearly', () =
     }
   });
 
+  it('tells Deno without --allow-all how to read /proc', async () => {
+    // Deno refuses /proc to anything less than -A, with a NotCapable error.
+    const notCapable = Object.assign(new Error('Requires all access to "/proc"'), {
+      name: 'NotCapable',
+    });
+    const refused: ProcFs = {
+      ...nodeProcFs,
+      collect: undefined,
+      listDir() {
+        throw notCapable;
+      },
+    };
+    const attempt = collectLinuxSockets({}, { procRoot: fake.root, fs: refused });
+    await expect(attempt).rejects.toBeInstanceOf(SocketError);
+    await expect(attempt).rejects.toThrow(
+      `Cannot read ${fake.root}: Deno reads /proc only with --allow-all`,
+    );
+    await expect(attempt).rejects.toMatchObject({ hint: 'run deno with -A' });
+  });
+
   it('throws a SocketError naming what is missing when /proc is not there', async () => {
     const attempt = snapshot({}, { procRoot: '/nonexistent-proc', platform: 'linux' });
     await expect(attempt).rejects.toBeInstanceOf(SocketError);

@@ -1,4 +1,4 @@
-import { toSocketError } from '@socklab/core';
+import { type SocketError, toSocketError } from '@socklab/core';
 import type { ProcFs } from '../runtime/proc-fs.ts';
 import type { SocketOwner } from '../types.ts';
 
@@ -47,14 +47,31 @@ export function listProcesses(procRoot: string, fs: ProcFs): string[] {
   try {
     return fs.listDir(procRoot);
   } catch (error) {
-    const missing = isNotFound(error);
-    throw toSocketError(error, {
-      action: 'read',
-      target: procRoot,
-      reason: missing ? 'no such directory (is /proc mounted?)' : undefined,
-      hint: missing ? 'socklab inspect reads /proc on Linux' : 'check that /proc is readable',
-    });
+    throw procError(error, procRoot, 'directory');
   }
+}
+
+/**
+ * A SocketError naming what under /proc could not be read, with the fix: mount /proc, make it
+ * readable, or, on Deno, grant --allow-all (Deno reads /proc with nothing less).
+ */
+export function procError(error: unknown, target: string, what: 'file' | 'directory'): SocketError {
+  const missing = isNotFound(error);
+  const deno = (error as { name?: string } | undefined)?.name === 'NotCapable';
+  return toSocketError(error, {
+    action: 'read',
+    target,
+    reason: missing
+      ? `no such ${what} (is /proc mounted?)`
+      : deno
+        ? 'Deno reads /proc only with --allow-all'
+        : undefined,
+    hint: missing
+      ? 'socklab inspect reads /proc on Linux'
+      : deno
+        ? 'run deno with -A'
+        : 'check that /proc is readable',
+  });
 }
 
 /** Adds the sockets of one process to `owners`. */
