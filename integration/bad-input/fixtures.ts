@@ -2,7 +2,7 @@
 
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,36 @@ async function udpPort(): Promise<UdpSocket> {
   return socket;
 }
 
+/**
+ * `count` ports free now, below the kernel's ephemeral range where it can: a port that a port-0
+ * bind handed out and took back is soon handed to another test running beside this one (a Bun
+ * run once found its "free" UDP port held afterwards), while nothing binds below that range by
+ * itself. Without /proc, port-0 ports.
+ */
+async function freePorts(proto: 'tcp' | 'udp', count: number): Promise<number[]> {
+  let low = 0;
+  try {
+    low = Number.parseInt(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'latin1'), 10);
+  } catch {}
+  const ports: number[] = [];
+  for (let port = low - 1; port >= 10_000 && ports.length < count; port--) {
+    if (await isBindable(proto, port)) ports.push(port);
+  }
+  if (ports.length === count) return ports;
+  // Held all at once, so that they differ.
+  const rest = Array.from({ length: count - ports.length });
+  if (proto === 'tcp') {
+    const servers = await Promise.all(rest.map(tcpPort));
+    ports.push(...servers.map((s) => (s.address() as { port: number }).port));
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  } else {
+    const sockets = await Promise.all(rest.map(udpPort));
+    ports.push(...sockets.map((s) => s.address().port));
+    await Promise.all(sockets.map((s) => new Promise((r) => s.close(() => r(undefined)))));
+  }
+  return ports;
+}
+
 export async function createFixtures(count: number): Promise<BadInputFixtures> {
   const dir = mkdtempSync(join(tmpdir(), 'socklab-bad-input-'));
   const invalidUtf8File = join(dir, 'invalid-utf8.bin');
@@ -51,12 +81,8 @@ export async function createFixtures(count: number): Promise<BadInputFixtures> {
   const regular = join(dir, 'regular.txt');
   writeFileSync(regular, 'hello');
   // Distinct free ports for every row that could bind, so a leftover listener is pinned on its row.
-  const tcpServers = await Promise.all(Array.from({ length: count }, tcpPort));
-  const udpSockets = await Promise.all(Array.from({ length: count }, udpPort));
-  const freeTcp = tcpServers.map((s) => (s.address() as { port: number }).port);
-  const freeUdp = udpSockets.map((s) => s.address().port);
-  await Promise.all(tcpServers.map((s) => new Promise((r) => s.close(r))));
-  await Promise.all(udpSockets.map((s) => new Promise((r) => s.close(() => r(undefined)))));
+  const freeTcp = await freePorts('tcp', count);
+  const freeUdp = await freePorts('udp', count);
   const heldTcpServer = await tcpPort();
   const heldUdpSocket = await udpPort();
   return {
