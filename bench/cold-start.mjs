@@ -1,7 +1,7 @@
 // CLI cold start: `socklab --help` vs the runtime doing nothing, alternated per round.
 import { spawnSync } from 'node:child_process';
 import { benchEnv, timeCommand } from './processes.mjs';
-import { cliBin, runtimes } from './servers.mjs';
+import { runtimes } from './servers.mjs';
 import { median, pairRatios, rotate, spread } from './stats.mjs';
 
 export async function runColdStart(ctx) {
@@ -9,7 +9,7 @@ export async function runColdStart(ctx) {
   const rows = [];
   for (const runtime of ctx.runtimes) {
     const r = runtimes[runtime];
-    const help = { label: 'socklab --help', args: [...r.prefix, cliBin, '--help'] };
+    const help = { label: 'socklab --help', args: [...r.prefix, r.bin, '--help'] };
     const empty = { label: `${runtime} ${r.eval0.join(' ')}`, args: r.eval0 };
     const check = spawnSync(r.cmd, help.args, {
       encoding: 'utf8',

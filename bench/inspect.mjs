@@ -10,7 +10,7 @@ import {
   stopGroup,
   timeCommand,
 } from './processes.mjs';
-import { cliBin, cServer, hasCommand, runtimes } from './servers.mjs';
+import { cServer, hasCommand, runtimes } from './servers.mjs';
 import { median, pairRatios, rotate, spread, verdict } from './stats.mjs';
 
 function tcpSocketCount() {
@@ -68,7 +68,7 @@ export async function runInspect(ctx) {
         ...base,
         id: `tcp-${runtime}`,
         label: 'socklab inspect --proto tcp --json',
-        args: [...r.prefix, cliBin, 'inspect', '--proto', 'tcp', '--json'],
+        args: [...r.prefix, r.bin, 'inspect', '--proto', 'tcp', '--json'],
         goal: { op: '<=', value: 1.0 },
       });
       if (i > 0 && !p.inspectFullEveryRuntime) continue;
@@ -76,7 +76,7 @@ export async function runInspect(ctx) {
         ...base,
         id: `all-${runtime}`,
         label: 'socklab inspect --json (all protocols)',
-        args: [...r.prefix, cliBin, 'inspect', '--json'],
+        args: [...r.prefix, r.bin, 'inspect', '--json'],
         goal: null,
       });
     }

@@ -4,14 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runClientCheck } from './client-check.mjs';
 import { runColdStart } from './cold-start.mjs';
 import { runInspect } from './inspect.mjs';
 import { parseOptions } from './options.mjs';
 import { killAll, removedEnv } from './processes.mjs';
 import { renderMarkdown } from './report.mjs';
-import { benchDir, cliBin, hasCommand, runtimes, runtimeVersion } from './servers.mjs';
+import { benchDir, cliBin, hasCommand, packageBin, runtimes, runtimeVersion } from './servers.mjs';
 import { runIdleSection, runTcp } from './tcp.mjs';
 import { runUdp } from './udp.mjs';
 
@@ -133,8 +133,10 @@ async function main() {
   } catch {
     fail('cannot compile bench/load-client.c');
   }
-  if (!existsSync(cliBin))
-    result.errors.push(`${cliBin} is missing (npm run build): socklab rows are not measured`);
+  for (const bin of [cliBin, packageBin, join(dirname(cliBin), 'socklab-cli.cjs')]) {
+    if (!existsSync(bin))
+      result.errors.push(`${bin} is missing (npm run build): socklab rows are not measured`);
+  }
   const ctx = { bin, profile, runtimes: options.runtimes, log, tmp, sections };
   // Inspector first: the TCP sections leave thousands of TIME_WAIT sockets behind for a minute.
   const plan = [

@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 export const benchDir = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = dirname(benchDir);
+/** The CLI's ES module bundle: what Deno runs (and what the package's bin imports, but for inspect). */
 export const cliBin = join(repoRoot, 'packages', 'cli', 'dist', 'socklab.js');
+/** The package's bin, as `socklab` runs on Node and Bun (package.json "bin"). */
+export const packageBin = join(repoRoot, 'packages', 'cli', 'bin', 'socklab.cjs');
 const serversDir = join(benchDir, 'servers');
 
 function binary(name) {
@@ -16,10 +19,16 @@ function binary(name) {
 }
 
 /** argv prefix that runs a JS file on each runtime (Deno with the flags socklab needs). */
+/** `bin`: the file `socklab` is on each runtime. */
 export const runtimes = {
-  node: { cmd: process.execPath, prefix: [], eval0: ['-e', '0'] },
-  bun: { cmd: binary('bun'), prefix: [], eval0: ['-e', '0'] },
-  deno: { cmd: binary('deno'), prefix: ['run', '-A', '--unstable-net'], eval0: ['eval', '0'] },
+  node: { cmd: process.execPath, prefix: [], eval0: ['-e', '0'], bin: packageBin },
+  bun: { cmd: binary('bun'), prefix: [], eval0: ['-e', '0'], bin: packageBin },
+  deno: {
+    cmd: binary('deno'),
+    prefix: ['run', '-A', '--unstable-net'],
+    eval0: ['eval', '0'],
+    bin: cliBin,
+  },
 };
 
 export function runtimeVersion(name) {
@@ -70,9 +79,14 @@ export function rawTcp(runtime) {
 
 export function socklabTcp(runtime) {
   return {
-    ...js(runtime, cliBin, ['tcp', 'server', '--host', '127.0.0.1', '--port', '0', '--quiet'], {
-      proto: 'tcp',
-    }),
+    ...js(
+      runtime,
+      runtimes[runtime].bin,
+      ['tcp', 'server', '--host', '127.0.0.1', '--port', '0', '--quiet'],
+      {
+        proto: 'tcp',
+      },
+    ),
     id: 'socklab',
     label: 'socklab tcp server --quiet',
     socklab: true,
@@ -92,7 +106,7 @@ export function socklabUdp(runtime, printing) {
     return {
       ...js(
         runtime,
-        cliBin,
+        runtimes[runtime].bin,
         ['udp', 'server', '--host', '127.0.0.1', '{port}', '--keep', '--echo'],
         { proto: 'udp' },
       ),
@@ -106,7 +120,7 @@ export function socklabUdp(runtime, printing) {
   return {
     ...js(
       runtime,
-      cliBin,
+      runtimes[runtime].bin,
       ['udp', 'server', '--host', '127.0.0.1', '0', '--keep', '--echo', '--quiet'],
       { proto: 'udp' },
     ),

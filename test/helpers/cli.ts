@@ -7,12 +7,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** What `socklab` runs: the CLI bundle (packages/cli/scripts/bundle.mjs). */
-export const cliBin = join(repoRoot, 'packages', 'cli', 'dist', 'socklab.js');
-/** The same CLI as tsc built it, one file per module: tests of what a command line imports. */
-export const cliModulesBin = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
 export const runtimeName: 'node' | 'bun' | 'deno' =
   'Bun' in globalThis ? 'bun' : 'Deno' in globalThis ? 'deno' : 'node';
+/** The ES module bundle of the CLI (packages/cli/scripts/bundle.mjs): what Deno runs. */
+export const esmBin = join(repoRoot, 'packages', 'cli', 'dist', 'socklab.js');
+/** The package's bin (bin/socklab.cjs): `inspect` from dist/socklab-cli.cjs, the rest from esmBin. */
+export const packageBin = join(repoRoot, 'packages', 'cli', 'bin', 'socklab.cjs');
+/** What `socklab` runs on this runtime: the package's bin on Node and Bun, esmBin on Deno. */
+export const cliBin = runtimeName === 'deno' ? esmBin : packageBin;
+/** The same CLI as tsc built it, one file per module: tests of what a command line imports. */
+export const cliModulesBin = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
 
 /** argv prefix that runs a JS file on the current runtime (Deno with the flags socklab needs). */
 export function runtimeArgv(script: string): [string, string[]] {

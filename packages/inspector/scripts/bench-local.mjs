@@ -12,7 +12,8 @@ const root = join(here, '..', '..', '..');
 const rounds = Number(process.argv[2] ?? 7);
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const entry = join(here, 'inspect-json.mjs');
-const cli = join(root, 'packages', 'cli', 'dist', 'socklab.js');
+// The `socklab` command as Node runs it (package.json "bin").
+const cli = join(root, 'packages', 'cli', 'bin', 'socklab.cjs');
 const commands = {
   'ss -tanp': ['ss', ['-tanp']],
   'netstat -tanp': ['netstat', ['-tanp']],
