@@ -130,11 +130,15 @@ function runExample(dir: string, runtime: Runtime) {
 }
 
 function socklab(dir: string, runtime: Runtime, args: string[], env?: NodeJS.ProcessEnv) {
-  // Node runs the installed bin link, as a user would; Deno and Bun run its target.
+  // Node runs the installed bin link, as a user would; Bun its target (as bunx does); Deno the
+  // CLI's modules.
+  const cli = join(dir, 'node_modules', '@socklab', 'cli');
   const file =
     runtime === 'node'
       ? join(dir, 'node_modules', '.bin', 'socklab')
-      : join(dir, 'node_modules', '@socklab', 'cli', 'dist', 'bin.js');
+      : runtime === 'bun'
+        ? join(cli, 'bin', 'socklab.cjs')
+        : join(cli, 'dist', 'bin.js');
   const [command, prefix] = runtime === 'node' ? [file, []] : runtimeArgv(runtime, file);
   return run(command, [...prefix, ...args], { cwd: dir, timeoutMs: 30_000, env });
 }
@@ -381,7 +385,7 @@ describe.runIf(runtimeName === 'node')('packed packages, installed alone', () =>
     }, 180_000);
 
     it.each(runtimes)(
-      'runs the installed bin on %s: --version, doctor, plugins, --help',
+      'runs the installed bin on %s: --version, doctor, plugins, --help, inspect',
       (runtime) => {
         const version = socklab(dir, runtime, ['--version']);
         expect(version.code, version.output).toBe(0);
@@ -402,6 +406,10 @@ describe.runIf(runtimeName === 'node')('packed packages, installed alone', () =>
         const unixHelp = socklab(dir, runtime, ['unix', 'client', '--help']);
         expect(unixHelp.code, unixHelp.output).toBe(0);
         expect(unixHelp.stdout).toContain('--path <file>');
+        // Node and Bun: from the CommonJS bundle the tarball ships (dist/socklab-cli.cjs).
+        const inspect = socklab(dir, runtime, ['inspect', '--proto', 'unix', '--json']);
+        expect(inspect.code, inspect.output).toBe(0);
+        expect(Array.isArray(JSON.parse(inspect.stdout))).toBe(true);
       },
       120_000,
     );
