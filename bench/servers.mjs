@@ -18,8 +18,10 @@ function binary(name) {
   return existsSync(p) ? realpathSync(p) : null; // the real executable, so its PID is the server
 }
 
-/** argv prefix that runs a JS file on each runtime (Deno with the flags socklab needs). */
-/** `bin`: the file `socklab` is on each runtime. */
+/**
+ * argv prefix that runs a JS file on each runtime (Deno with the flags socklab needs), and `bin`,
+ * the file `socklab` is there.
+ */
 export const runtimes = {
   node: { cmd: process.execPath, prefix: [], eval0: ['-e', '0'], bin: packageBin },
   bun: { cmd: binary('bun'), prefix: [], eval0: ['-e', '0'], bin: packageBin },
