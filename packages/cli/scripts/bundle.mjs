@@ -36,8 +36,8 @@ build([
   '--chunk-naming=socklab-[hash].[ext]',
 ]);
 // The whole CLI as one CommonJS file, for bin/socklab.cjs (package.json "bin") to run `inspect`
-// from. Bun writes import.meta.url into CommonJS as the build machine's file
-// URL: it is defined here as the URL of the file that runs (in dist, as the module that asks).
+// from. Bun writes import.meta.url into CommonJS as the build machine's file URL: it is defined
+// here as the URL of the file that runs (in dist, as the module that asks).
 build([
   join(dist, 'bin.js'),
   '--format=cjs',
