@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { detectRuntime } from '@socklab/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
+import { collectLinuxSockets } from './collect/linux.ts';
+import { runtimeProcFs } from './runtime/pick-proc-fs.ts';
 import { snapshot } from './snapshot.ts';
 import { stateFromSs } from './states.ts';
 import type { SocketEntry } from './types.ts';
@@ -118,4 +122,67 @@ describe.skipIf(!ss)('the collector agrees with ss on sockets this test opens', 
     expect(actual[0]?.state).toBe('UNCONN');
     expect(actual[0]?.owners).toContain(`${process.pid}/`);
   });
+});
+
+/** The runtime's shared scan, with a worker whatever the machine's open files. */
+async function sharedScan() {
+  if (detectRuntime().name === 'deno') {
+    return (await import('./runtime/deno-worker-collect.ts')).createDenoWorkerCollect(0);
+  }
+  return (await import('./runtime/node-worker-collect.ts')).createWorkerCollect({ minFds: 0 });
+}
+
+describe.skipIf(!ss)('the shared scan agrees with ss on a process with thousands of fds', () => {
+  it('finds every owner and fd past a wide hole in the fd numbers', async () => {
+    // 1,500 connections, both ends here; then 900 of them closed, from the 300th: a hole of
+    // ~1,800 fds below the last 600, more than the chunked reading of fd numbers lets pass
+    // before it lists the process for the rest.
+    const accepted: Socket[] = [];
+    const server = createServer((socket) => void accepted.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const clients: Socket[] = [];
+    const gone = new Set<Socket>();
+    const closed = (socket: Socket) =>
+      gone.has(socket)
+        ? undefined
+        : new Promise<void>((resolve) => {
+            gone.add(socket);
+            socket.once('close', () => resolve());
+            socket.destroy();
+          });
+    try {
+      for (let i = 0; i < 1500; i++) {
+        clients.push(
+          await new Promise<Socket>((resolve, reject) => {
+            const socket = connect(port, '127.0.0.1', () => resolve(socket));
+            socket.once('error', reject);
+          }),
+        );
+      }
+      while (accepted.length < 1500) await new Promise((resolve) => setTimeout(resolve, 5));
+      await Promise.all([...clients.slice(300, 1200), ...accepted.slice(300, 1200)].map(closed));
+      const fds = readdirSync('/proc/self/fd').map(Number);
+      expect(Math.max(...fds) - fds.length).toBeGreaterThan(1000);
+
+      const established = (row: SsRow) =>
+        row.state === 'ESTABLISHED' &&
+        (row.local.endsWith(`:${port}`) || row.remote.endsWith(`:${port}`));
+      const expected = parseSs(
+        execFileSync(ss as string, ['-tanp'], { encoding: 'utf8', maxBuffer: 1 << 28 }),
+      ).filter(established);
+      const entries = await collectLinuxSockets(
+        { proto: 'tcp', port },
+        { fs: await runtimeProcFs(), strategy: await sharedScan(), uid: 0 },
+      );
+      const actual = entries.map(asSs).filter(established);
+      const key = (r: SsRow) => `${r.local} ${r.remote} ${r.owners}`;
+      expect(actual).toHaveLength(2 * 600);
+      expect(actual.map(key).sort()).toEqual(expected.map(key).sort());
+      expect(entries.filter((e) => e.state === 'ESTABLISHED' && e.pid !== process.pid)).toEqual([]);
+    } finally {
+      await Promise.all([...clients, ...accepted].map(closed));
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ import { scanWorkerMinFds } from './shared-fd-scan.ts';
 export interface WorkerCollectOptions {
   /** Below this many open fds in all, no worker (default scanWorkerMinFds). */
   minFds?: number;
-  /** A process with more fds than this is listed once and its fds shared out in chunks. */
+  /** A process with more fds than this is not listed: its fd numbers are shared out in chunks. */
   bigAbove?: number;
 }
 

@@ -32,7 +32,7 @@ export interface ScanWorker {
 export interface SharedCollectHooks {
   /** Below this many open fds in all, a worker's start-up costs more than it saves. */
   minFds: number;
-  /** A process with more fds than this is listed once and its fds shared out in chunks. */
+  /** A process with more fds than this is not listed: its fd numbers are shared out in chunks. */
   bigAbove: number;
   /** Open fds of a process from the size of /proc/<pid>/fd (Linux 6.2+), 0 when unknown. */
   fdCount(path: string): number;
@@ -55,23 +55,16 @@ export async function collectShared(
   hooks: SharedCollectHooks,
 ): ReturnType<CollectStrategy> {
   if (!request.owners || request.pids) return collectSequential(request, fs);
-  const bigUnits: [string, number][] = [];
-  const smallUnits: [string, number][] = [];
-  const offsets: number[] = [];
-  const capacities: number[] = [];
+  const big: [string, number][] = [];
+  const small: string[] = [];
   let total = 0;
-  let shared = 0;
   let worker: ScanWorker | null | undefined;
   for (const pid of listProcesses(request.procRoot, fs)) {
     if (pid.charCodeAt(0) < 48 || pid.charCodeAt(0) > 57) continue;
     const size = hooks.fdCount(`${request.procRoot}/${pid}/fd`);
     total += size;
-    if (size > hooks.bigAbove) {
-      offsets.push(shared);
-      capacities.push(size + 256);
-      shared += size + 256;
-      bigUnits.push([pid, bigUnits.length]);
-    } else smallUnits.push([pid, -1]);
+    if (size > hooks.bigAbove) big.push([pid, size]);
+    else small.push(pid);
     if (total >= hooks.minFds && worker === undefined) worker = startWorker(hooks) ?? null;
   }
   if (!worker) return collectSequential(request, fs);
@@ -80,11 +73,9 @@ export async function collectShared(
   const slots = 2 ** Math.max(10, Math.ceil(Math.log2(2 * total + 2048)));
   const data: ScanWorkerData = {
     procRoot: request.procRoot,
-    units: [...bigUnits, ...smallUnits],
-    control: new Int32Array(new SharedArrayBuffer(4 * (controlHeader + 3 * bigUnits.length))),
-    fdNumbers: new Int32Array(new SharedArrayBuffer(4 * Math.max(shared, 1))),
-    offsets,
-    capacities,
+    small,
+    big,
+    control: new Int32Array(new SharedArrayBuffer(4 * (controlHeader + 3 * big.length))),
     owners: new Int32Array(new SharedArrayBuffer(4 * 3 * slots)),
   };
   worker.start(data);

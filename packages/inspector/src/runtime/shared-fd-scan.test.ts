@@ -4,53 +4,55 @@ import { controlHeader, isDenied, scanSharedFds, scanSource } from './shared-fd-
 
 // Inodes near 2^32 too: the table keeps them as int32.
 const base = 4_294_967_295 - 2000;
+const sockets = (count: number, firstFd: number, firstInode: number) =>
+  Array.from(
+    { length: count },
+    (_, i) => [String(firstFd + i), `socket:[${firstInode + i}]`] as const,
+  );
 /**
- * A big process (100: 2,000 sockets and a pipe), a small one sharing 5 of its sockets (200), one
- * we may not list (300), and two whose links are refused (400 small, 500 big: pid 1 under ptrace
- * rules).
+ * Big processes (read in chunks of fd numbers, unlisted): 100 with 2,000 sockets and a pipe (fds
+ * 0 and 1 closed); 500 whose links are refused (pid 1 under ptrace rules); 600 with a hole of
+ * 4,900 fds below most of its sockets; 700, which exited after it was sized; 800, which closed
+ * 500 of its fds after it was sized. Small ones (listed): 200 sharing 5 of 100's sockets, 300 that
+ * we may not list, 400 whose links are refused.
  */
 const tree = new Map<string, Map<string, string>>([
-  [
-    '/p/100/fd/',
-    new Map([
-      ...Array.from({ length: 2000 }, (_, i) => [String(i + 3), `socket:[${base + i}]`] as const),
-      ['2', 'pipe:[9]'],
-    ]),
-  ],
-  [
-    '/p/200/fd/',
-    new Map(Array.from({ length: 5 }, (_, i) => [String(i + 10), `socket:[${base + i}]`] as const)),
-  ],
+  ['/p/100/fd/', new Map([['2', 'pipe:[9]'], ...sockets(2000, 3, base)])],
+  ['/p/200/fd/', new Map(sockets(5, 10, base))],
   ['/p/400/fd/', new Map(Array.from({ length: 50 }, (_, i) => [String(i), 'socket:[7]'] as const))],
   [
     '/p/500/fd/',
     new Map(Array.from({ length: 1500 }, (_, i) => [String(i), 'socket:[8]'] as const)),
   ],
+  ['/p/600/fd/', new Map([...sockets(100, 0, 10_000), ...sockets(1000, 5000, 20_000)])],
+  ['/p/800/fd/', new Map(sockets(1000, 0, 30_000))],
 ]);
 const refused = new Set(['/p/400/fd/', '/p/500/fd/']);
+/** [pid, open fds when sized] of the big ones. */
+const big: [string, number][] = [
+  ['100', 2001],
+  ['500', 1500],
+  ['600', 1100],
+  ['700', 1200],
+  ['800', 1500],
+];
 
 /** One thread's whole scan into a table of `slots` slots, and the lookup over it. */
 function scan(slots: number) {
-  const big = 2000 + 256;
-  const control = new Int32Array(new SharedArrayBuffer(4 * (controlHeader + 3 * 2)));
+  const control = new Int32Array(new SharedArrayBuffer(4 * (controlHeader + 3 * big.length)));
   const asked = new Map<string, number>();
+  const listed: string[] = [];
   const owners = new Int32Array(new SharedArrayBuffer(4 * 3 * slots));
   const spilled = scanSharedFds({
     procRoot: '/p',
-    units: [
-      ['100', 0],
-      ['500', 1],
-      ['200', -1],
-      ['300', -1],
-      ['400', -1],
-    ],
+    small: ['200', '300', '400'],
+    big,
     control,
-    fdNumbers: new Int32Array(new SharedArrayBuffer(4 * 2 * big)),
-    offsets: [0, big],
-    capacities: [big, big],
     owners,
     readdir(path) {
+      listed.push(path);
       const fds = tree.get(`${path}`);
+      if (path === '/p/700/fd/') throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
       if (!fds) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
       return [...fds.keys()];
     },
@@ -61,35 +63,75 @@ function scan(slots: number) {
       return refused.has(dir) ? null : tree.get(dir)?.get(path.slice(cut));
     },
   });
-  return { spilled, lookup: ownerTable(owners, [spilled], control), done: control[2], asked };
+  return {
+    spilled,
+    lookup: ownerTable(owners, [spilled], control),
+    done: control[2],
+    asked,
+    listed,
+  };
 }
 
-describe('the shared owner table', () => {
+/** Every socket of the tree with its owners, as the lookup should give them. */
+function expectedOwners(): Map<number, { pid: number; command: null; fd: number }[]> {
+  const all = new Map<number, { pid: number; command: null; fd: number }[]>();
+  for (const [dir, fds] of tree) {
+    if (refused.has(dir)) continue;
+    const pid = Number(dir.split('/')[2]);
+    for (const [fd, target] of fds) {
+      if (!target.startsWith('socket:[')) continue;
+      const inode = Number(target.slice(8, -1));
+      all.set(inode, [...(all.get(inode) ?? []), { pid, command: null, fd: Number(fd) }]);
+    }
+  }
+  return all;
+}
+
+describe('the shared fd scan', () => {
   it.each([
     ['fits', 8192, 0],
-    // 1,024 slots hold 768; the other 1,237 owners come back in the result, and are found too.
-    ['overflows', 1024, 2005 - 768],
+    // 1,024 slots hold 768; the other owners come back in the result, and are found too.
+    ['overflows', 1024, 2005 + 1100 + 1000 - 768],
   ])('finds every owner of every inode when the table %s', (_name, slots, spills) => {
     const { spilled, lookup, done } = scan(slots);
     expect(done).toBe(1);
     expect(spilled.inodes).toHaveLength(spills);
-    // 300 (not listed), 400 and 500 (links refused).
+    // 300 (not listed), 400 and 500 (links refused); not 700, which exited.
     expect(lookup.unreadable).toBe(3);
-    for (let i = 0; i < 2000; i++) {
-      const found = lookup.of(base + i);
-      const expected = [{ pid: 100, command: null, fd: i + 3 }];
-      if (i < 5) expected.push({ pid: 200, command: null, fd: i + 10 });
-      expect(found?.sort((a, b) => a.pid - b.pid)).toEqual(expected);
+    const expected = expectedOwners();
+    expect(expected.size).toBe(2000 + 1100 + 1000);
+    for (const [inode, owners] of expected) {
+      expect(lookup.of(inode)?.sort((a, b) => a.pid - b.pid)).toEqual(owners);
     }
     expect(lookup.of(base + 2000)).toBeUndefined();
     expect(lookup.of(9)).toBeUndefined();
+  });
+
+  it('lists a big process only when its fd numbers have too many holes', () => {
+    const { asked, listed } = scan(8192);
+    // 100: fds 0 to 2,002 read, all it had open; never listed. The others may miss 64 links and
+    // one more per 16 found; the next miss stops their chunks, and they are listed for the fds
+    // past the chunk in hand. 600: 100 found, 70 holes, then the miss at fd 170 (its fds from
+    // 5,000 come from the listing). 700: 65 gone; the listing finds it gone. 800: its 1,000, then
+    // 127 misses (it closed 500 fds since it was sized).
+    expect(asked.get('/p/100/fd/')).toBe(2003);
+    expect(asked.get('/p/600/fd/')).toBe(100 + 71 + 1000);
+    expect(asked.get('/p/700/fd/')).toBe(65);
+    expect(asked.get('/p/800/fd/')).toBe(1000 + 64 + (1000 >> 4) + 1);
+    expect(listed).toEqual([
+      '/p/600/fd/',
+      '/p/700/fd/',
+      '/p/800/fd/',
+      '/p/200/fd/',
+      '/p/300/fd/',
+      '/p/400/fd/',
+    ]);
   });
 
   it('asks for one link of a process whose links are refused, then moves on', () => {
     const { asked, lookup } = scan(8192);
     expect(asked.get('/p/400/fd/')).toBe(1);
     expect(asked.get('/p/500/fd/')).toBe(1);
-    expect(asked.get('/p/100/fd/')).toBe(2001);
     expect(lookup.of(7)).toBeUndefined();
     expect(lookup.of(8)).toBeUndefined();
   });
