@@ -53,6 +53,18 @@ describe('socklab binary', () => {
     );
   });
 
+  it('an unknown subcommand names the plugins asked for that did not load', async () => {
+    const missing = join(tmpdir(), 'socklab-no-such-plugin.mjs');
+    const { code, stdout, stderr } = await runCli(['--plugin', missing, 'hello'], {
+      env: { SOCKLAB_PLUGINS: './nowhere.mjs' },
+    });
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toMatch(/^socklab: Unknown command "hello": use one of [^\n]+\n$/);
+    expect(stderr).toContain(
+      `; --plugin ${missing}, SOCKLAB_PLUGINS ./nowhere.mjs did not load (socklab plugins says why) (see socklab --help)\n`,
+    );
+  });
+
   it('a bad value: one line, exit 2, no stack', async () => {
     const { code, stderr } = await runCli([...fake, 'fake', 'opts', 'abc']);
     expect(code).toBe(2);

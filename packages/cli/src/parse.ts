@@ -78,8 +78,16 @@ function parse(
         exitCode: 1,
       };
     }
+    // The command may be one a plugin asked for by name would have brought: say it did not load.
+    const unloaded = registry.broken
+      .filter((b) => b.source === '--plugin' || b.source === 'env')
+      .map((b) => `${b.source === 'env' ? 'SOCKLAB_PLUGINS' : '--plugin'} ${b.from}`);
+    const note =
+      unloaded.length === 0
+        ? ''
+        : `; ${unloaded.join(', ')} did not load (socklab plugins says why)`;
     throw new UsageError(
-      `Unknown command "${name}"${didYouMean(name, topNames(registry))}: use one of ${topNames(registry).join(', ')}`,
+      `Unknown command "${name}"${didYouMean(name, topNames(registry))}: use one of ${topNames(registry).join(', ')}${note}`,
     );
   }
   const plugin = loaded.plugin;
