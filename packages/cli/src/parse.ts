@@ -78,7 +78,8 @@ function parse(
         exitCode: 1,
       };
     }
-    // The command may be one a plugin asked for by name would have brought: say it did not load.
+    // A plugin given by --plugin or SOCKLAB_PLUGINS that did not load may be the one with this
+    // command: say so.
     const unloaded = registry.broken
       .filter((b) => b.source === '--plugin' || b.source === 'env')
       .map((b) => `${b.source === 'env' ? 'SOCKLAB_PLUGINS' : '--plugin'} ${b.from}`);
