@@ -17,8 +17,9 @@ const file = bundled ? '../dist/socklab-cli.cjs' : '../dist/socklab.js';
 
 function failed(error) {
   const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const where = require('node:path').join(__dirname, file);
   process.stderr.write(
-    `socklab: cannot load ${file} (${reason}); run npm run build, or reinstall @socklab/cli\n`,
+    `socklab: cannot load ${where} (${reason}); run npm run build, or reinstall @socklab/cli\n`,
   );
   process.exit(1);
 }
