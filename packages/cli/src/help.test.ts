@@ -82,6 +82,9 @@ describe('no arguments', () => {
     expect(out).toBe('');
     expect(err).toMatch(/^socklab \d/);
     expect(err).toContain('Commands:');
+    expect(err.trimEnd().split('\n').at(-1)).toBe(
+      'socklab: the wizard needs a terminal (neither stdin nor stdout is one); run a command above, e.g. socklab tcp server --help',
+    );
   });
 
   it('with stdin not a TTY either: help on stderr, exit 2', async () => {
@@ -91,5 +94,6 @@ describe('no arguments', () => {
     );
     expect(code).toBe(2);
     expect(err).toContain('Usage: socklab');
+    expect(err).toContain('the wizard needs a terminal (stdin is not one)');
   });
 });

@@ -156,7 +156,15 @@ async function createRegistry(
 async function startWizard(registry: Registry, io: CliIO): Promise<number> {
   const { helpText } = await import('./help.ts');
   if (!(io.isTTY.stdin && io.isTTY.stdout)) {
+    const which = io.isTTY.stdin
+      ? 'stdout is not one'
+      : io.isTTY.stdout
+        ? 'stdin is not one'
+        : 'neither stdin nor stdout is one';
     io.stderr(helpText(registry, []));
+    io.stderr(
+      `socklab: the wizard needs a terminal (${which}); run a command above, e.g. socklab tcp server --help\n`,
+    );
     return exitCodes.usage;
   }
   const { runWizard } = await import('./wizard/index.ts');
