@@ -81,6 +81,12 @@ const hostLabel = /^(?!-)[a-zA-Z0-9_-]{1,63}(?<!-)$/;
 /** Why a host text is wrong, or the host without brackets. */
 function checkHost(text: string): { host: string } | { problem: string } {
   if (text === '') return { problem: 'host is empty' };
+  const withPort = hostAndPort(text);
+  if (withPort) {
+    return {
+      problem: `a host with a port; give them apart: ${withPort[0]} and ${withPort[1]}`,
+    };
+  }
   if (text.startsWith('[') || text.endsWith(']')) {
     if (!(text.startsWith('[') && text.endsWith(']'))) return { problem: 'unbalanced brackets' };
     const inner = text.slice(1, -1);
@@ -95,6 +101,22 @@ function checkHost(text: string): { host: string } | { problem: string } {
     return { problem: 'not a valid host name or IP address' };
   }
   return { host: text };
+}
+
+/** `[v6]:port`, `ipv4:port` or `name:port` typed where a host alone belongs: [host, port]. */
+function hostAndPort(text: string): [string, string] | undefined {
+  const bracketed = /^\[([^\]]+)\]:(\d+)$/.exec(text);
+  if (bracketed && isIPv6(bracketed[1] as string)) {
+    return [`[${bracketed[1]}]`, bracketed[2] as string];
+  }
+  const colon = text.indexOf(':');
+  if (colon <= 0 || colon !== text.lastIndexOf(':')) return undefined;
+  const host = text.slice(0, colon);
+  const port = text.slice(colon + 1);
+  if (!/^\d+$/.test(port)) return undefined;
+  // A name needs a letter: "1:2" reads as a broken IPv6 address, not host "1".
+  const name = /[a-zA-Z]/.test(host) && host.split('.').every((l) => hostLabel.test(l));
+  return isIPv4(host) || name ? [host, port] : undefined;
 }
 
 /** Checks a host: an IP literal or a DNS name. Returns it without brackets. */
