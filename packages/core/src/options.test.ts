@@ -44,6 +44,8 @@ describe('parseOptionValue', () => {
     ['host', '[::1]', '::1'],
     ['host', '::1', '::1'],
     ['style', 'lsof', 'lsof'],
+    ['style', 'LSOF', 'lsof'],
+    ['style', ' NetStat ', 'netstat'],
     ['keep', 'true', true],
     ['keep', 'no', false],
     ['keep', true, true],

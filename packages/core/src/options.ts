@@ -51,8 +51,13 @@ export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): 
   } else {
     if (typeof raw !== 'string') fail('must be text');
     const text = raw as string;
-    if (spec.choices && !spec.choices.includes(text))
-      fail(`must be one of ${spec.choices.join(', ')}`);
+    if (spec.choices && !spec.choices.includes(text)) {
+      // Any case and surrounding spaces (--proto TCP): the value becomes the choice as declared.
+      const wanted = text.trim().toLowerCase();
+      const choice = spec.choices.find((c) => c.toLowerCase() === wanted);
+      if (choice === undefined) fail(`must be one of ${spec.choices.join(', ')}`);
+      value = choice;
+    }
     if (spec.kind === 'port') {
       try {
         parsePort(text, { allowZero: spec.allowZero, name: label });

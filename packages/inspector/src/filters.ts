@@ -32,12 +32,44 @@ export function normalizeFilters(filters: SocketFilters = {}): SocketFilters {
       'use a port 1-65535',
     );
   }
+  const never = neverMatches(out);
+  if (never) throw new UsageError(never[0], never[1]);
   if (filters.pid !== undefined && !(Number.isInteger(filters.pid) && filters.pid > 0)) {
     throw new UsageError(
       `Cannot filter by pid "${String(filters.pid)}": must be a positive whole number`,
     );
   }
   return out;
+}
+
+/** Filters no socket can ever match (--proto udp --state LISTEN): [message, hint], else undefined. */
+function neverMatches(filters: SocketFilters): [string, string] | undefined {
+  const { proto, state, listening, port } = filters;
+  if (listening && state !== undefined && state !== 'LISTEN' && state !== 'UNCONN') {
+    return [
+      `Cannot filter by --listening and state ${state}: listening sockets are LISTEN or UNCONN`,
+      'drop --state or --listening',
+    ];
+  }
+  if (proto === 'udp' && state !== undefined && state !== 'UNCONN' && state !== 'ESTABLISHED') {
+    return [
+      `Cannot filter udp sockets by state ${state}: UDP sockets are UNCONN (bound) or ESTABLISHED (connected)`,
+      'use --listening for bound UDP sockets',
+    ];
+  }
+  if (proto === 'tcp' && state === 'UNCONN') {
+    return [
+      'Cannot filter tcp sockets by state UNCONN: that is a UDP and unix state',
+      'use --state LISTEN, or --proto udp',
+    ];
+  }
+  if (proto === 'unix' && port !== undefined) {
+    return [
+      `Cannot filter unix sockets by port ${port}: they have paths, not ports`,
+      'drop --port or --proto unix',
+    ];
+  }
+  return undefined;
 }
 
 /** The tables a filter needs: `--proto tcp` reads tcp and tcp6 only. */

@@ -65,6 +65,28 @@ describe('the inspect plugin', () => {
     await expect(snapshot({ proto: 'sctp' as 'tcp' })).rejects.toBeInstanceOf(UsageError);
   });
 
+  it('rejects filters no socket can match, and a table style with --json or --watch', async () => {
+    const never: [Record<string, unknown>, string][] = [
+      [{ listening: 'true', state: 'established' }, 'listening sockets are LISTEN or UNCONN'],
+      [{ proto: 'udp', state: 'LISTEN' }, 'UDP sockets are UNCONN (bound) or ESTABLISHED'],
+      [{ proto: 'tcp', state: 'UNCONN' }, 'that is a UDP and unix state'],
+      [{ proto: 'unix', port: '80' }, 'they have paths, not ports'],
+      [{ style: 'lsof', json: 'true' }, '--style lsof draws a table; --json prints entries'],
+      [{ style: 'lsof', watch: 'true' }, '--watch prints changes as netstat lines'],
+    ];
+    for (const [raw, why] of never)
+      await expect(run(raw), JSON.stringify(raw)).rejects.toThrow(why);
+    // What can match still runs: bound UDP sockets, listening ones in either state.
+    for (const raw of [
+      { proto: 'udp', state: 'unconn' },
+      { listening: 'true', state: 'LISTEN' },
+      { proto: 'unix', state: 'UNCONN' },
+      { style: 'lsof', proto: 'tcp' },
+    ]) {
+      await expect(run(raw), JSON.stringify(raw)).resolves.toBeDefined();
+    }
+  });
+
   it('accepts states in any case, with dashes or ss names', () => {
     for (const state of ['listen', 'TIME-WAIT', 'estab', 'unconn']) {
       expect(() => resolveOptions(inspectCommand.options, { state })).not.toThrow();

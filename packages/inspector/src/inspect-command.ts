@@ -94,6 +94,12 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
     check(values) {
       if (values.interval !== 1000 && !values.watch)
         throw new UsageError('--interval needs --watch', 'add --watch');
+      if (values.style === 'lsof' && (values.json || values.watch)) {
+        throw new UsageError(
+          `--style lsof draws a table; ${values.json ? '--json prints entries' : '--watch prints changes as netstat lines'}`,
+          `drop --style lsof or ${values.json ? '--json' : '--watch'}`,
+        );
+      }
     },
     async *run(values, context): AsyncIterable<LabEvent> {
       const event = createEventClock();
