@@ -30,4 +30,36 @@ describe('diffSnapshots', () => {
     ]);
     expect(diffSnapshots(after, after)).toEqual([]);
   });
+
+  it('a connection its process closed (inode 0 from then on) changes state, it is not closed and opened', () => {
+    const client = entry(5, 'ESTABLISHED', 777);
+    const orphan = makeEntry({
+      ...entry(5, 'FIN_WAIT2', 0),
+      processes: [],
+      hidden: 'no owning process',
+    });
+    const changes = diffSnapshots([client, entry(6, 'LISTEN')], [orphan, entry(6, 'LISTEN')]);
+    expect(changes.map(changeLine)).toEqual([
+      '~ tcp 127.0.0.1:5 127.0.0.1:9 ESTABLISHED -> FIN_WAIT2 -',
+    ]);
+    // Two sockets of the same ends, both with inodes: a new socket, not a state change.
+    const reused = diffSnapshots([client], [entry(5, 'SYN_SENT', 778)]);
+    expect(reused.map((c) => c.change)).toEqual(['closed', 'opened']);
+  });
+
+  it('a socket whose owner was not seen this time keeps the owner seen before, up to its close', () => {
+    const owned = entry(7, 'ESTABLISHED', 900);
+    const unseen = makeEntry({
+      ...entry(7, 'CLOSE_WAIT', 900),
+      processes: [],
+      hidden: 'permission denied',
+    });
+    const changes = diffSnapshots([owned], [unseen]);
+    expect(changes.map(changeLine)).toEqual([
+      '~ tcp 127.0.0.1:7 127.0.0.1:9 ESTABLISHED -> CLOSE_WAIT 42/lab',
+    ]);
+    expect(diffSnapshots([unseen], []).map(changeLine)).toEqual([
+      '- tcp 127.0.0.1:7 127.0.0.1:9 CLOSE_WAIT 42/lab',
+    ]);
+  });
 });

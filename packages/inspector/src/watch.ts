@@ -20,30 +20,76 @@ export interface WatchOptions extends SnapshotOptions {
 
 /** Identifies a socket across snapshots (the inode alone is 0 for TIME_WAIT rows). */
 export function socketKey(entry: SocketEntry): string {
-  const { local, remote } = entry;
-  return `${entry.proto} ${local.address} ${local.port} ${remote.address} ${remote.port} ${entry.inode}`;
+  return `${tupleKey(entry)} ${entry.inode}`;
 }
 
-/** What changed from `before` to `after`: closed first, then state changes, then opened. */
+/** Protocol and both ends: the same for a socket before and after its last fd closed. */
+function tupleKey(entry: SocketEntry): string {
+  const { local, remote } = entry;
+  return `${entry.proto} ${local.address} ${local.port} ${remote.address} ${remote.port}`;
+}
+
+/**
+ * What changed from `before` to `after`: closed first, then state changes, then opened.
+ * A TCP socket whose process closed it (ESTABLISHED -> FIN_WAIT2, then TIME_WAIT) loses its
+ * inode (0: no socket object left) but is still the same connection: with the same ends it is a
+ * state change, not a close and an open. A socket still there whose owner was not seen this
+ * time (its fd closed between the table read and the fd scan) keeps the owner seen before.
+ */
 export function diffSnapshots(
   before: readonly SocketEntry[],
   after: readonly SocketEntry[],
 ): SocketChange[] {
   const old = new Map(before.map((e) => [socketKey(e), e]));
   const changes: SocketChange[] = [];
-  const opened: SocketChange[] = [];
+  const opened: SocketEntry[] = [];
   const seen = new Set<string>();
   for (const entry of after) {
     const key = socketKey(entry);
-    seen.add(key);
     const previous = old.get(key);
-    if (!previous) opened.push({ change: 'opened', entry });
-    else if (previous.state !== entry.state)
+    if (!previous) {
+      opened.push(entry);
+      continue;
+    }
+    seen.add(key);
+    keepOwner(entry, previous);
+    if (previous.state !== entry.state)
+      changes.push({ change: 'state', entry, from: previous.state });
+  }
+  // Unmatched sockets of the same ends where one side has no inode: one socket, orphaned.
+  const gone = new Map<string, SocketEntry[]>();
+  for (const [key, entry] of old) {
+    if (seen.has(key)) continue;
+    const tuple = tupleKey(entry);
+    gone.set(tuple, [...(gone.get(tuple) ?? []), entry]);
+  }
+  const reallyOpened: SocketChange[] = [];
+  for (const entry of opened) {
+    const tuple = tupleKey(entry);
+    const candidates = gone.get(tuple);
+    const previous = candidates?.length === 1 ? candidates[0] : undefined;
+    if (!previous || (previous.inode === 0) === (entry.inode === 0)) {
+      reallyOpened.push({ change: 'opened', entry });
+      continue;
+    }
+    gone.delete(tuple);
+    if (previous.state !== entry.state)
       changes.push({ change: 'state', entry, from: previous.state });
   }
   const closed: SocketChange[] = [];
-  for (const [key, entry] of old) if (!seen.has(key)) closed.push({ change: 'closed', entry });
-  return [...closed, ...changes, ...opened];
+  for (const entries of gone.values()) {
+    for (const entry of entries) closed.push({ change: 'closed', entry });
+  }
+  return [...closed, ...changes, ...reallyOpened];
+}
+
+/** The same socket (same inode) seen without an owner now: the owner seen before stays. */
+function keepOwner(entry: SocketEntry, previous: SocketEntry): void {
+  if (entry.pid !== null || previous.pid === null || entry.inode === 0) return;
+  entry.pid = previous.pid;
+  entry.command = previous.command;
+  entry.processes = previous.processes;
+  entry.hidden = undefined;
 }
 
 /**
