@@ -65,6 +65,7 @@ describe('loadRegistry', () => {
         fixture('bad-descriptor.js'),
         fixture('no-default.js'),
         fixture('missing.js'),
+        fixture('reserved-flag.js'),
         fakePlugin,
       ],
       ...none,
@@ -77,6 +78,9 @@ describe('loadRegistry', () => {
     expect(broken.bad).toBe('Cannot define plugin "bad": commands is empty');
     expect(broken['no-default.js']).toMatch(/^no default export/);
     expect(broken['missing.js']).toMatch(/./);
+    expect(broken.reserved).toBe(
+      'Cannot define plugin "reserved": command "reserved": option "help": --help belongs to the CLI',
+    );
     for (const b of registry.broken) expect(b.error).not.toContain('\n');
   });
 

@@ -144,6 +144,19 @@ describe('checkOptionSpecs', () => {
       { a: { type: 'string', help: 'h', validate: 'x' } },
       'validate must be a function',
     ],
+    ["the CLI's --help", { help: { type: 'boolean', help: 'h' } }, '--help belongs to the CLI'],
+    ["the CLI's --debug", { debug: { type: 'boolean', help: 'h' } }, '--debug belongs to the CLI'],
+    [
+      "the CLI's --plugin",
+      { plugin: { type: 'string', help: 'h' } },
+      '--plugin belongs to the CLI',
+    ],
+    [
+      "the CLI's -V",
+      { verbose: { type: 'boolean', help: 'h', short: 'V' } },
+      '-V belongs to the CLI',
+    ],
+    ["the CLI's -h", { host: { type: 'string', help: 'h', short: 'h' } }, '-h belongs to the CLI'],
   ])('rejects %s', (_label, specs, problem) => {
     expect(checkOptionSpecs(specs as OptionSpecs)).toContain(problem);
   });

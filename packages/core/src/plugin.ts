@@ -150,6 +150,10 @@ export function definePlugin<const P extends Plugin>(plugin: P): P {
   return Object.freeze(plugin);
 }
 
+/** Flags the CLI keeps for itself; commands may still shadow --json, --trace and --hex. */
+export const reservedOptionNames: readonly string[] = ['help', 'version', 'debug', 'plugin'];
+export const reservedShortFlags: readonly string[] = ['h', 'V'];
+
 /** Returns what is wrong with a set of option specs, or undefined. */
 export function checkOptionSpecs(specs: OptionSpecs): string | undefined {
   if (typeof specs !== 'object' || specs === null) return 'options must be an object';
@@ -158,6 +162,10 @@ export function checkOptionSpecs(specs: OptionSpecs): string | undefined {
   for (const [name, spec] of Object.entries(specs)) {
     const where = `option "${name}"`;
     if (!/^[a-z][a-z0-9-]*$/.test(name)) return `${where}: name must be kebab-case`;
+    if (reservedOptionNames.includes(name)) return `${where}: --${name} belongs to the CLI`;
+    if (typeof spec?.short === 'string' && reservedShortFlags.includes(spec.short)) {
+      return `${where}: -${spec.short} belongs to the CLI`;
+    }
     if (!['string', 'number', 'boolean'].includes(spec?.type)) {
       return `${where}: type must be string, number or boolean`;
     }

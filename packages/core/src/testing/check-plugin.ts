@@ -8,9 +8,7 @@ import {
   type Plugin,
 } from '../plugin.ts';
 
-/** Flags the CLI keeps for itself; commands may still shadow --json, --trace and --hex. */
-export const reservedOptionNames: readonly string[] = ['help', 'version', 'debug', 'plugin'];
-export const reservedShortFlags: readonly string[] = ['h', 'V'];
+export { reservedOptionNames, reservedShortFlags } from '../plugin.ts';
 
 const kindTypes: Record<OptionKind, readonly OptionType[]> = {
   port: ['number', 'string'],
@@ -45,11 +43,6 @@ export function checkPlugin(plugin: unknown): string[] {
     if (command.summary === '') problems.push(`${where}: summary is empty`);
     for (const [name, spec] of Object.entries(command.options as OptionSpecs)) {
       const option = `${where}: option "${name}"`;
-      if (reservedOptionNames.includes(name))
-        problems.push(`${option}: --${name} belongs to the CLI`);
-      if (spec.short !== undefined && reservedShortFlags.includes(spec.short)) {
-        problems.push(`${option}: -${spec.short} belongs to the CLI`);
-      }
       if (spec.kind !== undefined && !kindTypes[spec.kind].includes(spec.type)) {
         problems.push(
           `${option}: kind ${spec.kind} needs type ${kindTypes[spec.kind].join(' or ')}`,
