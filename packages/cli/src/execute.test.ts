@@ -37,6 +37,25 @@ describe('executeCommand exit codes', () => {
     expect(debug.err).toMatch(/\n\s+at /);
   });
 
+  it('refuses an event of no known type, or without its time, as a failure of the command', async () => {
+    const badType = await runMain(['fake', 'fail', 'bad-type', '--json']);
+    expect(badType.code).toBe(1);
+    expect(badType.err).toBe(
+      'socklab: Cannot show an event of fake fail: unknown type "nonsense" (one of resolve, bind, listen, connect, accept, send, recv, close, timeout, error, info; a bug in the plugin)\n',
+    );
+    // --json readers get the first event, then the error event, never the bad one.
+    const types = badType.out
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type: string }).type);
+    expect(types).toEqual(['info', 'error']);
+    const noTime = await runMain(['fake', 'fail', 'no-time']);
+    expect([noTime.code, noTime.err]).toEqual([
+      1,
+      'socklab: Cannot show an event of fake fail: its info event has no time or elapsedMs (make events with createEventClock; a bug in the plugin)\n',
+    ]);
+  });
+
   it('ends --json output with an error event describing the failure', async () => {
     const { code, out, err } = await runMain(['fake', 'fail', 'socket', '--json']);
     expect(code).toBe(1);

@@ -1,4 +1,4 @@
-import type { LabEvent, Lookup, Plugin } from '@socklab/core';
+import { type LabEvent, type Lookup, labEventTypes, type Plugin } from '@socklab/core';
 import type { OutputFlags } from './common-flags.ts';
 import { denoLacksUnstableNet, denoRerunHint } from './deno-net.ts';
 import { exitCodes } from './exit-codes.ts';
@@ -82,6 +82,8 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
     );
     // for-await calls the generator's return() when we leave early, so it closes its sockets.
     for await (const event of events) {
+      const problem = eventProblem(event);
+      if (problem) throw new Error(`Cannot show an event of ${path.join(' ')}: ${problem}`);
       renderer.event(event);
       // A slow reader of our stdout pauses the loop (until a stop signal): the command's queue
       // is bounded, this process's stdout buffer is not.
@@ -107,6 +109,23 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
     clearInterval(keepAlive);
     stopListening?.();
   }
+}
+
+/**
+ * What makes a command's event unfit to render, or undefined. Built-in commands never fail this;
+ * a plugin's event without its type, time or elapsedMs would break --json and --trace readers.
+ */
+function eventProblem(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null)
+    return `${JSON.stringify(event)} is not an event`;
+  const { type, time, elapsedMs } = event as Partial<LabEvent>;
+  if (!labEventTypes.includes(type as LabEvent['type'])) {
+    return `unknown type ${JSON.stringify(type)} (one of ${labEventTypes.join(', ')}; a bug in the plugin)`;
+  }
+  if (typeof time !== 'string' || typeof elapsedMs !== 'number') {
+    return `its ${type} event has no time or elapsedMs (make events with createEventClock; a bug in the plugin)`;
+  }
+  return undefined;
 }
 
 /** The failure as a last NDJSON `error` event, so --json consumers see why the stream ended. */
