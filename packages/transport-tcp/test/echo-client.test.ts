@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import { SocketError } from '@socklab/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generated } from '../src/client-command.ts';
@@ -46,6 +47,46 @@ describe('echoOnce / connectEcho', () => {
     await expect(
       echoOnce(`127.0.0.1:${server.port}`, 'x', { signal: controller.signal }),
     ).rejects.toThrow('stop');
+  });
+
+  it('--timeout bounds the connect and each round trip, not the connection', async () => {
+    server = await startServer({ quiet: true });
+    const client = await connectEcho({ address: '127.0.0.1', port: server.port }, { timeout: 200 });
+    try {
+      // Round trips for twice the timeout: the connect's deadline must not close the socket.
+      const until = performance.now() + 450;
+      let trips = 0;
+      while (performance.now() < until && trips < 100_000) {
+        await client.roundTrip(generated(64));
+        trips++;
+        if (trips % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(trips).toBeGreaterThan(0);
+      await client.roundTrip(generated(16));
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a server that never echoes: ETIMEDOUT after the timeout, with the fix', async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const error = (await echoOnce(`127.0.0.1:${port}`, 'x', { timeout: 150 }).catch(
+        (e: unknown) => e,
+      )) as SocketError;
+      expect(error).toBeInstanceOf(SocketError);
+      expect([error.code, error.message, error.hint]).toEqual([
+        'ETIMEDOUT',
+        `Cannot receive echo from tcp 127.0.0.1:${port}: timed out`,
+        'raise --timeout or check the server',
+      ]);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('names the failure: connection refused', async () => {

@@ -78,7 +78,10 @@ export interface TcpAdapter {
   readonly name: string;
   /** Binds and listens; rejects with the native error (callers wrap it). */
   listen(options: EchoListenOptions): Promise<EchoListener>;
-  /** Opens a client connection; rejects with the native error or the signal's reason. */
+  /**
+   * Opens a client connection; rejects with the native error or the signal's reason. The signal
+   * bounds the connect only: once open, the socket outlives it (the caller closes it).
+   */
   connect(options: ConnectOptions): Promise<EchoClientSocket>;
   /**
    * A full garbage collection, so memory a surge of connections left behind goes back to the

@@ -174,11 +174,11 @@ export function connectNode(options: ConnectOptions): Promise<EchoClientSocket> 
     });
     socket.on('close', () => {
       signal.removeEventListener('abort', onAbort);
-      reader.fail(
-        signal.reason ?? Object.assign(new Error('socket closed'), { code: 'ECONNABORTED' }),
-      );
+      reader.fail(Object.assign(new Error('socket closed'), { code: 'ECONNABORTED' }));
     });
     socket.once('connect', () => {
+      // The signal bounds the connect (its deadline): the caller closes an open socket itself.
+      signal.removeEventListener('abort', onAbort);
       resolve({
         local: eventAddress(socket.localAddress ?? '', socket.localPort ?? 0),
         remote: eventAddress(
