@@ -6,11 +6,12 @@ import {
   type Lookup,
   parseEndpoint,
   SocketError,
+  socketErrorCode,
   textToBytes,
   toSocketError,
   withTimeout,
 } from '@socklab/core';
-import { resolveHost } from './resolve-host.ts';
+import { resolveHostAll } from './resolve-host.ts';
 import type { EchoClientSocket, TcpAdapter } from './runtime/contract.ts';
 import { loadAdapter } from './runtime/load-adapter.ts';
 
@@ -57,7 +58,7 @@ export async function connectEcho(
   const target = typeof endpoint === 'string' ? parseEndpoint(endpoint) : endpoint;
   const signal = options.signal ?? new AbortController().signal;
   const timeout = options.timeout ?? defaultClientTimeout;
-  const where = `tcp ${formatEndpoint({ address: target.address, port: target.port })}`;
+  let where = `tcp ${formatEndpoint({ address: target.address, port: target.port })}`;
   const fail = (error: unknown, action: string, deadline: AbortSignal): never => {
     if (deadline.aborted && isTimeoutReason(deadline.reason)) {
       throw new SocketError('ETIMEDOUT', {
@@ -76,12 +77,16 @@ export async function connectEcho(
 
   const connecting = withTimeout(signal, timeout);
   let socket: EchoClientSocket;
+  let addresses: string[] = [];
   try {
-    const address = await resolveHost(target.address, options.lookup, connecting);
+    addresses = await resolveHostAll(target.address, options.lookup, connecting);
     const adapter = options.adapter ?? (await loadAdapter());
-    socket = await adapter.connect({ address, port: target.port, signal: connecting });
+    // IPv4 first, like the seed; a name's other addresses are tried when one refuses or is
+    // unreachable (a server on ::1 only, a name with both).
+    socket = await connectFirst(adapter, addresses, target.port, connecting);
   } catch (error) {
     if (error instanceof SocketError) throw error;
+    if (addresses.length > 1) where = `${where} (tried ${addresses.join(', ')})`;
     return fail(error, 'connect to', connecting);
   }
   // Bytes that arrived beyond the last round trip's length (only a misbehaving server sends them).
@@ -150,6 +155,32 @@ export async function connectEcho(
     },
   };
 }
+
+/** Connects to the first address that takes the connection, in order. */
+async function connectFirst(
+  adapter: TcpAdapter,
+  addresses: readonly string[],
+  port: number,
+  signal: AbortSignal,
+): Promise<EchoClientSocket> {
+  for (let i = 0; ; i++) {
+    try {
+      return await adapter.connect({ address: addresses[i] as string, port, signal });
+    } catch (error) {
+      const last = i >= addresses.length - 1;
+      if (last || signal.aborted || !tryNext.has(socketErrorCode(error))) throw error;
+    }
+  }
+}
+
+/** Connect failures after which a name's next address is worth a try. */
+const tryNext = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'EAFNOSUPPORT',
+]);
 
 function hex(byte: number | undefined): string {
   return (byte ?? 0).toString(16).padStart(2, '0');

@@ -9,7 +9,16 @@ export async function resolveHost(
   lookup: Lookup | undefined,
   signal?: AbortSignal,
 ): Promise<string> {
-  if (ipFamily(host) !== undefined) return host;
+  return (await resolveHostAll(host, lookup, signal))[0] as string;
+}
+
+/** Every address of `host`, IPv4 ones first (each family in the resolver's order); never empty. */
+export async function resolveHostAll(
+  host: string,
+  lookup: Lookup | undefined,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  if (ipFamily(host) !== undefined) return [host];
   const target = `host ${host}`;
   let found: { address: string; family: 4 | 6 }[];
   try {
@@ -26,8 +35,11 @@ export async function resolveHost(
       cause: error,
     });
   }
-  const pick = found.find((entry) => entry.family === 4) ?? found[0];
-  if (!pick)
+  const ordered = [
+    ...found.filter((entry) => entry.family === 4),
+    ...found.filter((entry) => entry.family !== 4),
+  ].map((entry) => entry.address);
+  if (ordered.length === 0)
     throw new SocketError('ENOTFOUND', { action: 'resolve', target, hint: 'check the host name' });
-  return pick.address;
+  return [...new Set(ordered)];
 }

@@ -40,6 +40,26 @@ describe('echoOnce / connectEcho', () => {
     expect(result.remote.address).toBe('127.0.0.1');
   });
 
+  it("tries a name's next address when the first refuses, and names all it tried", async () => {
+    server = await startServer({ quiet: true, host: '::1' });
+    const both = async () => [
+      { address: '::1', family: 6 as const },
+      { address: '127.0.0.1', family: 4 as const },
+    ];
+    // Nothing listens on 127.0.0.1 at the server's port: refused there, echoed over ::1.
+    const result = await echoOnce({ address: 'dual.test', port: server.port }, 'x', {
+      lookup: both,
+    });
+    expect(result.remote.address).toBe('::1');
+    const closed = await echoOnce({ address: 'dual.test', port: 1 }, 'x', { lookup: both }).catch(
+      (e: unknown) => e as SocketError,
+    );
+    expect([closed.code, closed.message]).toEqual([
+      'ECONNREFUSED',
+      'Cannot connect to tcp dual.test:1 (tried 127.0.0.1, ::1): connection refused',
+    ]);
+  });
+
   it('rejects with the signal reason when aborted', async () => {
     server = await startServer({ quiet: true });
     const controller = new AbortController();
