@@ -83,7 +83,7 @@ async function run(argv: readonly string[], io: CliIO, overrides: MainOverrides)
         io.stderr(
           invocation.exitCode === exitCodes.usage
             ? `${usageLine(invocation.error, invocation.path)}\n`
-            : `${escapeLine(`socklab: ${invocation.error.message}; ${invocation.error.hint}`)}\n`,
+            : `${escapeLine(`socklab: ${invocation.error.message}${invocation.error.hint ? `; ${invocation.error.hint}` : ''}`)}\n`,
         );
         if (debug) writeDebug(io, invocation.error);
         return invocation.exitCode;

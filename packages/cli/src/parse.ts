@@ -80,16 +80,21 @@ function parse(
     }
     // A plugin given by --plugin or SOCKLAB_PLUGINS that did not load may be the one with this
     // command: say so.
+    // command: say so, with why, and exit 1 (a failure to load, not a typo, is the likely cause).
     const unloaded = registry.broken
       .filter((b) => b.source === '--plugin' || b.source === 'env')
-      .map((b) => `${b.source === 'env' ? 'SOCKLAB_PLUGINS' : '--plugin'} ${b.from}`);
-    const note =
-      unloaded.length === 0
-        ? ''
-        : `; ${unloaded.join(', ')} did not load (socklab plugins says why)`;
-    throw new UsageError(
-      `Unknown command "${name}"${didYouMean(name, topNames(registry))}: use one of ${topNames(registry).join(', ')}${note}`,
-    );
+      .map(
+        (b) =>
+          `${b.source === 'env' ? 'SOCKLAB_PLUGINS' : '--plugin'} ${b.from} did not load: ${b.error}`,
+      );
+    const unknown = `Unknown command "${name}"${didYouMean(name, topNames(registry))}: use one of ${topNames(registry).join(', ')}`;
+    if (unloaded.length === 0) throw new UsageError(unknown);
+    return {
+      kind: 'error',
+      error: new UsageError(`${unknown}; ${unloaded.join('; ')}`, 'socklab plugins lists them all'),
+      path: [],
+      exitCode: 1,
+    };
   }
   const plugin = loaded.plugin;
   at([plugin.name]);
