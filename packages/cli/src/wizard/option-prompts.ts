@@ -11,6 +11,8 @@ export type OptionPrompt =
       message: string;
       /** Taken on an empty answer, and shown as the placeholder. */
       defaultValue: string | undefined;
+      /** The previous answer when asking again, typed in already: clearing it unsets the option. */
+      initialValue?: string;
       /** The reason an answer is refused, or undefined. */
       validate(answer: string | undefined): string | undefined;
     }
@@ -57,12 +59,17 @@ function promptFor(name: string, spec: OptionSpec, previous: unknown): OptionPro
     const initialValue = typeof fallback === 'string' ? fallback : (options[0]?.value as string);
     return { kind: 'select', name, message, options, initialValue };
   }
-  const defaultValue = fallback === undefined ? undefined : String(fallback);
+  // Asked again: the previous answer is typed in (editable, or cleared to unset the option), and
+  // an empty answer is the option's own default again, not the previous answer.
+  const again = typeof previous === 'string' && previous !== '' ? previous : undefined;
+  const wizardFallback = again === undefined ? fallback : wizardDefault(spec);
+  const defaultValue = wizardFallback === undefined ? undefined : String(wizardFallback);
   return {
     kind: 'text',
     name,
     message,
     defaultValue,
+    ...(again === undefined ? {} : { initialValue: again }),
     validate(answer) {
       const given = answer ?? '';
       if (given === '') {
@@ -121,6 +128,7 @@ export async function askOptions(
         message: prompt.message,
         placeholder: prompt.defaultValue,
         defaultValue: prompt.defaultValue,
+        ...(prompt.initialValue === undefined ? {} : { initialValue: prompt.initialValue }),
         validate: prompt.validate,
       });
     }

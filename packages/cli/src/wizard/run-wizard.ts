@@ -49,7 +49,9 @@ export async function runWizard(
       break;
     } catch (error) {
       // Each answer was valid alone; together they conflict (e.g. a message and --size).
-      log.error(`${(error as Error).message}: answer again`, { output: terminal.output });
+      log.error(`${(error as Error).message}: answer again (clear an answer to unset it)`, {
+        output: terminal.output,
+      });
       previous = answers;
     }
   }

@@ -101,6 +101,18 @@ describe('optionPrompts: one prompt per option, from its spec', () => {
     expect(names).not.toContain('drain-timeout');
   });
 
+  it('asked again, a previous answer is typed in, and clearing it unsets the option', () => {
+    const prompts = optionPrompts(commandOf(tcp, 'client'), { file: '/etc/hostname', size: '10' });
+    expect(byName(prompts, 'file')).toMatchObject({
+      initialValue: '/etc/hostname',
+      defaultValue: undefined,
+    });
+    expect(byName(prompts, 'size')).toMatchObject({ initialValue: '10', defaultValue: undefined });
+    // Not answered before: nothing typed in, the default as before.
+    expect(byName(prompts, 'host')).toMatchObject({ defaultValue: '127.0.0.1' });
+    expect(byName(prompts, 'host')).not.toHaveProperty('initialValue');
+  });
+
   it('refuses bad values with the reason, and accepts empty answers that have a default', () => {
     const prompts = optionPrompts(commandOf(udp, 'client'));
     const port = byName(prompts, 'port') as Extract<OptionPrompt, { kind: 'text' }>;
@@ -254,7 +266,9 @@ describe('runWizard with injected streams', () => {
     term.type('y');
     await term.waitFor(/--right/);
     term.type('y');
-    await term.waitFor(/Cannot go left and right at once: answer again[\s\S]*--left/);
+    await term.waitFor(
+      /Cannot go left and right at once: answer again \(clear an answer to unset it\)[\s\S]*--left/,
+    );
     term.type('y');
     await term.waitFor(/--right/);
     term.type('n');
