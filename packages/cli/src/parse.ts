@@ -79,7 +79,6 @@ function parse(
       };
     }
     // A plugin given by --plugin or SOCKLAB_PLUGINS that did not load may be the one with this
-    // command: say so.
     // command: say so, with why, and exit 1 (a failure to load, not a typo, is the likely cause).
     const unloaded = registry.broken
       .filter((b) => b.source === '--plugin' || b.source === 'env')

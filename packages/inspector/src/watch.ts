@@ -61,7 +61,9 @@ export function diffSnapshots(
   for (const [key, entry] of old) {
     if (seen.has(key)) continue;
     const tuple = tupleKey(entry);
-    gone.set(tuple, [...(gone.get(tuple) ?? []), entry]);
+    const same = gone.get(tuple);
+    if (same) same.push(entry);
+    else gone.set(tuple, [entry]);
   }
   const reallyOpened: SocketChange[] = [];
   for (const entry of opened) {
