@@ -5,5 +5,6 @@ export * from './events.ts';
 export * from './message.ts';
 export * from './options.ts';
 export * from './plugin.ts';
+export * from './resolve.ts';
 export * from './runtime.ts';
 export * from './signals.ts';

@@ -2,17 +2,23 @@ import {
   type AnyCommand,
   createEventClock,
   defineCommand,
+  ipFamily,
+  isTimeoutReason,
   type LabEvent,
   payloadFields,
   pythonBytesRepr,
   type RunContext,
+  SocketError,
+  socketErrorCode,
   textToBytes,
   toSocketError,
   UsageError,
+  withTimeout,
 } from '@socklab/core';
 import { connectEcho, defaultClientTimeout } from './echo-client.ts';
 import { defaultEchoPort } from './echo-server.ts';
 import { endpointText, formatBytes, formatMs } from './format.ts';
+import { resolveHostAll } from './resolve-host.ts';
 import { rttStats } from './rtt-stats.ts';
 
 const defaultMessage = 'Hello, world';
@@ -99,52 +105,80 @@ export const clientCommand: AnyCommand = defineCommand({
   async *run(options, context) {
     const event = createEventClock();
     const data = await payload(options, context);
+    const { host, port, timeout } = options;
+    // Resolved here, so `resolve` comes before `connect`; the deadline covers both, as before.
+    const connecting = withTimeout(context.signal, timeout);
+    let addresses: string[];
+    try {
+      addresses = await resolveHostAll(host, context.lookup, connecting);
+    } catch (error) {
+      if (!context.signal.aborted && isTimeoutReason(connecting.reason))
+        throw new SocketError('ETIMEDOUT', {
+          action: 'resolve',
+          target: `host ${host}`,
+          reason: `timed out: no answer within ${timeout} ms`,
+          hint: 'raise --timeout or check the resolver',
+        });
+      throw error;
+    }
+    if (addresses[0] !== host) yield event('resolve', { proto: 'tcp', host, addresses });
     const client = await connectEcho(
-      { address: options.host, port: options.port },
+      { address: host, port },
       {
         signal: context.signal,
-        timeout: options.timeout,
-        ...(context.lookup ? { lookup: context.lookup } : {}),
+        timeout,
+        lookup: async () =>
+          addresses.map((address) => ({ address, family: ipFamily(address) ?? 4 })),
       },
     );
+    const ends = { proto: 'tcp', local: client.local, remote: client.remote };
     const perTrip = !options.quiet || context.trace === true;
     const samples: number[] = [];
+    let attempt = 0;
+    let failure: unknown;
     try {
-      if (client.remote.address !== options.host) {
-        yield event('resolve', {
-          proto: 'tcp',
-          host: options.host,
-          addresses: [client.remote.address],
-        });
-      }
-      yield event('connect', { proto: 'tcp', local: client.local, remote: client.remote });
-      for (let attempt = 1; attempt <= options.repeat; attempt++) {
-        if (perTrip)
-          yield event('send', {
-            proto: 'tcp',
-            remote: client.remote,
-            attempt,
-            ...payloadFields(data),
-          });
+      yield event('connect', ends);
+      for (attempt = 1; attempt <= options.repeat; attempt++) {
+        if (perTrip) yield event('send', { ...ends, attempt, ...payloadFields(data) });
         const { rttMs } = await client.roundTrip(data);
         samples.push(rttMs);
         if (!perTrip) continue;
         const message = options.quiet ? undefined : receivedLine(data);
         yield event('recv', {
-          proto: 'tcp',
-          remote: client.remote,
+          ...ends,
           attempt,
           rttMs: Math.round(rttMs * 1000) / 1000,
           ...payloadFields(data),
           ...(message ? { message } : {}),
         });
       }
+    } catch (error) {
+      // Said below, after the connection's last events (a consumer that leaves skips all this).
+      failure = error;
     } finally {
       client.close();
     }
-    yield event('close', { proto: 'tcp', local: client.local, remote: client.remote });
-    if (options.repeat > 1 || options.quiet)
-      yield summary(event, samples, data.length, endpointText(client.remote));
+    if (failure === undefined) {
+      yield event('close', ends);
+    } else {
+      const code = socketErrorCode(failure);
+      if (code === 'ETIMEDOUT')
+        yield event('timeout', {
+          ...ends,
+          attempt,
+          durationMs: timeout,
+          reason: `no echo within ${timeout} ms`,
+        });
+      if (context.signal.aborted) yield event('close', { ...ends, reason: 'interrupted' });
+      else {
+        const reason = failure instanceof SocketError ? failure.reason : String(failure);
+        yield event('close', { ...ends, reason, ...(code === 'EUNKNOWN' ? {} : { code }) });
+      }
+    }
+    // Like ping stopped by Ctrl-C: what was measured before a failure still gets its summary.
+    if (samples.length > 0 && (options.repeat > 1 || options.quiet))
+      yield summary(event, samples, options.repeat, data.length, endpointText(client.remote));
+    if (failure !== undefined) throw failure;
   },
 });
 
@@ -156,16 +190,18 @@ function receivedLine(data: Uint8Array): string {
 function summary(
   event: ReturnType<typeof createEventClock>,
   samples: number[],
+  planned: number,
   bytes: number,
   where: string,
 ): LabEvent {
   const stats = rttStats(samples);
-  const trips = `${stats.count} round trip${stats.count === 1 ? '' : 's'}`;
+  const done = stats.count < planned ? `${stats.count} of ${planned}` : `${stats.count}`;
+  const trips = `${done} round trip${planned === 1 ? '' : 's'}`;
   return event('info', {
     proto: 'tcp',
     bytes,
     rttMs: stats.medianMs,
-    details: { ...stats },
+    details: { ...stats, planned },
     message: `${trips} of ${formatBytes(bytes)} to ${where}, echo verified: rtt min ${formatMs(stats.minMs)}, median ${formatMs(stats.medianMs)}, p99 ${formatMs(stats.p99Ms)}`,
   });
 }

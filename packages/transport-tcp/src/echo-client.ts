@@ -139,6 +139,7 @@ export async function connectEcho(
           throw new SocketError('ETIMEDOUT', {
             action: 'receive echo from',
             target: where,
+            reason: `timed out: no echo within ${timeout} ms`,
             hint: 'raise --timeout or check the server',
           });
         }

@@ -161,6 +161,7 @@ export async function* createEchoServer(
         event('recv', {
           proto: 'tcp',
           connection: connection.id,
+          local: connection.local,
           remote: connection.remote,
           ...payloadFields(chunk),
         }),
@@ -171,6 +172,7 @@ export async function* createEchoServer(
         event('send', {
           proto: 'tcp',
           connection: connection.id,
+          local: connection.local,
           remote: connection.remote,
           ...payloadFields(chunk),
         }),
@@ -183,6 +185,7 @@ export async function* createEchoServer(
     return event('close', {
       proto: 'tcp',
       connection: connection.id,
+      local: connection.local,
       remote,
       reason: why,
       message: `Refused ${pythonAddress(remote)}: ${why}`,
@@ -201,6 +204,7 @@ export async function* createEchoServer(
     const fields: LabEvent = event('close', {
       proto: 'tcp',
       connection: connection.id,
+      local: connection.local,
       remote,
       bytes: end.bytesOut,
       durationMs,

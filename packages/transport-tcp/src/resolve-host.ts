@@ -1,45 +1,22 @@
-import { ipFamily, type Lookup, SocketError, socketErrorCode } from '@socklab/core';
+import { ipFamily, type Lookup, resolveAddresses } from '@socklab/core';
 
-/**
- * An IP literal for `host`: literals as they are, names through `lookup` (or the system's),
- * IPv4 first like the seed. Throws SocketError ENOTFOUND naming the host.
- */
+/** Every address of `host`, IPv4 first (core's `resolveAddresses`), with the system's resolver unless one is given. */
+export async function resolveHostAll(
+  host: string,
+  lookup: Lookup | undefined,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  // A literal needs no resolver: the runtime's lookup module is not even loaded.
+  if (ipFamily(host) !== undefined) return [host];
+  const resolver = lookup ?? (await import('./runtime/lookup.ts')).systemLookup;
+  return resolveAddresses(host, resolver, signal);
+}
+
+/** The first address of `host`, IPv4 preferred like the seed. */
 export async function resolveHost(
   host: string,
   lookup: Lookup | undefined,
   signal?: AbortSignal,
 ): Promise<string> {
   return (await resolveHostAll(host, lookup, signal))[0] as string;
-}
-
-/** Every address of `host`, IPv4 ones first (each family in the resolver's order); never empty. */
-export async function resolveHostAll(
-  host: string,
-  lookup: Lookup | undefined,
-  signal?: AbortSignal,
-): Promise<string[]> {
-  if (ipFamily(host) !== undefined) return [host];
-  const target = `host ${host}`;
-  let found: { address: string; family: 4 | 6 }[];
-  try {
-    const resolver = lookup ?? (await import('./runtime/lookup.ts')).systemLookup;
-    found = await resolver(host, signal ? { signal } : {});
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    // Resolvers fail in many shapes; whatever it was, the host did not resolve.
-    const code = socketErrorCode(error);
-    throw new SocketError(code === 'EUNKNOWN' ? 'ENOTFOUND' : code, {
-      action: 'resolve',
-      target,
-      hint: 'check the host name',
-      cause: error,
-    });
-  }
-  const ordered = [
-    ...found.filter((entry) => entry.family === 4),
-    ...found.filter((entry) => entry.family !== 4),
-  ].map((entry) => entry.address);
-  if (ordered.length === 0)
-    throw new SocketError('ENOTFOUND', { action: 'resolve', target, hint: 'check the host name' });
-  return [...new Set(ordered)];
 }

@@ -74,8 +74,8 @@ describe.each(adapters.map((adapter) => [adapter.name, adapter] as const))(
       expect(Buffer.compare(echoed, Buffer.from(data))).toBe(0);
     });
 
-    it('reports accept and close with bytes, duration and reason', async () => {
-      server = await startServer({ adapter });
+    it('reports accept and close with both ends, bytes, duration and reason', async () => {
+      server = await startServer({ adapter, trace: true });
       await echoAll(server.port, new TextEncoder().encode('Hello, world'));
       await server.until((events) =>
         events.some((e) => e.type === 'close' && e.connection !== undefined),
@@ -89,6 +89,13 @@ describe.each(adapters.map((adapter) => [adapter.name, adapter] as const))(
         bytes: 12,
       });
       expect(close?.details).toEqual({ bytesIn: 12, bytesOut: 12 });
+      // Every event of the connection (with trace: its recv and send too) names both ends.
+      const ofConnection = server.events.filter((e) => e.connection === accept?.connection);
+      expect(ofConnection.map((e) => e.type)).toEqual(['accept', 'recv', 'send', 'close']);
+      for (const event of ofConnection) {
+        expect(event.local).toEqual({ address: '127.0.0.1', port: server.port, family: 'IPv4' });
+        expect(event.remote).toEqual(accept?.remote);
+      }
       expect(close?.durationMs).toBeGreaterThanOrEqual(0);
       await server.stop();
       const summary = server.events.at(-1);

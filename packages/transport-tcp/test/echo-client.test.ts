@@ -100,7 +100,7 @@ describe('echoOnce / connectEcho', () => {
       expect(error).toBeInstanceOf(SocketError);
       expect([error.code, error.message, error.hint]).toEqual([
         'ETIMEDOUT',
-        `Cannot receive echo from tcp 127.0.0.1:${port}: timed out`,
+        `Cannot receive echo from tcp 127.0.0.1:${port}: timed out: no echo within 150 ms`,
         'raise --timeout or check the server',
       ]);
     } finally {

@@ -8,6 +8,7 @@ import {
   type Lookup,
   parseHost,
   payloadFields,
+  resolveAddresses,
   SocketError,
   sleep,
   socketErrorCode,
@@ -16,7 +17,6 @@ import {
   UsageError,
 } from '@socklab/core';
 import { checkDatagramSize } from './datagram-limits.ts';
-import { resolveHost } from './resolve-host.ts';
 import type { UdpAdapter, UdpSocket } from './runtime/contract.ts';
 import { loadAdapter } from './runtime/load-adapter.ts';
 import { isUnreachable, refusedError, udpTarget } from './udp-errors.ts';
@@ -106,7 +106,7 @@ export async function* exchange(
   signal?.throwIfAborted();
   const adapter = options.adapter ?? (await loadAdapter());
   const host = parseHost(endpoint.address);
-  const addresses = await resolveHost(host, options.lookup ?? adapter.lookup, signal);
+  const addresses = await resolveAddresses(host, options.lookup ?? adapter.lookup, signal);
   if (addresses[0] !== host) yield event('resolve', { proto: 'udp', host, addresses });
 
   const peers = new Map<string, Peer>();

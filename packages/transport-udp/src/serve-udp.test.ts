@@ -42,12 +42,20 @@ describe('serveUdp', () => {
       `Listening on udp 127.0.0.1:${server.port}`,
       `Server received: Hello, world\nMessage from ('127.0.0.1', ${reply.local.port})`,
     ]);
-    expect(server.events.map((e) => e.type)).toEqual(['info', 'listen', 'recv', 'close']);
+    expect(server.events.map((e) => e.type)).toEqual(['info', 'listen', 'recv', 'send', 'close']);
     expect(server.events[2]).toMatchObject({
       bytes: 12,
       text: 'Hello, world',
       remote: { address: '127.0.0.1', port: reply.local.port },
     });
+    // The reply is an event too (for --json and --trace), without a line of its own.
+    expect(server.events[3]).toMatchObject({
+      bytes: 17,
+      text: 'Message received.',
+      local: { address: '127.0.0.1', port: server.port },
+      remote: { address: '127.0.0.1', port: reply.local.port },
+    });
+    expect(server.events[3]?.message).toBeUndefined();
   });
 
   it('binds the address the host name resolves to by default, like the seed', async () => {
@@ -191,8 +199,8 @@ describe('serveUdp', () => {
     }
   });
 
-  it('--reply sends the given text; --trace adds a send event per reply', async () => {
-    const server = await startServer({ reply: 'pong', trace: true });
+  it('--reply sends the given text, its send event says so', async () => {
+    const server = await startServer({ reply: 'pong' });
     const reply = await sendAndReceive({ address: '127.0.0.1', port: server.port }, 'ping');
     await server.done;
     expect(text(reply.data)).toBe('pong');

@@ -15,11 +15,11 @@ import {
   onAbort,
   parseHost,
   payloadFields,
+  resolveAddresses,
   textToBytes,
   toSocketError,
   UsageError,
 } from '@socklab/core';
-import { resolveHost } from './resolve-host.ts';
 import type { UdpAdapter, UdpSocket } from './runtime/contract.ts';
 import { loadAdapter } from './runtime/load-adapter.ts';
 import { bindError, udpTarget } from './udp-errors.ts';
@@ -42,7 +42,7 @@ export interface ServeUdpOptions {
   echo?: boolean;
   /** No event per datagram (unless `trace`); the summary still comes. */
   quiet?: boolean;
-  /** Also yield a `send` event per reply. */
+  /** Events per datagram even with `quiet`. */
   trace?: boolean;
   /** Aborting closes the socket; the iteration then ends normally. */
   signal?: AbortSignal;
@@ -68,7 +68,7 @@ const dropsCheckInterval = 1000;
 
 /**
  * The seed's UDP server as events: `info` (host name), `listen` (the ready line), then per
- * datagram a `recv` event (and a `send` one with `trace`), and a summary when it ends.
+ * datagram a `recv` event and a `send` one for the reply, and a summary when it ends.
  */
 export async function* serveUdp(
   options: ServeUdpOptions = {},
@@ -172,7 +172,7 @@ export async function* serveUdp(
         const out = echo ? data : replyBytes;
         // Events first: the seed prints, then replies (and some adapters finish sends synchronously).
         if (perDatagram) queue.push(recvEvent(event, data, from, fromPort, socket, quiet), keep);
-        if (trace)
+        if (perDatagram)
           queue.push(
             event('send', {
               proto: 'udp',
@@ -287,6 +287,6 @@ async function bindAddress(
   signal?: AbortSignal,
 ) {
   const name = host === undefined ? hostname : parseHost(host);
-  const [first] = await resolveHost(name, lookup, signal);
+  const [first] = await resolveAddresses(name, lookup, signal);
   return first as string;
 }

@@ -1,0 +1,122 @@
+// The events `socklab tcp client` yields (what --json and --trace show): in order, with both
+// ends, and the connection's last events when a round trip fails or the user interrupts.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { LabEvent, Lookup } from '@socklab/core';
+import { runCommandConformance } from '@socklab/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import plugin from '../src/index.ts';
+import { type RunningServer, startServer } from './tcp-test-kit.ts';
+
+const ends = (port: number) => ({
+  local: { address: '127.0.0.1', port: expect.any(Number) },
+  remote: { address: '127.0.0.1', port },
+});
+
+describe('tcp client events', () => {
+  let server: RunningServer | undefined;
+  const silent: { server: Server; held: Socket[] }[] = [];
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+    for (const { server: s, held } of silent.splice(0)) {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => s.close(resolve));
+    }
+  });
+
+  async function silentServer(): Promise<number> {
+    const held: Socket[] = [];
+    const s = createServer((socket) => held.push(socket));
+    silent.push({ server: s, held });
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    return (s.address() as { port: number }).port;
+  }
+
+  it('resolve comes before connect; every send and recv names both ends', async () => {
+    server = await startServer({ quiet: true });
+    const asked: string[] = [];
+    const lookup: Lookup = async (host) => {
+      asked.push(host);
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    const result = await runCommandConformance(plugin, 'client', {
+      options: { host: 'echo.test', port: String(server.port), repeat: '2' },
+      context: { lookup },
+    });
+    expect(result.problems).toEqual([]);
+    expect(asked).toEqual(['echo.test']);
+    expect(result.events.map((e) => e.type)).toEqual([
+      'resolve',
+      'connect',
+      'send',
+      'recv',
+      'send',
+      'recv',
+      'close',
+      'info',
+    ]);
+    expect(result.events[0]).toMatchObject({ host: 'echo.test', addresses: ['127.0.0.1'] });
+    const local = result.events[1]?.local;
+    for (const event of result.events.slice(1, 7)) {
+      expect(event).toMatchObject(ends(server.port));
+      expect(event.local).toEqual(local);
+    }
+  });
+
+  it('a round trip that times out: timeout, then close with the reason, then the error', async () => {
+    const port = await silentServer();
+    const result = await runCommandConformance(plugin, 'client', {
+      options: { host: '127.0.0.1', port: String(port), timeout: '200' },
+      expectError: 'ETIMEDOUT',
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.events.map((e) => e.type)).toEqual(['connect', 'send', 'timeout', 'close']);
+    expect(result.events[2]).toMatchObject({
+      ...ends(port),
+      attempt: 1,
+      durationMs: 200,
+      reason: 'no echo within 200 ms',
+    });
+    expect(result.events[3]).toMatchObject({
+      ...ends(port),
+      code: 'ETIMEDOUT',
+      reason: 'timed out: no echo within 200 ms',
+    });
+    expect((result.error as Error).message).toBe(
+      `Cannot receive echo from tcp 127.0.0.1:${port}: timed out: no echo within 200 ms`,
+    );
+  });
+
+  it('interrupted during --repeat: close "interrupted" and a summary of the trips done', async () => {
+    server = await startServer({ quiet: true });
+    const result = await runCommandConformance(plugin, 'client', {
+      options: { host: '127.0.0.1', port: String(server.port), repeat: '1000000' },
+      abortAfterEvent: (event) => event.type === 'recv' && event.attempt === 5,
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.aborted).toBe(true);
+    const tail = result.events.slice(-2);
+    expect(tail.map((e) => e.type)).toEqual(['close', 'info']);
+    expect(tail[0]).toMatchObject({ ...ends(server.port), reason: 'interrupted' });
+    expect(tail[0]?.code).toBeUndefined();
+    const summary = tail[1] as LabEvent & { details: { count: number; planned: number } };
+    expect(summary.details.planned).toBe(1_000_000);
+    expect(summary.details.count).toBe(5);
+    expect(summary.message).toMatch(
+      new RegExp(
+        `^5 of 1000000 round trips of 12 B to 127\\.0\\.0\\.1:${server.port}, echo verified`,
+      ),
+    );
+  });
+
+  it('interrupted before its first echo: close "interrupted", no summary of nothing', async () => {
+    const port = await silentServer();
+    const result = await runCommandConformance(plugin, 'client', {
+      options: { host: '127.0.0.1', port: String(port), repeat: '3', timeout: '0' },
+      abortAfterEvent: 'send',
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.events.map((e) => e.type)).toEqual(['connect', 'send', 'close']);
+    expect(result.events[2]).toMatchObject({ ...ends(port), reason: 'interrupted' });
+  });
+});
