@@ -93,7 +93,9 @@ describe('socklab binary', () => {
   it('a runtime failure exits 1 with one line', async () => {
     const { code, stderr } = await runCli([...fake, 'fake', 'fail', 'crash']);
     expect(code).toBe(1);
-    expect(stderr).toBe('socklab: something broke\n');
+    expect(stderr).toBe(
+      'socklab: something broke (unexpected, from the fake plugin); run again with --debug for its stack\n',
+    );
   });
 
   it.skipIf(!existsSync('/dev/full'))(

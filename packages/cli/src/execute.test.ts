@@ -28,12 +28,17 @@ describe('executeCommand exit codes', () => {
     );
   });
 
-  it('exits 1 for any other failure, with the stack only under --debug', async () => {
+  it('exits 1 for any other failure, naming its plugin, with the stack only under --debug', async () => {
     const plain = await runMain(['fake', 'fail', 'crash']);
-    expect([plain.code, plain.err]).toEqual([1, 'socklab: something broke\n']);
+    expect([plain.code, plain.err]).toEqual([
+      1,
+      'socklab: something broke (unexpected, from the fake plugin); run again with --debug for its stack\n',
+    ]);
     const debug = await runMain(['fake', 'fail', 'crash', '--debug']);
     expect(debug.code).toBe(1);
-    expect(debug.err.split('\n')[0]).toBe('socklab: something broke');
+    expect(debug.err.split('\n')[0]).toBe(
+      'socklab: something broke (unexpected, from the fake plugin); its stack follows',
+    );
     expect(debug.err).toMatch(/\n\s+at /);
   });
 

@@ -2,7 +2,7 @@ import { type LabEvent, type Lookup, labEventTypes, type Plugin } from '@socklab
 import type { OutputFlags } from './common-flags.ts';
 import { denoLacksUnstableNet, denoRerunHint } from './deno-net.ts';
 import { exitCodes } from './exit-codes.ts';
-import { isUsageError, runtimeLine, usageLine, writeDebug } from './failure.ts';
+import { isUnexpected, isUsageError, runtimeLine, usageLine, writeDebug } from './failure.ts';
 import type { CliIO, StopSignal } from './io.ts';
 import type { AnyCommand } from './parse.ts';
 import { escapeLine } from './render/escape-controls.ts';
@@ -83,7 +83,8 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
     // for-await calls the generator's return() when we leave early, so it closes its sockets.
     for await (const event of events) {
       const problem = eventProblem(event);
-      if (problem) throw new Error(`Cannot show an event of ${path.join(' ')}: ${problem}`);
+      if (problem)
+        throw new PluginEventError(`Cannot show an event of ${path.join(' ')}: ${problem}`);
       renderer.event(event);
       // A slow reader of our stdout pauses the loop (until a stop signal): the command's queue
       // is bounded, this process's stdout buffer is not.
@@ -99,7 +100,11 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
       if (flags.debug) writeDebug(io, error);
       return exitCodes.usage;
     }
-    const line = await runtimeLine(error);
+    let line = await runtimeLine(error);
+    if (isUnexpected(error)) {
+      const next = flags.debug ? 'its stack follows' : 'run again with --debug for its stack';
+      line += ` (unexpected, from the ${plugin.name} plugin); ${next}`;
+    }
     if (mode === 'json' && !run.renderer)
       io.stdout(`${JSON.stringify(failureEvent(error, line, started))}\n`);
     io.stderr(`${line}\n`);
@@ -109,6 +114,11 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
     clearInterval(keepAlive);
     stopListening?.();
   }
+}
+
+/** A plugin yielded something that is no event: its message says so (no "unexpected" note). */
+class PluginEventError extends Error {
+  override name = 'PluginEventError';
 }
 
 /**

@@ -23,6 +23,16 @@ export function isSocketError(error: unknown): boolean {
 }
 
 /**
+ * Neither a usage nor a socket failure, nor a native error with a code: a bug (a TypeError, a
+ * plain `throw new Error`), which deserves its origin and the way to its stack.
+ */
+export function isUnexpected(error: unknown): boolean {
+  if (isUsageError(error) || isSocketError(error)) return false;
+  const e = error as ErrorLike | undefined;
+  return typeof e?.code !== 'string' && e?.name !== 'PluginEventError';
+}
+
+/**
  * The one line (controls escaped) for a usage error: message, its hint when it adds something, and where to read more.
  * `socklab: Cannot parse port "abc": port must be a number 1-65535 (see socklab udp client --help)`
  */
