@@ -65,7 +65,7 @@ export async function runWizard(
   const spinner = createSpinner(terminal.output);
   const waiting = server ? `Running ${words} (Ctrl-C stops it)` : `Running ${words}`;
   spinner.start(waiting);
-  const runIO = framedIO(io, spinner, () => terminal.output.write('\r'));
+  const runIO = framedIO(io, spinner, () => terminal.output.write('\r'), terminal.input);
   const renderer = createWizardRenderer(runIO, {
     spinner,
     waiting,

@@ -1,5 +1,6 @@
+import type { Readable } from 'node:stream';
 import type { LabEvent } from '@socklab/core';
-import type { CliIO } from '../io.ts';
+import type { CliIO, StopSignal } from '../io.ts';
 import {
   createPlainRenderer,
   formatTraceLine,
@@ -54,10 +55,21 @@ export function createWizardRenderer(
  * The CLI's IO as the running command sees it in the wizard: every line it prints (events, and
  * the failure line) sits behind the guide bar, and stops the spinner first so they never mix.
  * On Ctrl-C a carriage return lets the next line overwrite the terminal's `^C`.
+ *
+ * With `keys` (the wizard's terminal), Ctrl-C is read as a key while the command runs, not sent
+ * as SIGINT to the whole foreground process group: under `npm start` that signal also killed npm
+ * and its shell (exit 130) while socklab stopped its server cleanly (exit 0). Standard input is
+ * the terminal here, so the command gets none ("-" as a payload asks for a message instead).
  */
-export function framedIO(io: CliIO, spinner: Spinner, onInterrupt: () => void): CliIO {
+export function framedIO(
+  io: CliIO,
+  spinner: Spinner,
+  onInterrupt: () => void,
+  keys?: Readable,
+): CliIO {
+  const { stdin: _terminal, ...rest } = io;
   return {
-    ...io,
+    ...rest,
     stdout(text) {
       spinner.stop();
       io.stdout(frame(typeof text === 'string' ? text : utf8.decode(text)));
@@ -66,15 +78,56 @@ export function framedIO(io: CliIO, spinner: Spinner, onInterrupt: () => void): 
       spinner.stop();
       io.stderr(frame(text));
     },
+    // A second Ctrl-C exits at once: close the frame as the outro would have.
+    forceExit: io.forceExit
+      ? (code) => {
+          spinner.stop();
+          io.stdout(`└  Stopped at once (exit ${code})\n`);
+          (io.forceExit as NonNullable<CliIO['forceExit']>)(code);
+        }
+      : undefined,
     onSignal: io.onSignal
-      ? (handler) =>
-          (io.onSignal as NonNullable<CliIO['onSignal']>)((signal) => {
+      ? (handler) => {
+          const interrupt = (signal: StopSignal) => {
             onInterrupt();
             handler(signal);
-          })
+          };
+          const stopSignals = (io.onSignal as NonNullable<CliIO['onSignal']>)(interrupt);
+          const stopKeys = keys ? readCtrlC(keys, () => interrupt('SIGINT')) : undefined;
+          return () => {
+            stopKeys?.();
+            stopSignals?.();
+          };
+        }
       : undefined,
   };
 }
+
+/** The Ctrl-C key (byte 3) on a terminal put in raw mode; returns what restores it. */
+export function readCtrlC(input: Readable, onCtrlC: () => void): (() => void) | undefined {
+  const tty = input as Readable & {
+    isTTY?: boolean;
+    isRaw?: boolean;
+    setRawMode?: (raw: boolean) => unknown;
+  };
+  if (!tty.isTTY || typeof tty.setRawMode !== 'function') return undefined;
+  const wasRaw = tty.isRaw === true;
+  tty.setRawMode(true);
+  const onData = (chunk: Uint8Array | string) => {
+    const bytes = typeof chunk === 'string' ? utf8Encoder.encode(chunk) : chunk;
+    for (const byte of bytes) if (byte === ctrlC) onCtrlC();
+  };
+  input.on('data', onData);
+  input.resume();
+  return () => {
+    input.off('data', onData);
+    input.pause();
+    tty.setRawMode?.(wasRaw);
+  };
+}
+
+const ctrlC = 3;
+const utf8Encoder = new TextEncoder();
 
 function frame(text: string): string {
   const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');

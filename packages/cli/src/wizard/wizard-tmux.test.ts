@@ -2,6 +2,7 @@
 // running this test. Keys go in with send-keys; the screen is read back with capture-pane.
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   cliBin,
@@ -37,8 +38,18 @@ function tmux(...args: string[]): string {
 let sessions = 0;
 let socketPath = '';
 
+/**
+ * `npm start` in small: a parent that waits for socklab and dies of SIGINT (Node's default) if
+ * Ctrl-C reaches the whole process group, instead of printing socklab's exit code itself.
+ */
+const npmLikeParent = [
+  process.execPath.includes('deno') || process.execPath.includes('bun') ? 'node' : process.execPath,
+  '-e',
+  "const r = require('node:child_process').spawnSync(process.argv[1], process.argv.slice(2), { stdio: 'inherit' }); console.log('CHILD=' + r.status); process.exit(r.status ?? 1)",
+];
+
 /** A fresh terminal running the wizard, then `echo EXIT=$?` so the exit code shows on screen. */
-function openWizard() {
+function openWizard(parent: readonly string[] = []) {
   // An idle session keeps the tmux server up between tests (it exits with its last session).
   if (sessions === 0) {
     tmux('-u', 'new-session', '-d', '-s', 'keep', '-x', '80', '-y', '10');
@@ -46,7 +57,7 @@ function openWizard() {
   }
   const session = `w${++sessions}`;
   const [cmd, prefix] = runtimeArgv(cliBin);
-  const line = [cmd, ...prefix].map(shellQuote).join(' ');
+  const line = [...parent, cmd, ...prefix].map(shellQuote).join(' ');
   tmux(
     '-u',
     'new-session',
@@ -185,6 +196,53 @@ describe.skipIf(!hasTmux)('the wizard in tmux', () => {
       expect(await exitCode(wizard)).toBe(0);
       expect(wizard.screen()).toContain('socklab tcp server --port 0');
     } finally {
+      wizard.close();
+    }
+  });
+
+  it('Ctrl-C stops a server without signalling a parent waiting for socklab (npm start)', async () => {
+    const wizard = openWizard(npmLikeParent);
+    try {
+      await choose(wizard, 'TCP echo server');
+      await answer(wizard, '--host');
+      await answer(wizard, '--port', '0');
+      for (const name of ['--once', '--max-connections', '--idle-timeout', '--quiet'])
+        await answer(wizard, name);
+      await wizard.waitFor(/Ready\. Press Ctrl-C to stop it\./);
+      wizard.keys('C-c');
+      // Before, SIGINT went to the whole group: the parent died at once (no CHILD= line, and
+      // bash skipped the echo), while socklab went on to stop its server.
+      await wizard.waitFor(/^CHILD=0$/m);
+      expect(await exitCode(wizard)).toBe(0);
+      expect(wizard.screen()).toMatch(/Done \(exit 0\)/);
+      // Raw mode: the terminal did not echo ^C into the frame.
+      expect(wizard.screen()).not.toMatch(/\^C|│C/);
+    } finally {
+      wizard.close();
+    }
+  });
+
+  it('a second Ctrl-C while a server drains exits 130 at once and still closes the frame', async () => {
+    const wizard = openWizard();
+    const held = new Socket();
+    try {
+      await choose(wizard, 'TCP echo server');
+      await answer(wizard, '--host');
+      await answer(wizard, '--port', '0');
+      for (const name of ['--once', '--max-connections', '--idle-timeout', '--quiet'])
+        await answer(wizard, name);
+      const [, port] = await wizard.waitFor(/Listening on tcp 127\.0\.0\.1:(\d+)/);
+      await new Promise<void>((resolve) => held.connect(Number(port), '127.0.0.1', resolve));
+      await wizard.waitFor(/Connected by/);
+      wizard.keys('C-c');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      wizard.keys('C-c');
+      expect(await exitCode(wizard)).toBe(130);
+      expect(wizard.screen()).toMatch(
+        /interrupted again, exiting now\n└ {2}Stopped at once \(exit 130\)/,
+      );
+    } finally {
+      held.destroy();
       wizard.close();
     }
   });
