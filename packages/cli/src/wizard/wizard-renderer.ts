@@ -41,7 +41,9 @@ export function createWizardRenderer(
   return {
     event(event: LabEvent) {
       if (event.message !== undefined || event.output !== undefined) plain.event(event);
-      else framed.stdout(`${dim(formatTraceLine(event, { terminal }), options.color)}\n`);
+      // A last error or timeout without a line of its own: the failure line that follows says it.
+      else if (event.type !== 'error' && event.type !== 'timeout')
+        framed.stdout(`${dim(formatTraceLine(event, { terminal }), options.color)}\n`);
       if (!ready && (!options.server || event.type === 'listen' || event.type === 'bind')) {
         ready = true;
         options.onReady?.();
