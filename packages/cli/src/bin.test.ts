@@ -311,19 +311,24 @@ describe('socklab binary', () => {
     });
   }
 
-  it('SIGINT to a one-shot command exits 130', async () => {
-    const child = spawnCli([...fake, 'fake', 'wait']);
-    const done = collect(child);
-    try {
-      await waitForLine(child, /Waiting/);
-      process.kill(child.pid as number, 'SIGINT');
-      const { code, stderr } = await done;
-      expect(code).toBe(130);
-      expect(stderr).toBe('');
-    } finally {
-      killGroup(child);
-    }
-  });
+  for (const [signal, expected] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} to a one-shot command exits ${expected}, as a shell reports it`, async () => {
+      const child = spawnCli([...fake, 'fake', 'wait']);
+      const done = collect(child);
+      try {
+        await waitForLine(child, /Waiting/);
+        process.kill(child.pid as number, signal);
+        const { code, stderr } = await done;
+        expect(code).toBe(expected);
+        expect(stderr).toBe('');
+      } finally {
+        killGroup(child);
+      }
+    });
+  }
 
   it('a second SIGINT ends a command that ignores the first', async () => {
     const child = spawnCli([...fake, 'fake', 'hang']);

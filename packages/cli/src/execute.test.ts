@@ -111,6 +111,12 @@ describe('executeCommand exit codes', () => {
     expect(io.forced).toEqual([130]);
     expect(io.err).toContain('interrupted again');
     void running;
+    const terminated = createMemoryIO();
+    void runMain(['fake', 'hang'], terminated);
+    await printed(terminated, 'Hanging');
+    terminated.signal('SIGINT');
+    terminated.signal('SIGTERM');
+    expect(terminated.forced).toEqual([143]);
   });
 
   it('decides gracefulness per run when graceful is a function, and closes the generator', async () => {
@@ -134,7 +140,7 @@ describe('executeCommand exit codes', () => {
     const plugin = definePlugin({ name: 'w', summary: 'w', commands: [command] });
     for (const [keep, expected] of [
       [true, 0],
-      [false, 130],
+      [false, 143],
     ] as const) {
       const io = createMemoryIO();
       const running = executeCommand({ io, plugin, command, options: { keep } });

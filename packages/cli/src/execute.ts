@@ -56,16 +56,20 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
   const stopListening = io.onSignal?.((signal) => {
     if (interrupted) {
       io.stderr('socklab: interrupted again, exiting now\n');
-      io.forceExit?.(exitCodes.interrupted);
+      io.forceExit?.(signal === 'SIGTERM' ? exitCodes.terminated : exitCodes.interrupted);
       return;
     }
     interrupted = signal;
     controller.abort(new DOMException(`Interrupted by ${signal}`, 'AbortError'));
   });
-  // Stopped by a signal: 0 for a graceful command, else 130; a reader of stdout that went away
+  // Stopped by a signal: 0 for a graceful command, else 130 (143 for SIGTERM); a reader of stdout that went away
   // (`socklab inspect --json | head`) is no interruption either: it had what it wanted.
   const stoppedCode = () =>
-    graceful || io.outputClosed?.() ? exitCodes.ok : exitCodes.interrupted;
+    graceful || io.outputClosed?.()
+      ? exitCodes.ok
+      : interrupted === 'SIGTERM'
+        ? exitCodes.terminated
+        : exitCodes.interrupted;
   const started = performance.now();
   // Signal listeners do not keep the event loop alive; a command waiting only on its signal must not end early.
   const keepAlive = setInterval(() => {}, 1 << 30);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { numRuns } from '../test/helpers.ts';
+import { UsageError } from './errors.ts';
 import {
   bytesToText,
   bytesToTextLenient,
@@ -9,6 +10,7 @@ import {
   fromHex,
   hexdump,
   pythonBytesRepr,
+  readStdin,
   textToBytes,
   toHex,
 } from './message.ts';
@@ -115,5 +117,23 @@ describe('pythonBytesRepr', () => {
     for (const [i, sample] of samples.entries()) {
       expect(pythonBytesRepr(sample), toHex(sample)).toBe(expected[i]);
     }
+  });
+});
+
+describe('readStdin', () => {
+  const chunks = (...parts: number[][]) =>
+    async function* () {
+      for (const part of parts) yield new Uint8Array(part);
+    };
+
+  it('joins every chunk in order, and gives no bytes for an empty stream', async () => {
+    expect([...(await readStdin({ stdin: chunks([1, 2], [], [3]) }))]).toEqual([1, 2, 3]);
+    expect([...(await readStdin({ stdin: chunks([7]) }))]).toEqual([7]);
+    expect((await readStdin({ stdin: chunks() })).length).toBe(0);
+  });
+
+  it('is a usage error where there is no standard input (the wizard)', async () => {
+    await expect(readStdin({})).rejects.toBeInstanceOf(UsageError);
+    await expect(readStdin({})).rejects.toThrow('Cannot read the payload from standard input here');
   });
 });

@@ -1,4 +1,5 @@
 import type { Endpoint } from './endpoint.ts';
+import { UsageError } from './errors.ts';
 
 /** Bytes that went over a socket, with where they came from and went. */
 export interface Message {
@@ -102,4 +103,29 @@ export function pythonBytesRepr(data: Uint8Array): string {
     else out += String.fromCharCode(b);
   }
   return `${out}${quote}`;
+}
+
+/**
+ * The whole of standard input as one payload (a command's `-` message), from the run context's
+ * `stdin`. Where there is none (the wizard: stdin is its terminal) it is a UsageError.
+ */
+export async function readStdin(context: {
+  stdin?: () => AsyncIterable<Uint8Array>;
+}): Promise<Uint8Array> {
+  if (!context.stdin)
+    throw new UsageError('Cannot read the payload from standard input here', 'give a message');
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for await (const part of context.stdin()) {
+    parts.push(part);
+    length += part.length;
+  }
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const all = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return all;
 }

@@ -8,6 +8,7 @@ import {
   payloadFields,
   pythonBytesRepr,
   type RunContext,
+  readStdin,
   SocketError,
   socketErrorCode,
   textToBytes,
@@ -232,23 +233,7 @@ async function payload(
     }
   }
   if (options.size !== undefined) return generated(options.size);
-  if (options.message === '-') {
-    if (!context.stdin)
-      throw new UsageError('Cannot read the payload from standard input here', 'give a message');
-    const parts: Uint8Array[] = [];
-    let length = 0;
-    for await (const part of context.stdin()) {
-      parts.push(part);
-      length += part.length;
-    }
-    const all = new Uint8Array(length);
-    let offset = 0;
-    for (const part of parts) {
-      all.set(part, offset);
-      offset += part.length;
-    }
-    return all;
-  }
+  if (options.message === '-') return readStdin(context);
   return textToBytes(options.message);
 }
 

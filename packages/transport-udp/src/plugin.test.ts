@@ -1,7 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detectRuntime, type LabEvent, resolveOptions, UsageError } from '@socklab/core';
+import {
+  detectRuntime,
+  type LabEvent,
+  type RunContext,
+  resolveOptions,
+  UsageError,
+} from '@socklab/core';
 import { describe, expect, it } from 'vitest';
 import { drain, idleSocket, startServer } from '../test/support.ts';
 import plugin from './index.ts';
@@ -10,14 +16,24 @@ const server = plugin.commands.find((c) => c.name === 'server');
 const client = plugin.commands.find((c) => c.name === 'client');
 const repoRoot = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
 
-async function run(command: typeof client, raw: Record<string, unknown>): Promise<LabEvent[]> {
+async function run(
+  command: typeof client,
+  raw: Record<string, unknown>,
+  context: Omit<RunContext, 'signal'> = {},
+): Promise<LabEvent[]> {
   const events: LabEvent[] = [];
   const options = resolveOptions(command?.options ?? {}, raw);
   command?.check?.(options);
-  for await (const event of command?.run(options, { signal: new AbortController().signal }) ?? [])
-    events.push(event);
+  const signal = new AbortController().signal;
+  for await (const event of command?.run(options, { ...context, signal }) ?? []) events.push(event);
   return events;
 }
+
+/** Standard input as the CLI gives it: the chunks, in order. */
+const stdinOf = (...chunks: string[]) =>
+  async function* () {
+    for (const chunk of chunks) yield new TextEncoder().encode(chunk);
+  };
 
 describe('udp plugin', () => {
   it('is a plugin named udp with server (graceful) and client commands', () => {
@@ -96,6 +112,21 @@ describe('udp plugin', () => {
       proto: 'udp',
       remote: { address: '127.0.0.1', port: udp.port },
     });
+  });
+
+  it('client: "-" sends standard input as the one datagram; none, or no bytes, is a usage error', async () => {
+    const udp = await startServer({ echo: true });
+    const raw = { host: '127.0.0.1', port: String(udp.port), message: '-' };
+    const events = await run(client, raw, { stdin: stdinOf('two ', 'chunks') });
+    expect(events.find((e) => e.type === 'send')).toMatchObject({ bytes: 10, text: 'two chunks' });
+    expect(events.find((e) => e.type === 'recv')?.message).toBe('Message from server: two chunks');
+    await expect(run(client, raw)).rejects.toThrow(
+      'Cannot read the payload from standard input here',
+    );
+    await expect(run(client, raw, { stdin: stdinOf() })).rejects.toThrow(
+      'Cannot send an empty datagram: standard input had no bytes',
+    );
+    await expect(run(client, raw, { stdin: stdinOf() })).rejects.toBeInstanceOf(UsageError);
   });
 
   it('client closes its socket after a timeout too, and says so before failing', async () => {

@@ -4,6 +4,7 @@ import {
   defineCommand,
   definePlugin,
   type Plugin,
+  readStdin,
   textToBytes,
   UsageError,
 } from '@socklab/core';
@@ -84,7 +85,7 @@ const client = defineCommand({
       kind: 'text',
       positional: 2,
       required: true,
-      help: 'text to send',
+      help: 'text to send ("-" reads the datagram from standard input)',
       validate: (text) => (text === '' ? 'message is empty: give some text to send' : undefined),
       wizard: { default: 'Hello, world' },
     },
@@ -109,21 +110,24 @@ const client = defineCommand({
   examples: [
     'socklab udp client 127.0.0.1 65432 "Hello"',
     'socklab udp client localhost 5000 hi --timeout 500 --retries 3',
+    'printf hello | socklab udp client 127.0.0.1 65432 -',
   ],
   async *run(options, context) {
     const event = createEventClock();
-    const run = exchange(
-      { address: options.host, port: options.port },
-      textToBytes(options.message),
-      {
-        signal: context.signal,
-        timeout: options.timeout,
-        retries: options.retries,
-        lookup: context.lookup,
-        bufferSize: seedBufferSize,
-        clock: event,
-      },
-    );
+    const data = options.message === '-' ? await readStdin(context) : textToBytes(options.message);
+    if (data.length === 0)
+      throw new UsageError(
+        'Cannot send an empty datagram: standard input had no bytes',
+        'pipe the message in, or give it as text',
+      );
+    const run = exchange({ address: options.host, port: options.port }, data, {
+      signal: context.signal,
+      timeout: options.timeout,
+      retries: options.retries,
+      lookup: context.lookup,
+      bufferSize: seedBufferSize,
+      clock: event,
+    });
     let step = await run.next();
     try {
       for (; !step.done; step = await run.next()) {

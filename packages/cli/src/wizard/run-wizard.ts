@@ -87,7 +87,11 @@ export async function runWizard(
     spinner.stop();
   }
   const verdict =
-    code === exitCodes.ok ? 'Done' : code === exitCodes.interrupted ? 'Interrupted' : 'Failed';
+    code === exitCodes.ok
+      ? 'Done'
+      : code === exitCodes.interrupted || code === exitCodes.terminated
+        ? 'Interrupted'
+        : 'Failed';
   outro(`${verdict} (exit ${code}). To run it again without the wizard:\n   ${line}`, {
     output: terminal.output,
   });
