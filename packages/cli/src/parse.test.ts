@@ -15,6 +15,9 @@ describe('parsing good command lines', () => {
     [['fake', 'opts', '80', '-k'], { port: 80, ...optsDefaults, keep: true }],
     [['fake', 'opts', '80', '--keep=false'], { port: 80, ...optsDefaults }],
     [['fake', 'opts', '80', '--no-color'], { port: 80, ...optsDefaults, color: false }],
+    // Any flag turns off by name, as --keep=false does.
+    [['fake', 'opts', '80', '--no-keep'], { port: 80, ...optsDefaults }],
+    [['fake', 'opts', '80', '-k', '--no-keep'], { port: 80, ...optsDefaults }],
     [['fake', 'opts', '80', '--count', '3'], { port: 80, ...optsDefaults, count: 3 }],
     [['fake', 'opts', '--json', '80'], { port: 80, ...optsDefaults, json: true }],
     [['--json', 'fake', 'opts', '80'], { port: 80, ...optsDefaults, json: true }],
@@ -134,7 +137,7 @@ describe('parsing bad command lines: one line on stderr, exit 2', () => {
     ],
     [['fake', 'opts', '80', '--keep=maybe'], /Cannot parse --keep "maybe": must be true or false/],
     [['fake', 'opts', '80', '--no-color=1'], /--no-color takes no value/],
-    [['fake', 'opts', '80', '--no-keep'], /Unknown option "--no-keep"/],
+    [['fake', 'opts', '80', '--no-keep=1'], /--no-keep takes no value/],
     [['fake', 'opts', '80', '--port', '81'], /port is given twice/],
     [['fake', 'opts', '80', '--name', 'a b'], /Cannot parse --name "a b": must not contain spaces/],
     [

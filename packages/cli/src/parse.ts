@@ -215,7 +215,7 @@ function rootOptions(): Record<string, ParseOption> {
   return options;
 }
 
-/** parseArgs options for a command: its own options, `--no-x` for flags on by default, common flags. */
+/** parseArgs options for a command: its own options, `--no-x` for each of its flags, common flags. */
 function commandOptions(specs: OptionSpecs): Record<string, ParseOption> {
   const options: Record<string, ParseOption> = {};
   const shorts = new Set<string>();
@@ -225,7 +225,8 @@ function commandOptions(specs: OptionSpecs): Record<string, ParseOption> {
       options[name].short = spec.short;
       shorts.add(spec.short);
     }
-    if (spec.type === 'boolean' && spec.default === true)
+    // Every flag can be turned off by name (scripts state what they mean), not only those on by default.
+    if (spec.type === 'boolean' && !(`no-${name}` in specs))
       options[`no-${name}`] = { type: 'boolean' };
   }
   for (const [name, flag] of Object.entries(commonFlags) as [string, OptionSpec][]) {
