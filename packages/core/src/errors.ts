@@ -14,6 +14,7 @@ export type SocketErrorCode =
   | 'ENETUNREACH'
   | 'EINVAL'
   | 'ENOENT'
+  | 'ESRCH'
   | 'EMISMATCH'
   | 'EABORTED'
   | 'EUNKNOWN';
@@ -34,6 +35,7 @@ export const reasons: Record<SocketErrorCode, string> = {
   ENETUNREACH: 'network unreachable',
   EINVAL: 'invalid argument',
   ENOENT: 'no such file or directory',
+  ESRCH: 'no such process',
   EMISMATCH: 'data mismatch',
   EABORTED: 'aborted',
   EUNKNOWN: 'unexpected error',
@@ -196,6 +198,7 @@ export function socketErrorCode(error: unknown): SocketErrorCode {
 const linuxErrno: Record<number, SocketErrorCode> = {
   1: 'EACCES',
   2: 'ENOENT',
+  3: 'ESRCH',
   13: 'EACCES',
   22: 'EINVAL',
   32: 'EPIPE',

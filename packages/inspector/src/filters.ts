@@ -80,9 +80,15 @@ export function protosFor(filters: SocketFilters): SocketProto[] {
   return ['tcp', 'tcp6', 'udp', 'udp6', 'unix'];
 }
 
-/** A listening socket: TCP or unix LISTEN, or a UDP socket bound without a peer (as ss -l shows). */
+/**
+ * A listening socket: TCP or unix LISTEN, a UDP socket bound without a peer, or a unix socket
+ * bound to a path without one (a datagram server such as /dev/log), as `ss -l` shows them;
+ * unlike ss, not a unix socket that is merely unconnected and has no path.
+ */
 export function isListening(entry: SocketEntry): boolean {
-  return entry.state === 'LISTEN' || (entry.state === 'UNCONN' && entry.proto !== 'unix');
+  if (entry.state === 'LISTEN') return true;
+  if (entry.state !== 'UNCONN') return false;
+  return entry.proto !== 'unix' || entry.local.address !== '';
 }
 
 /** Everything but `pid`, which needs owners: it is checked after they are known. */

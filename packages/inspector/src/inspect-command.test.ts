@@ -65,6 +65,25 @@ describe('the inspect plugin', () => {
     await expect(snapshot({ proto: 'sctp' as 'tcp' })).rejects.toBeInstanceOf(UsageError);
   });
 
+  it('--pid of a process that is not there fails (exit 1) rather than print an empty table', async () => {
+    // A PID that existed and is gone: a child that exited, and was reaped.
+    const { spawnSync } = await import('node:child_process');
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    for (const raw of [{ pid: String(gone) }, { pid: String(gone), json: true }]) {
+      const error = await run(raw).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        name: 'SocketError',
+        code: 'ESRCH',
+        message: `Cannot inspect process ${gone}: no such process`,
+        hint: 'is it still running? ps -e lists process IDs',
+      });
+    }
+    // A process that exists without sockets of its kind is an empty table, no failure.
+    expect(await runJSON({ pid: String(process.pid), proto: 'tcp', state: 'SYN_SENT' })).toEqual(
+      [],
+    );
+  });
+
   it('rejects filters no socket can match, and a table style with --json or --watch', async () => {
     const never: [Record<string, unknown>, string][] = [
       [{ listening: 'true', state: 'established' }, 'listening sockets are LISTEN or UNCONN'],

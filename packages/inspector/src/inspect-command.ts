@@ -3,6 +3,7 @@ import {
   createEventClock,
   defineCommand,
   type LabEvent,
+  SocketError,
   UsageError,
 } from '@socklab/core';
 import { protoFilters } from './filters.ts';
@@ -56,7 +57,10 @@ const options = {
     placeholder: '<pid>',
     wizard: false,
   },
-  listening: { type: 'boolean', help: 'only listening sockets (TCP LISTEN, bound UDP)' },
+  listening: {
+    type: 'boolean',
+    help: 'only listening sockets (TCP LISTEN, bound UDP, unix LISTEN or bound to a path)',
+  },
   sort: {
     type: 'string',
     help: 'order rows by proto (default: proto, then local port, then remote), local, remote, state, pid or inode',
@@ -111,6 +115,16 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
         listening: values.listening,
       };
       const sort = values.sort as (typeof sortKeys)[number];
+      // An empty table for a process that is not there would read as "it has no sockets".
+      if (values.pid !== undefined) {
+        const { processExists } = await import('./process-exists.ts');
+        if (!processExists(values.pid))
+          throw new SocketError('ESRCH', {
+            action: 'inspect',
+            target: `process ${values.pid}`,
+            hint: 'is it still running? ps -e lists process IDs',
+          });
+      }
       if (!values.watch) {
         const entries = await snapshot(filters, { ...defaults, sort });
         const details = { entries: entries.length };

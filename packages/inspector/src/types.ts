@@ -49,6 +49,6 @@ export interface SocketFilters {
   /** Matches the local or the remote port. */
   port?: number;
   pid?: number;
-  /** Only listening sockets (TCP LISTEN, unbound-peer UDP UNCONN, unix LISTEN). */
+  /** Only listening sockets (TCP LISTEN, unbound-peer UDP UNCONN, unix LISTEN or UNCONN with a path). */
   listening?: boolean;
 }

@@ -6,6 +6,8 @@ import { readFixture } from './read-fixture.ts';
 export interface FakeProcess {
   pid: number;
   comm: string;
+  /** Its effective uid, written to a status file (none when absent). */
+  uid?: number;
   /** fd number → socket inode (other link targets: a string). */
   fds: Record<number, number | string>;
 }
@@ -23,6 +25,13 @@ export function makeFakeProc(
   for (const process of processes) {
     mkdirSync(join(root, String(process.pid), 'fd'), { recursive: true });
     writeFileSync(join(root, String(process.pid), 'comm'), `${process.comm}\n`);
+    if (process.uid !== undefined) {
+      const u = process.uid;
+      writeFileSync(
+        join(root, String(process.pid), 'status'),
+        `Name:\t${process.comm}\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t${u + 1}\t${u}\t${u}\t${u}\nGid:\t0\t0\t0\t0\n`,
+      );
+    }
     for (const [fd, target] of Object.entries(process.fds)) {
       symlinkSync(
         typeof target === 'number' ? `socket:[${target}]` : target,

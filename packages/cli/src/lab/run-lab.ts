@@ -115,7 +115,11 @@ export async function* runLab(
   }
   for (const pump of lab.pumps) yield* relay(lab, pump.take(), pump === lab.tcpServer);
   if (failed.length > 0) {
-    throw new Error(`lab failed: ${failed.length} of ${steps.length} steps (${failed.join(', ')})`);
+    // An expected failure (each ✗ line said why), with a code for --json readers.
+    throw Object.assign(
+      new Error(`lab failed: ${failed.length} of ${steps.length} steps (${failed.join(', ')})`),
+      { code: 'ELAB' },
+    );
   }
   yield event('info', {
     message: `Lab passed: ${steps.length} of ${steps.length} steps`,

@@ -20,6 +20,7 @@ const fake = makeFakeProc([
   {
     pid: 100,
     comm: 'server',
+    uid: 1000,
     fds: { 0: '/dev/null', 3: 305910, 4: 305911, 7: 305919, 9: 305917, 12: 'pipe:[77]' },
   },
   { pid: 200, comm: 'forked child', fds: { 3: 305910, 5: 305912 } },
@@ -59,10 +60,14 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
       command: 'forked child',
       state: 'ESTABLISHED',
     });
+    // /proc/net/unix has no uid: the owner's effective one (as lsof shows); the table's elsewhere.
     expect(entries.find((e) => e.proto === 'unix')).toMatchObject({
       pid: 100,
+      uid: 1000,
+      user: 'lab',
       local: { address: '/tmp/fx/lab.sock' },
     });
+    expect(listen?.uid).toBe(0);
     expect(entries.find((e) => e.proto === 'udp')).toMatchObject({ pid: 100, state: 'UNCONN' });
   });
 
@@ -150,6 +155,7 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
       expect(entries.find((e) => e.local.address === path)).toMatchObject({
         state: 'LISTEN',
         pid: process.pid,
+        uid: process.getuid?.(),
       });
     } finally {
       await new Promise((resolve) => server.close(resolve));

@@ -1,10 +1,10 @@
 import { matchesPid, matchesSocket, protosFor } from '../filters.ts';
-import { parseProcNetInet, parseProcNetUnix } from '../parsers/proc-net.ts';
+import { parseProcNetInet, parseProcNetUnix, type UserLookup } from '../parsers/proc-net.ts';
 import type { ProcFs } from '../runtime/proc-fs.ts';
 import { type SortKey, sortEntries } from '../sort.ts';
 import type { SocketEntry, SocketFilters, SocketOwner } from '../types.ts';
 import { type CollectStrategy, collectSequential } from './collect-plan.ts';
-import { commandOf, type OwnerLookup } from './socket-owners.ts';
+import { commandOf, type OwnerLookup, uidOf } from './socket-owners.ts';
 import { passwdUsers } from './users.ts';
 
 export interface LinuxCollectOptions {
@@ -72,7 +72,7 @@ export async function collectLinuxSockets(
     },
     fs,
   );
-  const kept = owners ? attachOwners(entries, owners, filters, procRoot, options) : entries;
+  const kept = owners ? attachOwners(entries, owners, filters, procRoot, options, user) : entries;
   // attachOwners keeps the order, so entries sorted before it stay sorted.
   return !sort || sortedEarly ? kept : sortEntries(kept, sort);
 }
@@ -83,8 +83,19 @@ function attachOwners(
   filters: SocketFilters,
   procRoot: string,
   options: LinuxCollectOptions,
+  user: UserLookup,
 ): SocketEntry[] {
   const kept: SocketEntry[] = [];
+  // /proc/net/unix has no uid column: a unix socket gets its owner's, as lsof's USER shows.
+  const uids = new Map<number, number | null>();
+  const uidFor = (pid: number): number | null => {
+    let found = uids.get(pid);
+    if (found === undefined) {
+      found = uidOf(procRoot, pid, options.fs);
+      uids.set(pid, found);
+    }
+    return found;
+  };
   const uid = options.uid;
   // A process's command, read once; consecutive entries are mostly the same process.
   const commands = new Map<number, string | null>();
@@ -126,6 +137,10 @@ function attachOwners(
       owner.command = commandFor(owner.pid);
     }
     entry.command = (found[0] as SocketOwner).command;
+    if (entry.uid === null) {
+      entry.uid = uidFor(entry.pid as number);
+      if (entry.uid !== null) entry.user = user(entry.uid);
+    }
   }
   return kept;
 }

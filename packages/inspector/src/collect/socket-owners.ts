@@ -127,6 +127,16 @@ function isNotFound(error: unknown): boolean {
 }
 
 /** A process's command name from /proc/<pid>/comm, as ss and netstat show it (null if gone). */
+/** A process's effective uid (the second number of the `Uid:` line of its status), or null. */
+export function uidOf(procRoot: string, pid: number, fs: ProcFs): number | null {
+  try {
+    const line = /^Uid:\s+\d+\s+(\d+)/m.exec(fs.readTextSync(`${procRoot}/${pid}/status`));
+    return line ? Number(line[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function commandOf(procRoot: string, pid: number, fs: ProcFs): string | null {
   try {
     return fs.readTextSync(`${procRoot}/${pid}/comm`).replace(/\n$/, '');

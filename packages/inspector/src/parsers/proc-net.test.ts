@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../test/read-fixture.ts';
+import { isListening } from '../filters.ts';
 import { formatIPv6, ipv4ToProcHex, ipv6GroupsToProcHex } from './address.ts';
 import { parseProcNetInet, parseProcNetUnix } from './proc-net.ts';
 
@@ -85,6 +86,16 @@ describe('parseProcNetUnix', () => {
     expect(entries).toMatchObject([
       { proto: 'unix', state: 'LISTEN', local: { address: '/tmp/fx/lab.sock' }, inode: 305917 },
     ]);
+  });
+
+  it('--listening keeps what ss -lx shows that waits for peers: LISTEN, and UNCONN bound to a path', () => {
+    // Captured with a bound datagram socket, a stream listener with one accepted connection,
+    // and an unbound stream and datagram socket; `ss -lx` showed the last two as well.
+    const { entries, skipped } = parseProcNetUnix(readFixture('proc-net-unix-states.txt'));
+    expect(skipped).toBe(0);
+    expect(entries).toHaveLength(8);
+    const listening = entries.filter(isListening).map((e) => `${e.state} ${e.local.address}`);
+    expect(listening).toEqual(['UNCONN /tmp/fx/dgram.sock', 'LISTEN /tmp/fx/stream.sock']);
   });
 
   it('keeps paths with spaces, unnamed sockets and connection states', () => {

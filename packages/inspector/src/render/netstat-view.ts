@@ -1,23 +1,33 @@
 import type { SocketEntry } from '../types.ts';
 import { hiddenText, netstatAddress } from './address-text.ts';
 
+const inetHeader =
+  'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name';
+const unixHeader = 'Proto State       I-Node   PID/Program name         Path';
+
 /**
  * A table like Linux `netstat -anp`: Proto Recv-Q Send-Q Local Address Foreign Address State
- * PID/Program name. Unix sockets show their path as the local address.
+ * PID/Program name. Unix sockets follow in a table of their own, as netstat prints them, with
+ * the path last so long paths do not push the other columns out of line.
  */
 export function renderNetstatView(entries: readonly SocketEntry[]): string {
-  const lines = [
-    'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name',
-  ];
+  const inet: string[] = [];
+  const unix: string[] = [];
   for (const entry of entries) {
-    const unix = entry.proto === 'unix';
-    const local = unix ? entry.local.address || '-' : netstatAddress(entry.local);
-    const remote = unix ? '-' : netstatAddress(entry.remote);
     const owner = entry.pid === null ? hiddenText(entry) : `${entry.pid}/${entry.command ?? '?'}`;
-    lines.push(
+    if (entry.proto === 'unix') {
+      unix.push(
+        `unix  ${entry.state.padEnd(11)} ${String(entry.inode).padEnd(8)} ${owner.padEnd(24)} ${entry.local.address || '-'}`.trimEnd(),
+      );
+      continue;
+    }
+    inet.push(
       `${entry.proto.padEnd(5)} ${String(entry.recvQ).padStart(6)} ${String(entry.sendQ).padStart(6)} ` +
-        `${local.padEnd(23)} ${remote.padEnd(23)} ${entry.state.padEnd(11)} ${owner}`,
+        `${netstatAddress(entry.local).padEnd(23)} ${netstatAddress(entry.remote).padEnd(23)} ${entry.state.padEnd(11)} ${owner}`,
     );
   }
-  return lines.join('\n');
+  const tables: string[] = [];
+  if (inet.length > 0 || unix.length === 0) tables.push([inetHeader, ...inet].join('\n'));
+  if (unix.length > 0) tables.push([unixHeader, ...unix].join('\n'));
+  return tables.join('\n\n');
 }
