@@ -120,6 +120,15 @@ async function choose(wizard: Wizard, label: string): Promise<void> {
   wizard.keys('Enter');
 }
 
+/** Picks the TCP echo server, on a free port, every other answer its default. */
+async function startEchoServer(wizard: Wizard): Promise<void> {
+  await choose(wizard, 'TCP echo server');
+  await answer(wizard, '--host');
+  await answer(wizard, '--port', '0');
+  for (const name of ['--once', '--max-connections', '--idle-timeout', '--quiet'])
+    await answer(wizard, name);
+}
+
 afterAll(() => {
   if (!hasTmux) return;
   spawnSync('tmux', ['-L', server, 'kill-server'], { env });
@@ -184,11 +193,7 @@ describe.skipIf(!hasTmux)('the wizard in tmux', () => {
   it('a TCP echo server from the wizard: says Ctrl-C stops it, and Ctrl-C exits 0', async () => {
     const wizard = openWizard();
     try {
-      await choose(wizard, 'TCP echo server');
-      await answer(wizard, '--host');
-      await answer(wizard, '--port', '0');
-      for (const name of ['--once', '--max-connections', '--idle-timeout', '--quiet'])
-        await answer(wizard, name);
+      await startEchoServer(wizard);
       await wizard.waitFor(
         /Listening on tcp 127\.0\.0\.1:\d+\n│ {2}Ready\. Press Ctrl-C to stop it\./,
       );
@@ -203,11 +208,7 @@ describe.skipIf(!hasTmux)('the wizard in tmux', () => {
   it('Ctrl-C stops a server without signalling a parent waiting for socklab (npm start)', async () => {
     const wizard = openWizard(npmLikeParent);
     try {
-      await choose(wizard, 'TCP echo server');
-      await answer(wizard, '--host');
-      await answer(wizard, '--port', '0');
-      for (const name of ['--once', '--max-connections', '--idle-timeout', '--quiet'])
-        await answer(wizard, name);
+      await startEchoServer(wizard);
       await wizard.waitFor(/Ready\. Press Ctrl-C to stop it\./);
       wizard.keys('C-c');
       // Before, SIGINT went to the whole group: the parent died at once (no CHILD= line, and
@@ -226,11 +227,7 @@ describe.skipIf(!hasTmux)('the wizard in tmux', () => {
     const wizard = openWizard();
     const held = new Socket();
     try {
-      await choose(wizard, 'TCP echo server');
-      await answer(wizard, '--host');
-      await answer(wizard, '--port', '0');
-      for (const name of ['--once', '--max-connections', '--idle-timeout', '--quiet'])
-        await answer(wizard, name);
+      await startEchoServer(wizard);
       const [, port] = await wizard.waitFor(/Listening on tcp 127\.0\.0\.1:(\d+)/);
       await new Promise<void>((resolve) => held.connect(Number(port), '127.0.0.1', resolve));
       await wizard.waitFor(/Connected by/);
