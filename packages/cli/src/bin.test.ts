@@ -68,6 +68,23 @@ describe('socklab binary', () => {
     );
   });
 
+  it("places a plugin's syntax error at its line and column, on every runtime", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-syntax-'));
+    const file = join(dir, 'syntax-error.mjs');
+    writeFileSync(file, "export default {\n  name: 'x',\n  summary: 'y'\n  commands: []\n};\n");
+    try {
+      const { code, stdout } = await runCli(['--plugin', file, 'plugins']);
+      expect(code).toBe(0);
+      // Node: "Unexpected identifier 'commands'", Bun: 'Expected "}" but found "commands"',
+      // Deno: "Expected ',', got 'commands'"; each then says where.
+      expect(stdout).toMatch(
+        /\n\S*syntax-error\.mjs {2}broken \(--plugin .*\): [^\n]*commands[^\n]* at \/[^\n]*syntax-error\.mjs:4:3( \(and \d+ more\))?\n/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a bad value: one line, exit 2, no stack', async () => {
     const { code, stderr } = await runCli([...fake, 'fake', 'opts', 'abc']);
     expect(code).toBe(2);

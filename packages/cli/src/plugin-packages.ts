@@ -128,7 +128,7 @@ export function specifierCandidate(
   if (local && isDirectory(local)) return directoryCandidate(local, source, specifier);
   if (path) {
     const url = pathToFileURL(path).href;
-    return { source, from: specifier, load: () => import(url) };
+    return { source, from: specifier, file: path, load: () => import(url) };
   }
   if (/^[a-z][a-z0-9+.-]+:/i.test(specifier))
     return { source, from: specifier, load: () => import(specifier) };

@@ -43,6 +43,8 @@ export interface PluginCandidate {
   name?: string;
   /** The package folder, so a package named with --plugin is not loaded again from node_modules. */
   dir?: string;
+  /** The module file, when the specifier named one: a syntax error is located in it. */
+  file?: string;
   /** Built-ins still being written: a missing default export is skipped, not broken. */
   optional?: boolean;
   /** A built-in's plugin name, known before loading: a command naming it loads it alone. */
@@ -167,7 +169,8 @@ async function loadCandidate(
   try {
     module = await candidate.load();
   } catch (error) {
-    return fail(error);
+    const { loadErrorText } = await import('./load-error.ts');
+    return fail(await loadErrorText(error, candidate.file));
   }
   const value = (module as { default?: unknown } | undefined)?.default;
   if (value === undefined) {
