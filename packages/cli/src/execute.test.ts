@@ -77,6 +77,27 @@ describe('executeCommand exit codes', () => {
     expect(err.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
+  it('ends --json output with an EUSAGE error event for bad input, parsed or found while running', async () => {
+    for (const args of [
+      ['fake', 'opts', '70000', '--json'],
+      ['fake', 'opts', '80', '--bogus', '--json'],
+      ['--json', 'fake', 'fail', 'usage'],
+    ]) {
+      const { code, out, err } = await runMain(args);
+      expect(code, args.join(' ')).toBe(2);
+      const events = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; code?: string; message?: string });
+      const last = events.at(-1);
+      expect(last).toMatchObject({ type: 'error', code: 'EUSAGE' });
+      // The same words as the one line on stderr.
+      expect(`socklab: ${last?.message}\n`).toBe(err);
+    }
+    // Without --json, stdout stays empty.
+    expect((await runMain(['fake', 'opts', '70000'])).out).toBe('');
+  });
+
   it('exits 0 when a graceful command is stopped by SIGINT or SIGTERM, and removes its listeners', async () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const io = createMemoryIO();

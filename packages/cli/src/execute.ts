@@ -2,7 +2,14 @@ import { type LabEvent, type Lookup, labEventTypes, type Plugin } from '@socklab
 import type { OutputFlags } from './common-flags.ts';
 import { denoLacksUnstableNet, denoRerunHint } from './deno-net.ts';
 import { exitCodes } from './exit-codes.ts';
-import { isUnexpected, isUsageError, runtimeLine, usageLine, writeDebug } from './failure.ts';
+import {
+  failureEvent,
+  isUnexpected,
+  isUsageError,
+  runtimeLine,
+  usageLine,
+  writeDebug,
+} from './failure.ts';
 import type { CliIO, StopSignal } from './io.ts';
 import type { AnyCommand } from './parse.ts';
 import { escapeLine } from './render/escape-controls.ts';
@@ -100,7 +107,10 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
   } catch (error) {
     if (interrupted) return stoppedCode();
     if (isUsageError(error)) {
-      io.stderr(`${usageLine(error, path)}\n`);
+      const line = usageLine(error, path);
+      if (mode === 'json' && !run.renderer)
+        io.stdout(`${JSON.stringify(failureEvent(error, line, started))}\n`);
+      io.stderr(`${line}\n`);
       if (flags.debug) writeDebug(io, error);
       return exitCodes.usage;
     }
@@ -140,18 +150,4 @@ function eventProblem(event: unknown): string | undefined {
     return `its ${type} event has no time or elapsedMs (make events with createEventClock; a bug in the plugin)`;
   }
   return undefined;
-}
-
-/** The failure as a last NDJSON `error` event, so --json consumers see why the stream ended. */
-function failureEvent(error: unknown, line: string, started: number): LabEvent {
-  const e = error as { code?: unknown; reason?: unknown };
-  const event: LabEvent = {
-    type: 'error',
-    time: new Date().toISOString(),
-    elapsedMs: Math.round((performance.now() - started) * 1000) / 1000,
-    message: line.replace(/^socklab: /, ''),
-  };
-  if (typeof e?.code === 'string') event.code = e.code;
-  if (typeof e?.reason === 'string') event.reason = e.reason;
-  return event;
 }

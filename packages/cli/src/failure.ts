@@ -1,3 +1,4 @@
+import type { LabEvent } from '@socklab/core';
 import { denoLacksUnstableNet } from './deno-net.ts';
 import type { CliIO } from './io.ts';
 import { escapeLine } from './render/escape-controls.ts';
@@ -84,4 +85,28 @@ export function writeDebug(io: Pick<CliIO, 'stderr'>, error: unknown): void {
     io.stderr(`${depth === 0 ? '' : 'caused by: '}${e?.stack ?? String(current)}\n`);
     current = e?.cause;
   }
+}
+
+/**
+ * The failure as a last NDJSON `error` event, so --json consumers see why the stream ended:
+ * `code` is the error's (`EUSAGE` for bad input, which has none), `reason` where it has one.
+ */
+export function failureEvent(error: unknown, line: string, started: number): LabEvent {
+  const e = error as { code?: unknown; reason?: unknown };
+  const event: LabEvent = {
+    type: 'error',
+    time: new Date().toISOString(),
+    elapsedMs: Math.round((performance.now() - started) * 1000) / 1000,
+    message: line.replace(/^socklab: /, ''),
+  };
+  if (typeof e?.code === 'string') event.code = e.code;
+  else if (isUsageError(error)) event.code = 'EUSAGE';
+  if (typeof e?.reason === 'string') event.reason = e.reason;
+  return event;
+}
+
+/** `--json` among the words before `--`: a failure before any command ran still ends in an event. */
+export function wantsJSON(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }

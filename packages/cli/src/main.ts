@@ -78,13 +78,17 @@ async function run(argv: readonly string[], io: CliIO, overrides: MainOverrides)
         io.stdout(`${cliVersion()}\n`);
         return exitCodes.ok;
       case 'error': {
-        const { usageLine, writeDebug } = await import('./failure.ts');
+        const { failureEvent, usageLine, wantsJSON, writeDebug } = await import('./failure.ts');
         const { escapeLine } = await import('./render/escape-controls.ts');
-        io.stderr(
+        const line =
           invocation.exitCode === exitCodes.usage
-            ? `${usageLine(invocation.error, invocation.path)}\n`
-            : `${escapeLine(`socklab: ${invocation.error.message}${invocation.error.hint ? `; ${invocation.error.hint}` : ''}`)}\n`,
-        );
+            ? usageLine(invocation.error, invocation.path)
+            : escapeLine(
+                `socklab: ${invocation.error.message}${invocation.error.hint ? `; ${invocation.error.hint}` : ''}`,
+              );
+        if (wantsJSON(argv))
+          io.stdout(`${JSON.stringify(failureEvent(invocation.error, line, 0))}\n`);
+        io.stderr(`${line}\n`);
         if (debug) writeDebug(io, invocation.error);
         return invocation.exitCode;
       }
