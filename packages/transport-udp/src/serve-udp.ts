@@ -132,6 +132,7 @@ export async function* serveUdp(
     notice: (dropped) => droppedEventsNotice(event, 'udp', dropped),
   });
   const clients = new Set<string>();
+  let replyFields: ReturnType<typeof payloadFields> | undefined;
   const perDatagram = !quiet || trace;
   let stopped = false;
   let socket: UdpSocket;
@@ -171,17 +172,14 @@ export async function* serveUdp(
         clients.add(`${from} ${fromPort}`);
         const out = echo ? data : replyBytes;
         // Events first: the seed prints, then replies (and some adapters finish sends synchronously).
-        if (perDatagram) queue.push(recvEvent(event, data, from, fromPort, socket, quiet), keep);
-        if (perDatagram)
-          queue.push(
-            event('send', {
-              proto: 'udp',
-              local: socket.local,
-              remote: eventAddress(from, fromPort),
-              ...payloadFields(out),
-            }),
-            keep,
-          );
+        if (perDatagram) {
+          // The payload's fields are made once: an echo's reply has the same ones.
+          const received = payloadFields(data);
+          const remote = eventAddress(from, fromPort);
+          queue.push(recvEvent(event, data, received, remote, socket, quiet), keep);
+          const sent = echo ? received : (replyFields ??= payloadFields(replyBytes));
+          queue.push(event('send', { proto: 'udp', local: socket.local, remote, ...sent }), keep);
+        }
         if (keep) {
           socket.send(out, from, fromPort);
           if (socket.drops) watchDrops();
@@ -262,17 +260,13 @@ function count(n: number, noun: string): string {
 function recvEvent(
   event: EventClock,
   data: Uint8Array,
-  address: string,
-  port: number,
+  payload: ReturnType<typeof payloadFields>,
+  remote: ReturnType<typeof eventAddress>,
   socket: UdpSocket,
   quiet: boolean,
 ): LabEvent {
-  const fields = {
-    proto: 'udp',
-    local: socket.local,
-    remote: eventAddress(address, port),
-    ...payloadFields(data),
-  };
+  const fields = { proto: 'udp', local: socket.local, remote, ...payload };
+  const { address, port } = remote;
   if (quiet) return event('recv', fields);
   // The seed's two lines, byte for byte: print('Server received: %s' % msg.decode()), then the tuple.
   const message = `Server received: ${bytesToTextLenient(data)}\nMessage from ${formatPythonAddress({ address, port })}`;
