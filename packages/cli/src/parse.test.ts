@@ -160,8 +160,11 @@ describe('parsing bad command lines: one line on stderr, exit 2', () => {
   it.each(bad)('socklab %j', async (args, pattern) => {
     const { code, out, err } = await runMain(args);
     expect(code).toBe(2);
-    // Commands that fail at run time may have printed their own lines first.
-    if (args[1] !== 'fail') expect(out).toBe('');
+    // Commands that fail at run time may have printed their own lines first; with --json, the
+    // stream is one EUSAGE error event.
+    if (args.includes('--json'))
+      expect(JSON.parse(out)).toMatchObject({ type: 'error', code: 'EUSAGE' });
+    else if (args[1] !== 'fail') expect(out).toBe('');
     const lines = err.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(pattern);

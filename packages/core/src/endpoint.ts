@@ -100,6 +100,10 @@ function checkHost(text: string): { host: string } | { problem: string } {
   if (text.length > 253 || !labels.every((l) => hostLabel.test(l))) {
     return { problem: 'not a valid host name or IP address' };
   }
+  // "0x7f.1" or "127.1": the resolver would read it as an address (inet_aton), no name does.
+  if (/^(0x[0-9a-f]*|[0-9]+)$/i.test(labels.at(-1) as string)) {
+    return { problem: 'not a valid IPv4 address (write it in four decimal parts)' };
+  }
   return { host: text };
 }
 
@@ -121,6 +125,8 @@ function hostAndPort(text: string): [string, string] | undefined {
 
 /** Checks a host: an IP literal or a DNS name. Returns it without brackets. */
 export function parseHost(input: string, name = 'host'): string {
+  if (typeof input !== 'string')
+    throw new UsageError(`Cannot use ${name} ${String(input)}: give a host name or an IP address`);
   const checked = checkHost(String(input).trim());
   if ('problem' in checked)
     throw new UsageError(`Cannot parse ${name} "${input}": ${checked.problem}`);
@@ -158,7 +164,7 @@ export function parseEndpoint(input: string, options: ParseEndpointOptions = {})
   const withDefaultPort = (host: string, usage: string): Endpoint =>
     options.defaultPort === undefined
       ? fail(`port is missing (use ${usage})`)
-      : make(host, options.defaultPort);
+      : make(host, portOf(String(options.defaultPort)));
 
   if (text === '') fail('endpoint is empty');
   if (/\s/.test(text)) fail('spaces are not allowed');
@@ -174,7 +180,7 @@ export function parseEndpoint(input: string, options: ParseEndpointOptions = {})
   if (text.includes(']')) fail('unbalanced brackets');
   if (digits.test(text)) {
     if (options.defaultHost === undefined) fail('host is missing (use host:port)');
-    return make(options.defaultHost as string, portOf(text));
+    return make(hostOf(options.defaultHost as string), portOf(text));
   }
   const colons = text.split(':').length - 1;
   if (colons === 0) return withDefaultPort(hostOf(text), 'host:port');
@@ -183,7 +189,7 @@ export function parseEndpoint(input: string, options: ParseEndpointOptions = {})
     if (!isIPv6(text) || options.defaultPort === undefined) {
       fail('IPv6 addresses with a port need brackets: [::1]:8080');
     }
-    return make(text, options.defaultPort as number);
+    return make(text, portOf(String(options.defaultPort)));
   }
   const at = text.indexOf(':');
   return make(hostOf(text.slice(0, at)), portOf(text.slice(at + 1)));
@@ -202,7 +208,11 @@ export function isLoopback(address: string): boolean {
   if (isIPv4(a)) return a.startsWith('127.');
   if (a.startsWith('::ffff:') && isIPv4(a.slice(7))) return a.slice(7).startsWith('127.');
   const groups = expandIPv6(a);
-  return groups?.slice(0, 7).every((g) => g === 0) === true && groups[7] === 1;
+  if (!groups) return false;
+  // ::ffff:7f00:1, the v4-mapped 127.0.0.1 written in hex.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff)
+    return (groups[6] as number) >> 8 === 127;
+  return groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1;
 }
 
 /** True for 0.0.0.0 and ::, which bind every interface. */

@@ -30,24 +30,21 @@ export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): 
   }
   if (spec.type === 'number') {
     if (spec.kind === 'port') {
+      let port: number;
       try {
-        return parsePort(raw as string | number, { allowZero: spec.allowZero, name: label });
+        port = parsePort(raw as string | number, { allowZero: spec.allowZero, name: label });
       } catch (error) {
         throw new UsageError(
           (error as Error).message,
           `use a port ${spec.allowZero ? '0' : '1'}-65535`,
         );
       }
+      // A plugin's own bounds (unprivileged ports: min 1024) and validate still apply.
+      if (port < minOf(spec) || port > maxOf(spec)) fail(numberRule(spec));
+      value = port;
+    } else {
+      value = parseNumber(raw, spec, fail);
     }
-    const text = String(raw).trim();
-    if (typeof raw !== 'number' && !decimal.test(text)) fail(numberRule(spec));
-    const number = typeof raw === 'number' ? raw : Number(text);
-    if (!Number.isFinite(number)) fail(numberRule(spec));
-    // Kinds (ms, count, bytes) are whole, non-negative numbers; a plain number may have a fraction.
-    if (spec.kind !== undefined && !Number.isSafeInteger(number)) fail(numberRule(spec));
-    if (number < minOf(spec)) fail(numberRule(spec));
-    if (number > maxOf(spec)) fail(numberRule(spec));
-    value = Object.is(number, -0) ? 0 : number;
   } else {
     if (typeof raw !== 'string') fail('must be text');
     const text = raw as string;
@@ -82,6 +79,18 @@ export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): 
   const problem = (spec.validate as ((v: unknown) => string | undefined) | undefined)?.(value);
   if (problem) fail(problem);
   return value;
+}
+
+function parseNumber(raw: unknown, spec: OptionSpec, fail: (why: string) => never): number {
+  const text = String(raw).trim();
+  if (typeof raw !== 'number' && !decimal.test(text)) fail(numberRule(spec));
+  const number = typeof raw === 'number' ? raw : Number(text);
+  if (!Number.isFinite(number)) fail(numberRule(spec));
+  // Kinds (ms, count, bytes) are whole, non-negative numbers; a plain number may have a fraction.
+  if (spec.kind !== undefined && !Number.isSafeInteger(number)) fail(numberRule(spec));
+  if (number < minOf(spec)) fail(numberRule(spec));
+  if (number > maxOf(spec)) fail(numberRule(spec));
+  return Object.is(number, -0) ? 0 : number;
 }
 
 // Durations, counts and sizes are never negative, even without an explicit min.
@@ -124,7 +133,8 @@ export function resolveOptions<S extends OptionSpecs>(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(raw)) {
-    if (!(name in specs)) throw new UsageError(`Unknown option "--${name}"`, 'see --help');
+    if (!Object.hasOwn(specs, name))
+      throw new UsageError(`Unknown option "--${name}"`, 'see --help');
   }
   for (const [name, spec] of Object.entries(specs)) {
     const given = raw[name];

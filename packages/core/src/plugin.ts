@@ -150,6 +150,18 @@ export function definePlugin<const P extends Plugin>(plugin: P): P {
   return Object.freeze(plugin);
 }
 
+/** The types each kind of value comes in. */
+const kindTypes: Record<OptionKind, readonly OptionType[]> = {
+  port: ['number', 'string'],
+  ms: ['number'],
+  count: ['number'],
+  bytes: ['number'],
+  host: ['string'],
+  text: ['string'],
+  file: ['string'],
+  path: ['string'],
+};
+
 /** Flags the CLI keeps for itself; commands may still shadow --json, --trace and --hex. */
 export const reservedOptionNames: readonly string[] = ['help', 'version', 'debug', 'plugin'];
 export const reservedShortFlags: readonly string[] = ['h', 'V'];
@@ -172,6 +184,12 @@ export function checkOptionSpecs(specs: OptionSpecs): string | undefined {
     if (typeof spec.help !== 'string' || spec.help === '') return `${where}: help is missing`;
     if (spec.kind !== undefined && !optionKinds.includes(spec.kind)) {
       return `${where}: kind must be one of ${optionKinds.join(', ')}`;
+    }
+    if (spec.kind !== undefined && !kindTypes[spec.kind].includes(spec.type)) {
+      return `${where}: kind ${spec.kind} needs type ${kindTypes[spec.kind].join(' or ')}`;
+    }
+    if (spec.required && spec.default !== undefined) {
+      return `${where}: a required option has no default (drop one of them)`;
     }
     if (spec.choices !== undefined) {
       if (spec.type !== 'string') return `${where}: choices need type string`;

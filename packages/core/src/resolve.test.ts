@@ -91,4 +91,23 @@ describe('resolveAddresses', () => {
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
   });
+
+  it('gives up at the abort even when the resolver ignores the signal', async () => {
+    const deaf: Lookup = () => new Promise(() => {});
+    const started = performance.now();
+    const error = await resolveAddresses('slow.test', deaf, AbortSignal.timeout(100)).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).name).toBe('TimeoutError');
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('an odd answer is an unknown host, not a TypeError', async () => {
+    for (const odd of [null, { address: '127.0.0.1', family: 4 }, [{ address: 42 }], ['x']]) {
+      const lookup = (async () => odd) as unknown as Lookup;
+      await expect(resolveAddresses('odd.test', lookup), JSON.stringify(odd)).rejects.toMatchObject(
+        { code: 'ENOTFOUND' },
+      );
+    }
+  });
 });

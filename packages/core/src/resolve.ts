@@ -1,6 +1,7 @@
 import { ipFamily } from './endpoint.ts';
 import { SocketError, type SocketErrorCode, socketErrorCode } from './errors.ts';
 import type { Lookup } from './plugin.ts';
+import { onAbort } from './signals.ts';
 
 /**
  * The addresses to try for `host`, IPv4 first like the seed's `gethostbyname` (each family in
@@ -14,18 +15,34 @@ export async function resolveAddresses(
   signal?: AbortSignal,
 ): Promise<string[]> {
   if (ipFamily(host) !== undefined) return [host];
-  let found: { address: string; family: 4 | 6 }[];
+  let found: unknown;
+  let detach = () => {};
   try {
-    found = await lookup(host, signal ? { signal } : {});
+    signal?.throwIfAborted();
+    const asked = lookup(host, signal ? { signal } : {});
+    // A resolver that ignores the signal (getaddrinfo cannot be cancelled) must not hold us.
+    found = signal
+      ? await new Promise((resolve, reject) => {
+          detach = onAbort(signal, () => reject(signal.reason));
+          Promise.resolve(asked).then(resolve, reject);
+        })
+      : await asked;
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     // Resolvers fail in many shapes; unless it says otherwise, the host did not resolve.
     const code = socketErrorCode(error);
     throw unknownHost(host, code === 'EUNKNOWN' ? 'ENOTFOUND' : code, error);
+  } finally {
+    detach();
   }
+  if (!Array.isArray(found)) throw unknownHost(host, 'ENOTFOUND');
+  const answers = found.filter(
+    (entry): entry is { address: string; family: 4 | 6 } =>
+      typeof entry?.address === 'string' && ipFamily(entry.address) !== undefined,
+  );
   const ordered = [
-    ...found.filter((entry) => entry.family === 4),
-    ...found.filter((entry) => entry.family !== 4),
+    ...answers.filter((entry) => ipFamily(entry.address) === 4),
+    ...answers.filter((entry) => ipFamily(entry.address) !== 4),
   ];
   if (ordered.length === 0) throw unknownHost(host, 'ENOTFOUND');
   return [...new Set(ordered.map((entry) => entry.address))];

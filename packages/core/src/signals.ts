@@ -9,6 +9,9 @@ export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal 
 const longestDelay = 2_147_483_647;
 const delay = (ms: number) => Math.min(Math.max(ms, 0), longestDelay);
 
+/** `ms` as a timer can hold it (0 to 2^31-1): longer delays would fire at once or throw. */
+export const timerDelay: (ms: number) => number = delay;
+
 /** `signal` linked with a deadline of `ms` milliseconds (no deadline when ms is undefined or 0). */
 export function withTimeout(signal: AbortSignal | undefined, ms: number | undefined): AbortSignal {
   const deadline = ms ? AbortSignal.timeout(delay(ms)) : undefined;

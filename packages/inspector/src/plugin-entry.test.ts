@@ -8,10 +8,13 @@ import { cliModulesBin, runtimeName } from '../../../test/helpers/cli.ts';
 const recorder = `data:text/javascript,${encodeURIComponent(`
 import { register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent(\`
+import { writeSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
   const at = result.url.indexOf('/inspector/dist/');
-  if (at >= 0) process.stderr.write('loaded ' + result.url.slice(at + 16) + '\\\\n');
+  // Written at once: the hooks run on their own thread, and a stream write from there may be
+  // lost when the process exits right after its last import (lsof-view.js, say).
+  if (at >= 0) writeSync(2, 'loaded ' + result.url.slice(at + 16) + '\\\\n');
   return result;
 }\`));
 `)}`;

@@ -1,3 +1,4 @@
+import { normalizeFilters } from './filters.ts';
 import { type SnapshotOptions, snapshot } from './snapshot.ts';
 import type { ProtoFilter, SocketAddress, SocketProto } from './types.ts';
 
@@ -12,16 +13,19 @@ export interface PortOwner {
 
 /**
  * Who holds local `port` (listening or bound sockets first): for "address already in use"
- * messages. Empty when nobody visible does. Never throws for a missing /proc: returns [].
+ * messages. Empty when nobody visible does. Never throws for a missing /proc: returns []; a bad
+ * port or proto is a UsageError.
  */
 export async function findPortOwners(
   port: number,
   proto: ProtoFilter = 'tcp',
   options: SnapshotOptions = {},
 ): Promise<PortOwner[]> {
+  // Bad input is the caller's bug, not "nobody": it fails like snapshot's filters do.
+  const wanted = normalizeFilters({ port, proto });
   let entries: Awaited<ReturnType<typeof snapshot>>;
   try {
-    entries = await snapshot({ port, proto }, { ...options, sort: false });
+    entries = await snapshot(wanted, { ...options, sort: false });
   } catch {
     return [];
   }

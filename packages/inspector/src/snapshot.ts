@@ -1,9 +1,10 @@
+import { UsageError } from '@socklab/core';
 import { collectLinuxSockets } from './collect/linux.ts';
 import type { RunTool } from './collect/run-tool.ts';
 import { normalizeFilters } from './filters.ts';
 import { runtimeProcFs } from './runtime/pick-proc-fs.ts';
 import type { ProcFs } from './runtime/proc-fs.ts';
-import { type SortKey, sortEntries } from './sort.ts';
+import { type SortKey, sortEntries, sortKeys } from './sort.ts';
 import type { SocketEntry, SocketFilters } from './types.ts';
 
 export interface SnapshotOptions {
@@ -33,6 +34,8 @@ export async function snapshot(
   const wanted = normalizeFilters(filters);
   const os = options.platform ?? currentPlatform();
   const sort = options.sort === false ? false : options.sort || 'proto';
+  if (sort && !sortKeys.includes(sort))
+    throw new UsageError(`Cannot sort by "${String(sort)}": use one of ${sortKeys.join(', ')}`);
   // Other platforms' collectors load only there: Linux start-up time is on the benchmark.
   if (os === 'darwin' || os === 'win32') {
     const run = options.run ?? (await import('./collect/run-tool.ts')).runTool;

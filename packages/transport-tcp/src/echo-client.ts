@@ -1,14 +1,17 @@
 import {
+  checkWhole,
   type Endpoint,
   type EventAddress,
   formatEndpoint,
   isTimeoutReason,
   type Lookup,
-  parseEndpoint,
+  payloadBytes,
   SocketError,
   socketErrorCode,
-  textToBytes,
+  timerDelay,
+  toEndpoint,
   toSocketError,
+  UsageError,
   withTimeout,
 } from '@socklab/core';
 import { resolveHostAll } from './resolve-host.ts';
@@ -43,7 +46,7 @@ export interface EchoClient {
   readonly local: EventAddress;
   readonly remote: EventAddress;
   /** Sends `data`, reads as many bytes back, and checks they are the same (SocketError EMISMATCH). */
-  roundTrip(data: Uint8Array): Promise<RoundTrip>;
+  roundTrip(data: Uint8Array | string): Promise<RoundTrip>;
   /** Sends FIN and closes. */
   close(): void;
 }
@@ -55,9 +58,9 @@ export async function connectEcho(
   endpoint: Endpoint | string,
   options: EchoClientOptions = {},
 ): Promise<EchoClient> {
-  const target = typeof endpoint === 'string' ? parseEndpoint(endpoint) : endpoint;
+  const target = toEndpoint(endpoint);
   const signal = options.signal ?? new AbortController().signal;
-  const timeout = options.timeout ?? defaultClientTimeout;
+  const timeout = checkWhole('timeout', options.timeout ?? defaultClientTimeout, 0);
   let where = `tcp ${formatEndpoint({ address: target.address, port: target.port })}`;
   const fail = (error: unknown, action: string, deadline: AbortSignal): never => {
     if (deadline.aborted && isTimeoutReason(deadline.reason)) {
@@ -92,26 +95,52 @@ export async function connectEcho(
   // Bytes that arrived beyond the last round trip's length (only a misbehaving server sends them).
   let extra: Uint8Array | undefined;
   const timedOut = new Error('timed out');
-  const onAbort = () => socket.close();
+  // Closed by us (close(), or the signal): an end of stream is then no server's doing (Bun
+  // reports a local destroy as an end).
+  let closed = false;
+  let busy = false;
+  const onAbort = () => {
+    closed = true;
+    socket.close();
+  };
   signal.addEventListener('abort', onAbort, { once: true });
+  const closedHere = (): never => {
+    if (signal.aborted) throw signal.reason;
+    throw new SocketError('ECONNABORTED', {
+      action: 'send to',
+      target: where,
+      reason: 'the connection was closed here (close() was called)',
+    });
+  };
 
   return {
     local: socket.local,
     remote: socket.remote,
-    async roundTrip(data) {
+    async roundTrip(input) {
+      const data = payloadBytes(input);
+      if (closed) return closedHere();
+      if (busy)
+        throw new UsageError(
+          'Cannot start a round trip while another is under way',
+          'await each roundTrip before the next (the echo of both would mix)',
+        );
+      busy = true;
       // One timer per round trip (not AbortSignal.any, which piles up listeners over long runs).
       let timer: ReturnType<typeof setTimeout> | undefined;
       const expired = new Promise<never>((_, reject) => {
-        if (timeout > 0) timer = setTimeout(() => reject(timedOut), timeout);
+        if (timeout > 0) timer = setTimeout(() => reject(timedOut), timerDelay(timeout));
       });
+      // Unawaited when the read wins or the write throws: never an unhandled rejection.
+      expired.catch(() => {});
       const started = performance.now();
-      socket.write(data);
       let got = 0;
       try {
+        socket.write(data);
         while (got < data.length) {
           let chunk = extra ?? (await Promise.race([socket.read(), expired]));
           extra = undefined;
           if (chunk === null) {
+            if (closed) closedHere();
             throw new SocketError('EMISMATCH', {
               action: 'receive echo from',
               target: where,
@@ -143,13 +172,16 @@ export async function connectEcho(
             hint: 'raise --timeout or check the server',
           });
         }
+        if (closed) closedHere();
         return fail(error, 'receive echo from', new AbortController().signal);
       } finally {
         clearTimeout(timer);
+        busy = false;
       }
       return { data, rttMs: performance.now() - started };
     },
     close() {
+      closed = true;
       signal.removeEventListener('abort', onAbort);
       socket.end();
       socket.close();
@@ -198,7 +230,7 @@ export async function echoOnce(
 ): Promise<EchoResult> {
   const client = await connectEcho(endpoint, options);
   try {
-    const result = await client.roundTrip(typeof data === 'string' ? textToBytes(data) : data);
+    const result = await client.roundTrip(data);
     return { ...result, local: client.local, remote: client.remote };
   } finally {
     client.close();

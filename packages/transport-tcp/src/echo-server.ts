@@ -1,4 +1,5 @@
 import {
+  checkWhole,
   createEventClock,
   droppedEventsNotice,
   type EventAddress,
@@ -9,10 +10,12 @@ import {
   isWildcard,
   type LabEvent,
   type Lookup,
+  parseHost,
   payloadFields,
   reasons,
   type SocketError,
   socketErrorCode,
+  timerDelay,
   toSocketError,
 } from '@socklab/core';
 import { endpointText, formatBytes, formatMs, pythonAddress, roundMs } from './format.ts';
@@ -87,14 +90,19 @@ export async function* createEchoServer(
 ): AsyncGenerator<LabEvent, void, undefined> {
   const event = createEventClock();
   const started = performance.now();
-  const host = options.host ?? '127.0.0.1';
-  const port = options.port ?? defaultEchoPort;
+  // Checked as the CLI's descriptors would: a library caller gets the same UsageErrors.
+  const host = options.host === undefined ? '127.0.0.1' : parseHost(options.host);
+  const port = checkWhole('port', options.port ?? defaultEchoPort, 0, 65535);
   const signal = options.signal ?? new AbortController().signal;
-  const maxConnections = options.maxConnections ?? defaultMaxConnections;
-  const drainTimeout = options.drainTimeout ?? defaultDrainTimeout;
-  const { once = false, quiet = false, trace = false, idleTimeout = 0 } = options;
+  const maxConnections = checkWhole(
+    'maxConnections',
+    options.maxConnections ?? defaultMaxConnections,
+    1,
+  );
+  const drainTimeout = checkWhole('drainTimeout', options.drainTimeout ?? defaultDrainTimeout, 0);
+  const idleTimeout = checkWhole('idleTimeout', options.idleTimeout ?? 0, 0);
+  const { once = false, quiet = false, trace = false } = options;
   const releaseMemory = options.releaseMemory !== false;
-  if (!(maxConnections >= 1)) throw new RangeError('maxConnections must be at least 1');
   const talk = !quiet;
   // Per-connection and per-chunk events may wait for a slow consumer; beyond that they drop.
   const queue = new EventQueue<LabEvent>({ limit: eventBacklog });
@@ -305,7 +313,7 @@ export async function* createEchoServer(
           }
           drainTimer = setTimeout(() => {
             for (const connection of listener?.connections ?? []) connection.destroy('shutdown');
-          }, drainTimeout);
+          }, timerDelay(drainTimeout));
         }
         continue;
       }

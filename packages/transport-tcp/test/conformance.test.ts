@@ -352,7 +352,9 @@ describe.each(adapters.map((adapter) => [adapter.name, adapter] as const))(
 describe('createEchoServer options', () => {
   it('rejects maxConnections below 1', async () => {
     const run = createEchoServer({ port: 0, maxConnections: 0 })[Symbol.asyncIterator]();
-    await expect(run.next()).rejects.toThrow(RangeError);
+    await expect(run.next()).rejects.toThrow(
+      'Cannot use maxConnections 0: must be a whole number 1-9007199254740991',
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import {
+  checkWhole,
   createEventClock,
   type Endpoint,
   type EventAddress,
@@ -6,13 +7,14 @@ import {
   eventAddress,
   type LabEvent,
   type Lookup,
-  parseHost,
+  payloadBytes,
   payloadFields,
   resolveAddresses,
   SocketError,
   sleep,
   socketErrorCode,
-  textToBytes,
+  timerDelay,
+  toEndpoint,
   toSocketError,
   UsageError,
 } from '@socklab/core';
@@ -62,7 +64,7 @@ export interface UdpReply {
  * retries and plain errors (unknown host, connection refused, timed out, message too long).
  */
 export async function sendAndReceive(
-  endpoint: Endpoint,
+  endpoint: Endpoint | string,
   data: Uint8Array | string,
   options: SendAndReceiveOptions = {},
 ): Promise<UdpReply> {
@@ -95,17 +97,18 @@ interface Peer {
  * command renders these (it adds the human line to `recv`).
  */
 export async function* exchange(
-  endpoint: Endpoint,
+  to: Endpoint | string,
   data: Uint8Array | string,
   options: SendAndReceiveOptions & { clock?: EventClock } = {},
 ): AsyncGenerator<LabEvent, UdpReply> {
   const event = options.clock ?? createEventClock();
-  const bytes = typeof data === 'string' ? textToBytes(data) : data;
-  const { timeout, retries, bufferSize, backoff } = checkOptions(endpoint, bytes, options);
+  const bytes = payloadBytes(data);
+  const { timeout, retries, bufferSize, backoff } = checkOptions(bytes, options);
+  const endpoint = toEndpoint(to);
   const signal = options.signal;
   signal?.throwIfAborted();
   const adapter = options.adapter ?? (await loadAdapter());
-  const host = parseHost(endpoint.address);
+  const host = endpoint.address;
   const addresses = await resolveAddresses(host, options.lookup ?? adapter.lookup, signal);
   if (addresses[0] !== host) yield event('resolve', { proto: 'udp', host, addresses });
 
@@ -248,7 +251,8 @@ export async function* exchange(
 
 function wait(peer: Peer, timeout: number, signal: AbortSignal | undefined): Promise<Outcome> {
   return new Promise<Outcome>((resolve, reject) => {
-    const timer = timeout > 0 ? setTimeout(() => finish({ kind: 'timeout' }), timeout) : undefined;
+    const timer =
+      timeout > 0 ? setTimeout(() => finish({ kind: 'timeout' }), timerDelay(timeout)) : undefined;
     const onAbort = () => {
       clearTimeout(timer);
       peer.waiter = undefined;
@@ -284,21 +288,11 @@ function makeReply(
   };
 }
 
-function checkOptions(endpoint: Endpoint, bytes: Uint8Array, options: SendAndReceiveOptions) {
-  const timeout = options.timeout ?? 3000;
-  const retries = options.retries ?? 0;
-  const bufferSize = options.bufferSize ?? defaultBufferSize;
-  const backoff = options.backoff ?? 100;
-  const whole = (name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new UsageError(`Cannot use ${name} ${value}: must be a whole number ${min}-${max}`);
-    }
-  };
-  whole('port', endpoint.port, 1, 65535);
-  whole('timeout', timeout, 0);
-  whole('retries', retries, 0, 1000);
-  whole('bufferSize', bufferSize, 1, 65535);
-  whole('backoff', backoff, 0);
+function checkOptions(bytes: Uint8Array, options: SendAndReceiveOptions) {
+  const timeout = checkWhole('timeout', options.timeout ?? 3000, 0);
+  const retries = checkWhole('retries', options.retries ?? 0, 0, 1000);
+  const bufferSize = checkWhole('bufferSize', options.bufferSize ?? defaultBufferSize, 1, 65535);
+  const backoff = checkWhole('backoff', options.backoff ?? 100, 0);
   if (bytes.length === 0) {
     throw new UsageError(
       'Cannot send an empty message: a datagram needs some text',

@@ -1,25 +1,6 @@
-import {
-  checkOptionSpecs,
-  commandPath,
-  definePlugin,
-  type OptionKind,
-  type OptionSpecs,
-  type OptionType,
-  type Plugin,
-} from '../plugin.ts';
+import { checkOptionSpecs, commandPath, definePlugin, type Plugin } from '../plugin.ts';
 
 export { reservedOptionNames, reservedShortFlags } from '../plugin.ts';
-
-const kindTypes: Record<OptionKind, readonly OptionType[]> = {
-  port: ['number', 'string'],
-  ms: ['number'],
-  count: ['number'],
-  bytes: ['number'],
-  host: ['string'],
-  text: ['string'],
-  file: ['string'],
-  path: ['string'],
-};
 
 /**
  * What is wrong with a plugin (the default export of a plugin package): its shape as
@@ -41,16 +22,6 @@ export function checkPlugin(plugin: unknown): string[] {
   for (const command of candidate.commands ?? []) {
     const where = `command "${command.name}"`;
     if (command.summary === '') problems.push(`${where}: summary is empty`);
-    for (const [name, spec] of Object.entries(command.options as OptionSpecs)) {
-      const option = `${where}: option "${name}"`;
-      if (spec.kind !== undefined && !kindTypes[spec.kind].includes(spec.type)) {
-        problems.push(
-          `${option}: kind ${spec.kind} needs type ${kindTypes[spec.kind].join(' or ')}`,
-        );
-      }
-      if (spec.required && spec.default !== undefined)
-        problems.push(`${option}: required options have no default`);
-    }
     const problem = checkOptionSpecs(command.options);
     if (problem) problems.push(`${where}: ${problem}`);
     if (command.examples !== undefined) {

@@ -121,7 +121,7 @@ describe('checkPlugin', () => {
           },
         ],
       },
-      'required options have no default',
+      'a required option has no default',
     ],
     [
       'a bad example',
