@@ -1,11 +1,10 @@
 // The events `socklab tcp client` yields (what --json and --trace show): in order, with both
 // ends, and the connection's last events when a round trip fails or the user interrupts.
-import { createServer, type Server, type Socket } from 'node:net';
 import type { LabEvent, Lookup } from '@socklab/core';
 import { runCommandConformance } from '@socklab/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import plugin from '../src/index.ts';
-import { type RunningServer, startServer } from './tcp-test-kit.ts';
+import { serversForTest } from './tcp-test-kit.ts';
 
 const ends = (port: number) => ({
   local: { address: '127.0.0.1', port: expect.any(Number) },
@@ -13,27 +12,11 @@ const ends = (port: number) => ({
 });
 
 describe('tcp client events', () => {
-  let server: RunningServer | undefined;
-  const silent: { server: Server; held: Socket[] }[] = [];
-  afterEach(async () => {
-    await server?.stop();
-    server = undefined;
-    for (const { server: s, held } of silent.splice(0)) {
-      for (const socket of held) socket.destroy();
-      await new Promise((resolve) => s.close(resolve));
-    }
-  });
-
-  async function silentServer(): Promise<number> {
-    const held: Socket[] = [];
-    const s = createServer((socket) => held.push(socket));
-    silent.push({ server: s, held });
-    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-    return (s.address() as { port: number }).port;
-  }
+  const servers = serversForTest();
+  afterEach(servers.closeAll);
 
   it('resolve comes before connect; every send and recv names both ends', async () => {
-    server = await startServer({ quiet: true });
+    const server = await servers.echo({ quiet: true });
     const asked: string[] = [];
     const lookup: Lookup = async (host) => {
       asked.push(host);
@@ -64,7 +47,7 @@ describe('tcp client events', () => {
   });
 
   it('a round trip that times out: timeout, then close with the reason, then the error', async () => {
-    const port = await silentServer();
+    const port = await servers.silent();
     const result = await runCommandConformance(plugin, 'client', {
       options: { host: '127.0.0.1', port: String(port), timeout: '200' },
       expectError: 'ETIMEDOUT',
@@ -88,7 +71,7 @@ describe('tcp client events', () => {
   });
 
   it('interrupted during --repeat: close "interrupted" and a summary of the trips done', async () => {
-    server = await startServer({ quiet: true });
+    const server = await servers.echo({ quiet: true });
     const result = await runCommandConformance(plugin, 'client', {
       options: { host: '127.0.0.1', port: String(server.port), repeat: '1000000' },
       abortAfterEvent: (event) => event.type === 'recv' && event.attempt === 5,
@@ -110,7 +93,7 @@ describe('tcp client events', () => {
   });
 
   it('interrupted before its first echo: close "interrupted", no summary of nothing', async () => {
-    const port = await silentServer();
+    const port = await servers.silent();
     const result = await runCommandConformance(plugin, 'client', {
       options: { host: '127.0.0.1', port: String(port), repeat: '3', timeout: '0' },
       abortAfterEvent: 'send',

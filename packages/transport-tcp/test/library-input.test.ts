@@ -1,33 +1,16 @@
 // What a library caller gets for bad input or misuse: UsageErrors and the signal's reason on
 // every runtime, never a crash later or a timer that keeps the process alive.
-import { createServer, type Server, type Socket } from 'node:net';
 import { UsageError } from '@socklab/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectEcho, createEchoServer, echoOnce } from '../src/index.ts';
-import { type RunningServer, startServer } from './tcp-test-kit.ts';
+import { serversForTest } from './tcp-test-kit.ts';
 
 describe('echo client and server: bad input and misuse', () => {
-  let server: RunningServer | undefined;
-  const silent: { server: Server; held: Socket[] }[] = [];
-  afterEach(async () => {
-    await server?.stop();
-    server = undefined;
-    for (const { server: s, held } of silent.splice(0)) {
-      for (const socket of held) socket.destroy();
-      await new Promise((resolve) => s.close(resolve));
-    }
-  });
-
-  async function silentServer(): Promise<number> {
-    const held: Socket[] = [];
-    const s = createServer((socket) => held.push(socket));
-    silent.push({ server: s, held });
-    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-    return (s.address() as { port: number }).port;
-  }
+  const servers = serversForTest();
+  afterEach(servers.closeAll);
 
   it('bad data is a UsageError, and no timer fires afterwards', async () => {
-    server = await startServer({ quiet: true });
+    const server = await servers.echo({ quiet: true });
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
@@ -48,7 +31,7 @@ describe('echo client and server: bad input and misuse', () => {
   });
 
   it('aborted mid round trip: the signal reason, not a server that closed', async () => {
-    const port = await silentServer();
+    const port = await servers.silent();
     const controller = new AbortController();
     const reason = new DOMException('stop now', 'AbortError');
     setTimeout(() => controller.abort(reason), 100);
@@ -60,7 +43,7 @@ describe('echo client and server: bad input and misuse', () => {
   });
 
   it('a round trip after close(), or beside another, is refused plainly', async () => {
-    server = await startServer({ quiet: true });
+    const server = await servers.echo({ quiet: true });
     const client = await connectEcho({ address: '127.0.0.1', port: server.port });
     const first = client.roundTrip('one');
     await expect(client.roundTrip('two')).rejects.toThrow(
@@ -72,7 +55,7 @@ describe('echo client and server: bad input and misuse', () => {
   });
 
   it('a timeout beyond what timers hold still waits for the echo', async () => {
-    server = await startServer({ quiet: true });
+    const server = await servers.echo({ quiet: true });
     const result = await echoOnce({ address: '127.0.0.1', port: server.port }, 'late', {
       timeout: 3_000_000_000,
     });

@@ -1,5 +1,5 @@
 // Helpers for the conformance suite: run a server in the background, talk to it with node:net.
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { LabEvent } from '@socklab/core';
 import { createEchoServer, type EchoServerOptions } from '../src/echo-server.ts';
 import type { TcpAdapter } from '../src/runtime/contract.ts';
@@ -126,4 +126,35 @@ export function randomBytes(size: number, seed: number): Uint8Array {
     out[i] = x & 0xff;
   }
   return out;
+}
+
+/**
+ * Servers a test starts and `closeAll` stops after it (`afterEach(servers.closeAll)`): echo
+ * servers (`createEchoServer`), and silent ones that accept and never read or echo (timeouts,
+ * aborts).
+ */
+export function serversForTest() {
+  const echoes: RunningServer[] = [];
+  const silent: { server: Server; held: Socket[] }[] = [];
+  return {
+    async echo(options: EchoServerOptions = {}): Promise<RunningServer> {
+      const server = await startServer(options);
+      echoes.push(server);
+      return server;
+    },
+    async silent(): Promise<number> {
+      const held: Socket[] = [];
+      const server = createServer((socket) => held.push(socket));
+      silent.push({ server, held });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as { port: number }).port;
+    },
+    async closeAll(): Promise<void> {
+      for (const server of echoes.splice(0)) await server.stop();
+      for (const { server, held } of silent.splice(0)) {
+        for (const socket of held) socket.destroy();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  };
 }

@@ -126,13 +126,14 @@ export async function* serveUdp(
     typeof options.reply === 'string'
       ? textToBytes(options.reply)
       : (options.reply ?? textToBytes(defaultReply));
+  // The reply's event fields, made once (an echo's are the datagram's own).
+  const replyFields = echo ? undefined : payloadFields(replyBytes);
   // Per-datagram events (with --keep) may wait for a slow consumer; beyond that they drop.
   const queue = new EventQueue<LabEvent>({
     limit: eventBacklog,
     notice: (dropped) => droppedEventsNotice(event, 'udp', dropped),
   });
   const clients = new Set<string>();
-  let replyFields: ReturnType<typeof payloadFields> | undefined;
   const perDatagram = !quiet || trace;
   let stopped = false;
   let socket: UdpSocket;
@@ -177,7 +178,7 @@ export async function* serveUdp(
           const received = payloadFields(data);
           const remote = eventAddress(from, fromPort);
           queue.push(recvEvent(event, data, received, remote, socket, quiet), keep);
-          const sent = echo ? received : (replyFields ??= payloadFields(replyBytes));
+          const sent = replyFields ?? received;
           queue.push(event('send', { proto: 'udp', local: socket.local, remote, ...sent }), keep);
         }
         if (keep) {
