@@ -119,7 +119,11 @@ describe('socklab binary', () => {
     'stdout that cannot be written (a full disk): one line, exit 1; a server stops too',
     async () => {
       const [cmd, prefix] = runtimeArgv(cliBin);
-      for (const args of [['--help'], ['tcp', 'server', '--host', '127.0.0.1', '--port', '0']]) {
+      for (const args of [
+        ['--help'],
+        ['--version'],
+        ['tcp', 'server', '--host', '127.0.0.1', '--port', '0'],
+      ]) {
         const full = openSync('/dev/full', 'w');
         try {
           const child = spawn(cmd, [...prefix, ...args], {
@@ -177,6 +181,18 @@ describe('socklab binary', () => {
       await held.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('--version to a reader already gone is exit 0, without a word', async () => {
+    const [cmd, prefix] = runtimeArgv(cliBin);
+    // `true` has left the pipe by the time socklab writes its one line.
+    const child = spawn(
+      'bash',
+      ['-c', 'set -o pipefail; { sleep 0.3; "$@"; } | true', 'bash', cmd, ...prefix, '--version'],
+      { env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const { code, stderr } = await collect(child, { timeoutMs: 15_000 });
+    expect([code, stderr]).toEqual([0, '']);
   });
 
   it('stdout that ends early: a reader gone (| head) is exit 0, a file past its size limit exit 1', async () => {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { isBrokenPipe, writeErrorReason } from './io-output.ts';
 import { cliVersion } from './version.ts';
 
 // No node: import here, nor on the way to `socklab inspect` on Deno (its Node layer costs it
@@ -17,9 +18,31 @@ const prestarting =
 const versionOnly = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
 if (versionOnly) {
   const line = `${cliVersion()}\n`;
-  if (deno) deno.stdout.writeSync(new TextEncoder().encode(line));
-  else process.stdout.write(line);
+  if (deno) {
+    try {
+      deno.stdout.writeSync(new TextEncoder().encode(line));
+    } catch (error) {
+      deno.exit(versionNotWritten(error, (text) => deno.stderr.writeSync(text)));
+    }
+  } else {
+    process.stdout.on('error', (error) => {
+      process.exit(versionNotWritten(error, (text) => process.stderr.write(text)));
+    });
+    process.stdout.write(line);
+  }
 } else void run();
+
+/** As for any command: 0 when the reader of stdout went away, else the one line and 1. */
+function versionNotWritten(error: unknown, stderr: (text: Uint8Array) => unknown): number {
+  if (isBrokenPipe(error)) return 0;
+  const why = writeErrorReason(error);
+  stderr(
+    new TextEncoder().encode(
+      `socklab: Cannot write standard output: ${why}; check where it goes (a full disk, a device that went away)\n`,
+    ),
+  );
+  return 1;
+}
 
 async function run(): Promise<void> {
   const loading = import('./main.ts');
@@ -35,5 +58,6 @@ async function run(): Promise<void> {
 interface DenoBin {
   args: string[];
   stdout: { writeSync(bytes: Uint8Array): number };
+  stderr: { writeSync(bytes: Uint8Array): number };
   exit(code: number): never;
 }

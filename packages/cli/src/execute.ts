@@ -40,13 +40,18 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
   const { io, plugin, command, options } = run;
   const flags = run.flags ?? {};
   const path = command.name === plugin.name ? [plugin.name] : [plugin.name, command.name];
+  const mode: OutputMode = flags.json ? 'json' : flags.trace ? 'trace' : 'plain';
   if (plugin.name === 'udp' && denoLacksUnstableNet()) {
-    io.stderr(
-      `${escapeLine(`socklab: UDP under Deno needs --unstable-net; run: ${denoRerunHint(run.argv ?? path)}`)}\n`,
+    const line = escapeLine(
+      `socklab: UDP under Deno needs --unstable-net; run: ${denoRerunHint(run.argv ?? path)}`,
     );
+    if (mode === 'json' && !run.renderer) {
+      const unsupported = { code: 'ENOTSUP', reason: 'UDP under Deno needs --unstable-net' };
+      io.stdout(`${JSON.stringify(failureEvent(unsupported, line, performance.now()))}\n`);
+    }
+    io.stderr(`${line}\n`);
     return exitCodes.failure;
   }
-  const mode: OutputMode = flags.json ? 'json' : flags.trace ? 'trace' : 'plain';
   const renderer =
     run.renderer ??
     createRenderer(mode, io, {

@@ -90,14 +90,14 @@ export function outputGuard(): OutputGuard {
   };
 }
 
-function isBrokenPipe(error: unknown): boolean {
+export function isBrokenPipe(error: unknown): boolean {
   const { code, name } = (error ?? {}) as { code?: string; name?: string };
   return code === 'EPIPE' || name === 'BrokenPipe';
 }
 
 /** "ENOSPC: no space left on device, write" (Node, Bun), "No space left on device (os error
  * 28)" (Deno): "no space left on device". */
-function writeErrorReason(error: unknown): string {
+export function writeErrorReason(error: unknown): string {
   const text = String((error as { message?: unknown })?.message ?? error)
     .replace(/^E[A-Z]+: /, '')
     .replace(/, write$/, '')

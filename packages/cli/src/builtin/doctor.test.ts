@@ -103,6 +103,18 @@ describe('socklab doctor', () => {
       expect(result.stderr).toBe(
         `socklab: UDP under Deno needs --unstable-net; run: deno run -A --unstable-net ${cliBin} udp server 0\n`,
       );
+      // Under --json the stream says it too, as its one error event.
+      const json = spawnSync(
+        process.execPath,
+        ['run', '-A', cliBin, 'udp', 'client', '127.0.0.1', '9', 'x', '--json'],
+        { encoding: 'utf8' },
+      );
+      expect(json.status).toBe(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        type: 'error',
+        code: 'ENOTSUP',
+        message: expect.stringMatching(/^UDP under Deno needs --unstable-net; run: /),
+      });
     },
   );
 });

@@ -59,6 +59,15 @@ describe('missingOpenRows', () => {
     ]);
     expect(missingOpenRows([], ports)[0]).toBe('TCP LISTEN on port 40002');
   });
+
+  it('a step that failed opened nothing: it is named, not looked for on port undefined', () => {
+    expect(missingOpenRows(open, { ...ports, udp: undefined })).toEqual([
+      'a UDP socket (the UDP step failed)',
+    ]);
+    expect(missingOpenRows(open, { udp: ports.udp })).toEqual([
+      'TCP sockets (the TCP step failed)',
+    ]);
+  });
 });
 
 describe('timeWaitRows', () => {

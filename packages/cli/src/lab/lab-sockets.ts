@@ -29,6 +29,12 @@ export function labSockets(entries: readonly SocketEntry[], ports: LabPorts): So
 export function missingOpenRows(entries: readonly SocketEntry[], ports: LabPorts): string[] {
   const tcp = (e: SocketEntry) => e.proto.startsWith('tcp');
   const missing: string[] = [];
+  // A step that failed opened nothing to look for: say so rather than "port undefined".
+  if (ports.udp === undefined) missing.push('a UDP socket (the UDP step failed)');
+  if (ports.tcp === undefined || ports.tcpClient === undefined) {
+    missing.push('TCP sockets (the TCP step failed)');
+    return missing;
+  }
   if (!entries.some((e) => tcp(e) && e.state === 'LISTEN' && e.local.port === ports.tcp))
     missing.push(`TCP LISTEN on port ${ports.tcp}`);
   const established = (local?: number, remote?: number) =>
@@ -40,7 +46,10 @@ export function missingOpenRows(entries: readonly SocketEntry[], ports: LabPorts
     missing.push(`TCP ESTABLISHED ${ports.tcpClient} -> ${ports.tcp} (client side)`);
   if (!established(ports.tcp, ports.tcpClient))
     missing.push(`TCP ESTABLISHED ${ports.tcp} -> ${ports.tcpClient} (server side)`);
-  if (!entries.some((e) => e.proto.startsWith('udp') && e.local.port === ports.udp))
+  if (
+    ports.udp !== undefined &&
+    !entries.some((e) => e.proto.startsWith('udp') && e.local.port === ports.udp)
+  )
     missing.push(`UDP socket on port ${ports.udp}`);
   return missing;
 }
