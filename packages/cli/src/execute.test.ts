@@ -77,6 +77,24 @@ describe('executeCommand exit codes', () => {
     expect(err.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
+  it("the output flags take =true|false and --no- like a command's flags; the last one wins", async () => {
+    const plain = 'about to fail\n';
+    for (const args of [
+      ['fake', 'fail', 'socket', '--json=false'],
+      ['fake', 'fail', 'socket', '--json', '--no-json'],
+      ['--json', 'fake', 'fail', 'socket', '--no-json'],
+      ['--no-json', 'fake', 'fail', 'socket'],
+    ]) {
+      expect((await runMain(args)).out, args.join(' ')).toBe(plain);
+    }
+    const json = await runMain(['fake', 'fail', 'socket', '--no-json', '--json=true']);
+    expect(json.out.split('\n')[0]).toMatch(/^\{"type":"info"/);
+    const traced = await runMain(['fake', 'fail', 'socket', '--trace=yes']);
+    expect(traced.out).toMatch(/^info /);
+    const help = await runMain(['fake', 'fail', 'socket', '--help=false']);
+    expect([help.code, help.err]).toEqual([2, expect.stringMatching(/--help takes no value/)]);
+  });
+
   it('ends --json output with an EUSAGE error event for bad input, parsed or found while running', async () => {
     for (const args of [
       ['fake', 'opts', '70000', '--json'],

@@ -74,7 +74,8 @@ describe('parsing bad command lines: one line on stderr, exit 2', () => {
     ],
     [['--bogus'], /^socklab: Unknown option "--bogus" \(see socklab --help\)$/],
     [['-x'], /Unknown option "-x"/],
-    [['--json=yes', 'fake', 'echo', 'x'], /--json takes no value/],
+    [['--json=maybe', 'fake', 'echo', 'x'], /Cannot parse --json "maybe": must be true or false/],
+    [['--help=1', 'fake', 'echo', 'x'], /--help takes no value/],
     [
       ['fake'],
       /^socklab: Missing command after "fake": use one of echo, opts, .* \(see socklab fake --help\)$/,
@@ -144,7 +145,7 @@ describe('parsing bad command lines: one line on stderr, exit 2', () => {
       ['fake', 'opts', '80', '-k', '--count', '2'],
       /^socklab: --keep and --count conflict; use one of them \(see socklab fake opts --help\)$/,
     ],
-    [['fake', 'opts', '80', '--trace=1'], /--trace takes no value/],
+    [['fake', 'opts', '80', '--no-trace=1'], /--no-trace takes no value/],
     [['solo', 'a', 'b'], /^socklab: Unexpected argument "b" \(see socklab solo --help\)$/],
     [['--plugin'], /^socklab: Missing value for --plugin; give a module file, a package folder/],
     [

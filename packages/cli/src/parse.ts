@@ -194,8 +194,16 @@ function parseTokens(
       if (value !== undefined) throw new UsageError(`${rawName} takes no value`);
       out.values[name.slice(3)] = false;
     } else if (name in commonFlags && options[name]) {
+      // --json=false as a command's flags take it; --help and --version take no value.
+      if (value !== undefined && !negatableFlags.includes(name))
+        throw new UsageError(`${rawName} takes no value`);
+      out.flags[name as CommonFlagName] =
+        value === undefined
+          ? true
+          : (parseOptionValue(name, commonFlags[name as CommonFlagName], value) as boolean);
+    } else if (name.startsWith('no-') && negatableFlags.includes(name.slice(3)) && options[name]) {
       if (value !== undefined) throw new UsageError(`${rawName} takes no value`);
-      out.flags[name as CommonFlagName] = true;
+      out.flags[name.slice(3) as CommonFlagName] = false;
     } else {
       const known = Object.keys(options).map((o) => `--${o}`);
       throw new UsageError(
@@ -211,6 +219,7 @@ function rootOptions(): Record<string, ParseOption> {
   for (const name of rootFlags) {
     const flag = commonFlags[name] as OptionSpec;
     options[name] = flag.short ? { type: 'boolean', short: flag.short } : { type: 'boolean' };
+    if (negatableFlags.includes(name)) options[`no-${name}`] = { type: 'boolean' };
   }
   return options;
 }
@@ -235,9 +244,14 @@ function commandOptions(specs: OptionSpecs): Record<string, ParseOption> {
       flag.short && !shorts.has(flag.short)
         ? { type: 'boolean', short: flag.short }
         : { type: 'boolean' };
+    if (negatableFlags.includes(name) && !(`no-${name}` in options))
+      options[`no-${name}`] = { type: 'boolean' };
   }
   return options;
 }
+
+/** Common flags that also take `=true|false` and `--no-` (the output ones, as a command's flags do). */
+const negatableFlags: readonly string[] = ['json', 'trace', 'hex', 'debug'];
 
 /** Root flags given before the command name that are really the command's own options. */
 function pickSpecValues(flags: Parsed['flags'], specs: OptionSpecs): Record<string, unknown> {

@@ -143,6 +143,31 @@ describe('udp plugin', () => {
     ).finally(() => silent.close());
     expect((failure as { code?: string }).code).toBe('ETIMEDOUT');
     expect(events.map((e) => e.type)).toEqual(['bind', 'send', 'timeout', 'close']);
+    // The close says why the story ended, as the error that follows does.
+    expect(events[3]).toMatchObject({
+      code: 'ETIMEDOUT',
+      reason: 'timed out: no reply within 100 ms',
+    });
+  });
+
+  it('client interrupted while it waits: close "interrupted", then the signal\'s reason', async () => {
+    const silent = await idleSocket();
+    const options = resolveOptions(client?.options ?? {}, {
+      host: '127.0.0.1',
+      port: String(silent.local.port),
+      message: 'anyone?',
+      timeout: '20000',
+    });
+    const controller = new AbortController();
+    const reason = new DOMException('Interrupted by SIGINT', 'AbortError');
+    setTimeout(() => controller.abort(reason), 100);
+    const { events, error } = await drain(
+      client?.run(options, { signal: controller.signal }) ?? [],
+    ).finally(() => silent.close());
+    expect(error).toBe(reason);
+    expect(events.map((e) => e.type)).toEqual(['bind', 'send', 'close']);
+    expect(events[2]).toMatchObject({ reason: 'interrupted' });
+    expect(events[2]?.code).toBeUndefined();
   });
 
   it('says to use --unstable-net when Deno runs without it', () => {

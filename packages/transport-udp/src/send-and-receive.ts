@@ -143,6 +143,7 @@ export async function* exchange(
   const closeAll = () => Promise.all([...peers.values()].map((p) => p.socket.close()));
 
   let attempts = 0;
+  let failure: unknown;
   let lastFailure: 'timeout' | SocketError | undefined;
   let reply: UdpReply | undefined;
   const rounds = retries + 1;
@@ -157,20 +158,22 @@ export async function* exchange(
         const retryFollows = round < rounds || index < addresses.length - 1;
         if (!peer.early) {
           attempts++;
-          peer.sent = performance.now();
-          const sendError = await new Promise<unknown>((resolve) =>
-            peer.socket.send(bytes, address, endpoint.port, resolve),
-          );
           const fields = {
             proto: 'udp',
             local: peer.socket.local,
             remote: eventAddress(address, endpoint.port),
             attempt: attempts,
           };
+          // Stamped as the datagram leaves, like rttMs (some runtimes confirm a send late).
+          const sent = event('send', { ...fields, ...payloadFields(bytes) });
+          peer.sent = performance.now();
+          const sendError = await new Promise<unknown>((resolve) =>
+            peer.socket.send(bytes, address, endpoint.port, resolve),
+          );
           if (sendError !== undefined && !isUnreachable(sendError)) {
             throw toSocketError(sendError, { action: 'send to', target });
           }
-          yield event('send', { ...fields, ...payloadFields(bytes) });
+          yield sent;
           const outcome =
             sendError !== undefined
               ? { kind: 'error' as const, error: sendError }
@@ -229,24 +232,41 @@ export async function* exchange(
       if (round < rounds)
         await sleep(Math.min(backoff * 2 ** (round - 1), Math.max(backoff, 1000)), signal);
     }
+  } catch (error) {
+    // Said below, after each socket's close (a consumer that leaves skips all this).
+    failure = error;
   } finally {
     await closeAll();
   }
+  if (failure === undefined && !reply) failure = noReply();
+  // Every socket's story ends with its close, and why when no reply came.
+  const why =
+    failure === undefined
+      ? {}
+      : signal?.aborted
+        ? { reason: 'interrupted' }
+        : failure instanceof SocketError
+          ? { reason: failure.reason, code: failure.code }
+          : { reason: String(failure) };
   for (const peer of peers.values()) {
     const remote = eventAddress(peer.address, endpoint.port);
-    yield event('close', { proto: 'udp', local: peer.socket.local, remote });
+    yield event('close', { proto: 'udp', local: peer.socket.local, remote, ...why });
   }
-  if (reply) return reply;
-  if (lastFailure instanceof SocketError) throw lastFailure;
-  const target = udpTarget(addresses[0] as string, endpoint.port);
-  throw new SocketError('ETIMEDOUT', {
-    action: 'receive from',
-    target,
-    reason: `timed out: no reply within ${timeout} ms${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
-    hint: adapter.capabilities.refused
-      ? 'is the server running and replying? wait longer with --timeout, or try again with --retries'
-      : `nothing may be listening on ${target} (this runtime cannot see "connection refused"); wait longer with --timeout, or try again with --retries`,
-  });
+  if (failure !== undefined) throw failure;
+  return reply as UdpReply;
+
+  function noReply(): SocketError {
+    if (lastFailure instanceof SocketError) return lastFailure;
+    const target = udpTarget(addresses[0] as string, endpoint.port);
+    return new SocketError('ETIMEDOUT', {
+      action: 'receive from',
+      target,
+      reason: `timed out: no reply within ${timeout} ms${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
+      hint: adapter.capabilities.refused
+        ? 'is the server running and replying? wait longer with --timeout, or try again with --retries'
+        : `nothing may be listening on ${target} (this runtime cannot see "connection refused"); wait longer with --timeout, or try again with --retries`,
+    });
+  }
 }
 
 function wait(peer: Peer, timeout: number, signal: AbortSignal | undefined): Promise<Outcome> {
