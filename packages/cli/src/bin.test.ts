@@ -74,7 +74,7 @@ describe('socklab binary', () => {
     writeFileSync(file, "export default {\n  name: 'x',\n  summary: 'y'\n  commands: []\n};\n");
     try {
       const { code, stdout } = await runCli(['--plugin', file, 'plugins']);
-      expect(code).toBe(0);
+      expect(code).toBe(1);
       // Node: "Unexpected identifier 'commands'", Bun: 'Expected "}" but found "commands"',
       // Deno: "Expected ',', got 'commands'"; each then says where.
       expect(stdout).toMatch(

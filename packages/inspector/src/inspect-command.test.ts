@@ -269,6 +269,10 @@ describe.skipIf(process.platform !== 'linux')('socklab inspect on this machine',
     }
     expect(seen.map((c) => c.change)).toEqual(['opened', 'closed']);
     expect(seen[0]).toMatchObject({ entry: { state: 'LISTEN', pid: process.pid } });
+    // When each was seen: ISO times, in order.
+    const times = seen.map((c) => Date.parse(c.time as string));
+    expect(times.every(Number.isFinite)).toBe(true);
+    expect(times[1]).toBeGreaterThanOrEqual(times[0] as number);
   });
 
   it('--watch is graceful and stops at once when aborted', async () => {

@@ -163,8 +163,10 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
         details: { interval: values.interval },
       });
       for await (const change of changes) {
+        // Each NDJSON change says when it was seen, as an event's `time` would.
+        const time = new Date().toISOString();
         yield event('info', {
-          message: values.json ? JSON.stringify(changeToJSON(change)) : changeLine(change),
+          message: values.json ? JSON.stringify(changeToJSON(change, time)) : changeLine(change),
           details: {
             change: change.change,
             entry: change.entry,
@@ -182,10 +184,10 @@ async function render(entries: readonly SocketEntry[], style: string): Promise<s
     : (await import('./render/netstat-view.ts')).renderNetstatView(entries);
 }
 
-function changeToJSON(change: SocketChange): Record<string, unknown> {
+function changeToJSON(change: SocketChange, time: string): Record<string, unknown> {
   return change.from
-    ? { change: change.change, from: change.from, entry: change.entry }
-    : { change: change.change, entry: change.entry };
+    ? { change: change.change, time, from: change.from, entry: change.entry }
+    : { change: change.change, time, entry: change.entry };
 }
 
 export const inspectCommand: AnyCommand = createInspectCommand();

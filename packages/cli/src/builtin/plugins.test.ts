@@ -13,7 +13,13 @@ const extra = [
 describe('socklab plugins', () => {
   it('lists every plugin with its commands, source and version, then the broken ones', async () => {
     const { code, out, err } = await runMain([...extra, 'plugins']);
-    expect([code, err]).toEqual([0, '']);
+    // All listed, and the exit code says some did not load (a CI check of its plugins sees it).
+    expect([code, err]).toEqual([
+      1,
+      `socklab: 3 plugins did not load: ${fixture('throws-on-import.js')}, ${fixture('bad-descriptor.js')}, ${fixture('clash-plugin.js')} (the reasons are listed above)\n`,
+    ]);
+    const clean = await runMain(['plugins']);
+    expect([clean.code, clean.err]).toEqual([0, '']);
     expect(out).toContain('doctor 0.1.0  (built-in)\n');
     expect(out).toContain(
       `fake 9.9.9  (--plugin ${fakePlugin})\n  Test commands\n    socklab fake echo <text>\n    socklab fake opts <port> [host]\n`,
@@ -31,11 +37,13 @@ describe('socklab plugins', () => {
 
   it('--json: one object per plugin', async () => {
     const { code, out } = await runMain([...extra, 'plugins', '--json']);
-    expect(code).toBe(0);
-    const details = out
+    expect(code).toBe(1);
+    const events = out
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line).details);
+      .map((line) => JSON.parse(line));
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'EPLUGIN' });
+    const details = events.slice(0, -1).map((event) => event.details);
     expect(details).toContainEqual({
       name: 'fake',
       version: '9.9.9',

@@ -49,6 +49,16 @@ export function createPluginsPlugin(getRegistry: () => Registry): Plugin {
           },
         });
       }
+      // Listed, and still a failure: a script (CI) checking its plugins sees it in the exit code.
+      const names = registry.broken.map((b) => b.from);
+      if (names.length > 0) {
+        throw Object.assign(
+          new Error(
+            `${names.length === 1 ? '1 plugin' : `${names.length} plugins`} did not load: ${names.join(', ')} (the reasons are listed above)`,
+          ),
+          { code: 'EPLUGIN' },
+        );
+      }
     },
   });
   return definePlugin({
