@@ -97,8 +97,8 @@ describe('executeCommand exit codes', () => {
 
   it('ends --json output with an EUSAGE error event for bad input, parsed or found while running', async () => {
     for (const args of [
-      ['fake', 'opts', '70000', '--json'],
-      ['fake', 'opts', '80', '--bogus', '--json'],
+      ['fake', 'fail', 'sideways', '--json'],
+      ['fake', 'echo', 'a', '--bogus', '--json'],
       ['--json', 'fake', 'fail', 'usage'],
     ]) {
       const { code, out, err } = await runMain(args);
@@ -112,8 +112,10 @@ describe('executeCommand exit codes', () => {
       // The same words as the one line on stderr.
       expect(`socklab: ${last?.message}\n`).toBe(err);
     }
-    // Without --json, stdout stays empty.
-    expect((await runMain(['fake', 'opts', '70000'])).out).toBe('');
+    // Without --json, stdout stays empty; and a command with its own --json (one JSON document)
+    // gets no NDJSON line in front of it either.
+    expect((await runMain(['fake', 'fail', 'sideways'])).out).toBe('');
+    expect((await runMain(['fake', 'opts', '70000', '--json'])).out).toBe('');
   });
 
   it('exits 0 when a graceful command is stopped by SIGINT or SIGTERM, and removes its listeners', async () => {

@@ -86,7 +86,7 @@ async function run(argv: readonly string[], io: CliIO, overrides: MainOverrides)
             : escapeLine(
                 `socklab: ${invocation.error.message}${invocation.error.hint ? `; ${invocation.error.hint}` : ''}`,
               );
-        if (wantsJSON(argv))
+        if (wantsJSON(argv) && !ownsJSON(registry, invocation.path))
           io.stdout(`${JSON.stringify(failureEvent(invocation.error, line, 0))}\n`);
         io.stderr(`${line}\n`);
         if (debug) writeDebug(io, invocation.error);
@@ -179,4 +179,12 @@ async function startWizard(registry: Registry, io: CliIO): Promise<number> {
 async function processIOOf(): Promise<CliIO> {
   if ('Deno' in globalThis) return (await import('./io-deno.ts')).denoIO();
   return (await import('./io.ts')).processIO();
+}
+
+/** A command with its own --json (`inspect`: one JSON array) prints no NDJSON error event. */
+function ownsJSON(registry: Registry, path: readonly string[]): boolean {
+  const plugin = registry.find(path[0] ?? '')?.plugin;
+  const name = path[1] ?? path[0];
+  const command = plugin?.commands.find((c) => c.name === name);
+  return command !== undefined && Object.hasOwn(command.options, 'json');
 }
