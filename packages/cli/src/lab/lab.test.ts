@@ -52,6 +52,13 @@ describe('socklab lab', () => {
     expect(states).toEqual(['ESTABLISHED', 'ESTABLISHED', 'LISTEN', 'UNCONN']);
     const closed = events.find((e) => e.details?.phase === 'closed');
     expect(closed.details.sockets.map((s: { state: string }) => s.state)).toContain('TIME_WAIT');
+    // The TCP client's whole story, with the payload, and times with at most 3 decimals.
+    const clientPort = events.find((e) => e.type === 'connect')?.local.port;
+    const client = events.filter((e) => e.proto === 'tcp' && e.local?.port === clientPort);
+    expect(client.map((e) => e.type)).toEqual(['connect', 'send', 'recv', 'close']);
+    expect(client[1]).toMatchObject({ text: 'Hello, world', bytes: 12 });
+    expect(client[2]).toMatchObject({ text: 'Hello, world', bytes: 12 });
+    for (const event of events) expect(String(event.elapsedMs)).toMatch(/^\d+(\.\d{1,3})?$/);
   });
 
   it('--trace narrates one line per event, starting with its type', async () => {

@@ -3,10 +3,12 @@ import {
   anySignal,
   bytesToTextLenient,
   createEventClock,
+  type EventAddress,
   type EventClock,
   eventMessage,
   formatEndpoint,
   type LabEvent,
+  payloadFields,
   pythonBytesRepr,
   type RunContext,
   sleep,
@@ -43,7 +45,7 @@ interface LabState {
   pumps: EventPump[];
   udpServer?: EventPump;
   tcpServer?: EventPump;
-  tcpClient?: { close(): void };
+  tcpClient?: { close(): void; local: EventAddress; remote: EventAddress };
 }
 
 type Step = { name: string; run: (lab: LabState) => AsyncGenerator<LabEvent, string> };
@@ -197,15 +199,15 @@ async function* tcpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
     remote: client.remote,
   });
   const data = textToBytes(tcpMessage);
+  const ends = { proto: 'tcp', local: client.local, remote: client.remote };
+  yield lab.event('send', { ...ends, ...payloadFields(data) });
   const trip = await client.roundTrip(data);
   await server.waitFor((e) => e.type === 'accept', timeout, 'the TCP server to accept');
   yield* relay(lab, server.take(), true);
   yield lab.event('recv', {
-    proto: 'tcp',
-    local: client.local,
-    remote: client.remote,
-    bytes: trip.data.length,
-    rttMs: trip.rttMs,
+    ...ends,
+    ...payloadFields(trip.data),
+    rttMs: Math.round(trip.rttMs * 1000) / 1000,
     message: `  Received ${pythonBytesRepr(trip.data)}`,
   });
   return `${data.length} bytes echoed by tcp ${formatEndpoint({ address: host, port })} in ${trip.rttMs.toFixed(1)} ms`;
@@ -226,6 +228,7 @@ async function* timeWaitStep(lab: LabState): AsyncGenerator<LabEvent, string> {
   // The client closes first, so its side of the connection waits out TIME_WAIT.
   client.close();
   lab.tcpClient = undefined;
+  yield lab.event('close', { proto: 'tcp', local: client.local, remote: client.remote });
   await server.waitFor(
     (e) => e.type === 'close' && e.connection !== undefined,
     lab.options.timeout,
@@ -291,7 +294,9 @@ async function* relay(
   for (const event of events) {
     const relayed: LabEvent = { ...event };
     // The echo server has its own clock; the UDP server and client share the lab's.
-    if (restamp) relayed.elapsedMs = Math.max(0, Date.parse(event.time) - lab.started);
+    if (restamp)
+      relayed.elapsedMs =
+        Math.round(Math.max(0, Date.parse(event.time) - lab.started) * 1000) / 1000;
     const message = eventMessage(event);
     if (message !== undefined) relayed.message = indent(message, '  ');
     delete relayed.output;
