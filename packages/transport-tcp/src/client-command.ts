@@ -233,7 +233,15 @@ async function payload(
     }
   }
   if (options.size !== undefined) return generated(options.size);
-  if (options.message === '-') return readStdin(context);
+  if (options.message === '-') {
+    const data = await readStdin(context);
+    if (data.length === 0)
+      throw new UsageError(
+        'Cannot send an empty payload: standard input had no bytes',
+        'pipe the message in, or give it as text',
+      );
+    return data;
+  }
   return textToBytes(options.message);
 }
 

@@ -78,7 +78,8 @@ export const serverCommand: AnyCommand = defineCommand({
       idleTimeout: options['idle-timeout'],
       drainTimeout: options['drain-timeout'],
       quiet: options.quiet,
-      trace: context.trace === true,
+      // Hex dumps of payloads need the per-chunk events that carry them (--json --hex too).
+      trace: context.trace === true || context.hex === true,
       ...(context.lookup ? { lookup: context.lookup } : {}),
     });
   },

@@ -180,6 +180,14 @@ describe.skipIf(!haveCli)('socklab tcp', () => {
       input: 'from stdin\n',
     });
     expect(fromStdin).toMatchObject({ code: 0, stdout: "Received b'from stdin\\n'\n" });
+    // Nothing on stdin is bad input, as for the UDP client.
+    const empty = await runCli(['tcp', 'client', '127.0.0.1', String(server.port), '-'], {
+      input: '',
+    });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(
+      /^socklab: Cannot send an empty payload: standard input had no bytes/,
+    );
     const file = join(work, 'payload.bin');
     writeFileSync(file, Buffer.from([0, 1, 2, 0xff, 0x27]));
     const fromFile = await runCli([

@@ -3,7 +3,7 @@
 import type { LabEvent, Lookup } from '@socklab/core';
 import { runCommandConformance } from '@socklab/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import plugin from '../src/index.ts';
+import plugin, { echoOnce } from '../src/index.ts';
 import { serversForTest } from './tcp-test-kit.ts';
 
 const ends = (port: number) => ({
@@ -101,5 +101,22 @@ describe('tcp client events', () => {
     expect(result.problems).toEqual([]);
     expect(result.events.map((e) => e.type)).toEqual(['connect', 'send', 'close']);
     expect(result.events[2]).toMatchObject({ ...ends(port), reason: 'interrupted' });
+  });
+
+  it('server: --hex asks for the payload events that carry the bytes (recv, send per chunk)', async () => {
+    let port = 0;
+    const result = await runCommandConformance(plugin, 'server', {
+      options: { host: '127.0.0.1', port: '0' },
+      context: { hex: true },
+      onEvent: async (event) => {
+        if (event.type !== 'listen') return;
+        port = event.local?.port as number;
+        await echoOnce({ address: '127.0.0.1', port }, 'hex me');
+      },
+      abortAfterEvent: 'send',
+    });
+    expect(result.problems).toEqual([]);
+    const sent = result.events.find((e) => e.type === 'send');
+    expect(sent).toMatchObject({ bytes: 6, text: 'hex me', local: { port } });
   });
 });
