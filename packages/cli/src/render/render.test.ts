@@ -71,6 +71,13 @@ describe('trace lines', () => {
         addresses: ['127.0.0.1', '::1'],
       }),
     ).toBe('resolve localhost = 127.0.0.1, ::1 +150 ms');
+    // The UDP server's host-name line: the name once, not as a field and again as the message.
+    expect(formatTraceLine({ type: 'info', ...base, host: 'vm', message: 'vm' })).toMatch(
+      /^info \+[\d.]+ ms vm$/,
+    );
+    expect(formatTraceLine({ type: 'info', ...base, host: 'vm', message: 'other' })).toMatch(
+      /^info vm \+[\d.]+ ms other$/,
+    );
     expect(
       formatTraceLine({
         type: 'timeout',

@@ -34,7 +34,8 @@ export function formatTraceLine(event: LabEvent, options: RenderOptions = {}): s
     parts.push(`${formatAddress(event.local)} ${arrow} ${formatAddress(event.remote)}`);
   else if (event.local) parts.push(formatAddress(event.local));
   else if (event.remote) parts.push(`${arrow} ${formatAddress(event.remote)}`);
-  if (event.host !== undefined)
+  // A host name that is the event's whole message (the UDP server's first line) is said once.
+  if (event.host !== undefined && (event.addresses || event.message !== event.host))
     parts.push(event.addresses ? `${event.host} = ${event.addresses.join(', ')}` : event.host);
   else if (event.addresses) parts.push(event.addresses.join(', '));
   if (event.bytes !== undefined) parts.push(`${event.bytes} B`);
