@@ -108,10 +108,14 @@ describe('executeCommand exit codes', () => {
         .split('\n')
         .map((l) => JSON.parse(l) as { type: string; code?: string; message?: string });
       const last = events.at(-1);
-      expect(last).toMatchObject({ type: 'error', code: 'EUSAGE' });
+      expect(last).toMatchObject({ type: 'error', code: 'EUSAGE', reason: expect.any(String) });
       // The same words as the one line on stderr.
       expect(`socklab: ${last?.message}\n`).toBe(err);
     }
+    const choice = await runMain(['fake', 'fail', 'sideways', '--json']);
+    expect(JSON.parse(choice.out).reason).toBe(
+      'must be one of socket, usage, crash, bad-type, no-time',
+    );
     // Without --json, stdout stays empty; and a command with its own --json (one JSON document)
     // gets no NDJSON line in front of it either.
     expect((await runMain(['fake', 'fail', 'sideways'])).out).toBe('');

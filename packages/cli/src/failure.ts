@@ -102,6 +102,12 @@ export function failureEvent(error: unknown, line: string, started: number): Lab
   if (typeof e?.code === 'string') event.code = e.code;
   else if (isUsageError(error)) event.code = 'EUSAGE';
   if (typeof e?.reason === 'string') event.reason = e.reason;
+  else if (isUsageError(error)) {
+    // "Cannot parse port "abc": port must be a number 1-65535": the words after the input.
+    const message = String((error as Error).message);
+    const at = message.indexOf(': ');
+    event.reason = at >= 0 ? message.slice(at + 2) : message;
+  }
   return event;
 }
 
