@@ -24,7 +24,18 @@ const tree = new Map<string, Map<string, string>>([
     '/p/500/fd/',
     new Map(Array.from({ length: 1500 }, (_, i) => [String(i), 'socket:[8]'] as const)),
   ],
-  ['/p/600/fd/', new Map([...sockets(100, 0, 10_000), ...sockets(1000, 5000, 20_000)])],
+  [
+    '/p/600/fd/',
+    new Map([
+      ...sockets(100, 0, 10_000),
+      // Past the miss that stops the chunks, in the same chunk: only the listing can find them.
+      ...sockets(2, 200, 40_000),
+      ...sockets(1000, 5000, 20_000),
+    ]),
+  ],
+  // The other thread stops the chunks while this one is in its first (the readlink below plays
+  // it): this one still reads its chunk to the end.
+  ['/p/900/fd/', new Map([...sockets(30, 0, 50_000), ...sockets(10, 100, 60_000)])],
   ['/p/800/fd/', new Map(sockets(1000, 0, 30_000))],
 ]);
 const refused = new Set(['/p/400/fd/', '/p/500/fd/']);
@@ -32,9 +43,10 @@ const refused = new Set(['/p/400/fd/', '/p/500/fd/']);
 const big: [string, number][] = [
   ['100', 2001],
   ['500', 1500],
-  ['600', 1100],
+  ['600', 1102],
   ['700', 1200],
   ['800', 1500],
+  ['900', 40],
 ];
 
 /** One thread's whole scan into a table of `slots` slots, and the lookup over it. */
@@ -59,6 +71,12 @@ function scan(slots: number) {
     readlink(path) {
       const cut = path.lastIndexOf('/') + 1;
       const dir = path.slice(0, cut);
+      if (path === '/p/900/fd/30') {
+        // As if the other thread had just stopped 900's chunks after many misses of its own.
+        const at = controlHeader + 3 * big.findIndex(([pid]) => pid === '900');
+        control[at + 1] = 1000;
+        control[at + 2] = 0x3fffffff;
+      }
       asked.set(dir, (asked.get(dir) ?? 0) + 1);
       return refused.has(dir) ? null : tree.get(dir)?.get(path.slice(cut));
     },
@@ -91,7 +109,7 @@ describe('the shared fd scan', () => {
   it.each([
     ['fits', 8192, 0],
     // 1,024 slots hold 768; the other owners come back in the result, and are found too.
-    ['overflows', 1024, 2005 + 1100 + 1000 - 768],
+    ['overflows', 1024, 2005 + 1102 + 1000 + 40 - 768],
   ])('finds every owner of every inode when the table %s', (_name, slots, spills) => {
     const { spilled, lookup, done } = scan(slots);
     expect(done).toBe(1);
@@ -99,7 +117,7 @@ describe('the shared fd scan', () => {
     // 300 (not listed), 400 and 500 (links refused); not 700, which exited.
     expect(lookup.unreadable).toBe(3);
     const expected = expectedOwners();
-    expect(expected.size).toBe(2000 + 1100 + 1000);
+    expect(expected.size).toBe(2000 + 1102 + 1000 + 40);
     for (const [inode, owners] of expected) {
       expect(lookup.of(inode)?.sort((a, b) => a.pid - b.pid)).toEqual(owners);
     }
@@ -115,7 +133,9 @@ describe('the shared fd scan', () => {
     // 5,000 come from the listing). 700: 65 gone; the listing finds it gone. 800: its 1,000, then
     // 127 misses (it closed 500 fds since it was sized).
     expect(asked.get('/p/100/fd/')).toBe(2003);
-    expect(asked.get('/p/600/fd/')).toBe(100 + 71 + 1000);
+    expect(asked.get('/p/600/fd/')).toBe(100 + 71 + 2 + 1000);
+    // 900: its first chunk read to fd 109, where it had found all 40 (the chunks being stopped).
+    expect(asked.get('/p/900/fd/')).toBe(110);
     expect(asked.get('/p/700/fd/')).toBe(65);
     expect(asked.get('/p/800/fd/')).toBe(1000 + 64 + (1000 >> 4) + 1);
     expect(listed).toEqual([

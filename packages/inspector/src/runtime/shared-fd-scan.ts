@@ -156,6 +156,9 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
       if (Atomics.load(control, at) >= open) return;
       const index = Atomics.add(control, at + 2, 1);
       if (index >= stopped) return;
+      // A claimed chunk is read to its end by its thread, even once the chunks are stopped: the
+      // listing only covers the fds no chunk will (the rest of the stopper's, and those past all).
+      let counting = true;
       for (let fd = index * chunk, end = fd + chunk; fd < end; fd++) {
         const got = read(pid, dir, fd);
         // Every fd it had open found: done (fds opened since then are the race every scan has).
@@ -168,16 +171,23 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
           if (Atomics.exchange(control, at + 2, stopped) < stopped) Atomics.add(control, 3, 1);
           return;
         }
+        if (!counting) continue;
         // A hole, or past the last fd (the other thread found the rest). After more holes than a
         // process this far along usually has (or one that exited, or closed fds since it was
-        // sized), the chunks stop and whoever stopped them lists the fds past the last claimed.
+        // sized), the chunks stop and whoever stopped them lists the fds no chunk will read.
         const found = Atomics.load(control, at);
         if (found >= open) return;
         if (Atomics.add(control, at + 1, 1) < 64 + (found >> 4)) continue;
         const claimed = Atomics.exchange(control, at + 2, stopped);
-        if (claimed >= stopped) return;
+        if (claimed >= stopped) {
+          counting = false;
+          continue;
+        }
+        const past = claimed * chunk;
         for (const name of list(dir) ?? []) {
-          if (Number(name) < claimed * chunk || read(pid, dir, name) >= 0) continue;
+          const n = Number(name);
+          if ((n <= fd || n >= end) && n < past) continue;
+          if (read(pid, dir, name) >= 0) continue;
           Atomics.add(control, 3, 1);
           return;
         }
