@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { isBrokenPipe, writeErrorReason } from './io-output.ts';
 import { cliVersion } from './version.ts';
 
 // No node: import here, nor on the way to `socklab inspect` on Deno (its Node layer costs it
@@ -22,18 +21,25 @@ if (versionOnly) {
     try {
       deno.stdout.writeSync(new TextEncoder().encode(line));
     } catch (error) {
-      deno.exit(versionNotWritten(error, (text) => deno.stderr.writeSync(text)));
+      void versionNotWritten(error, (text) => deno.stderr.writeSync(text)).then(deno.exit);
     }
   } else {
     process.stdout.on('error', (error) => {
-      process.exit(versionNotWritten(error, (text) => process.stderr.write(text)));
+      void versionNotWritten(error, (text) => process.stderr.write(text)).then(process.exit);
     });
     process.stdout.write(line);
   }
 } else void run();
 
-/** As for any command: 0 when the reader of stdout went away, else the one line and 1. */
-function versionNotWritten(error: unknown, stderr: (text: Uint8Array) => unknown): number {
+/**
+ * As for any command: 0 when the reader of stdout went away, else the one line and 1. Loaded
+ * only then: `--version` imports nothing else on its way.
+ */
+async function versionNotWritten(
+  error: unknown,
+  stderr: (text: Uint8Array) => unknown,
+): Promise<number> {
+  const { isBrokenPipe, writeErrorReason } = await import('./io-output.ts');
   if (isBrokenPipe(error)) return 0;
   const why = writeErrorReason(error);
   stderr(
