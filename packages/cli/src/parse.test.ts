@@ -146,6 +146,11 @@ describe('parsing bad command lines: one line on stderr, exit 2', () => {
       /^socklab: --keep and --count conflict; use one of them \(see socklab fake opts --help\)$/,
     ],
     [['fake', 'opts', '80', '--no-trace=1'], /--no-trace takes no value/],
+    // A value left out before the next option: said so, not "Unexpected argument".
+    [
+      ['fake', 'opts', '80', '--timeout', '--mode', 'slow'],
+      /^socklab: Missing value for --timeout/,
+    ],
     [['solo', 'a', 'b'], /^socklab: Unexpected argument "b" \(see socklab solo --help\)$/],
     [['--plugin'], /^socklab: Missing value for --plugin; give a module file, a package folder/],
     [

@@ -187,7 +187,10 @@ function parseTokens(
       if (spec.type === 'boolean') {
         out.values[name] = value === undefined ? true : parseOptionValue(name, spec, value);
       } else {
-        if (value === undefined) throw new UsageError(`Missing value for ${rawName}: ${spec.help}`);
+        // `--pid --port 80`: parseArgs takes "--port" as --pid's value; it is the next option.
+        const next = value !== undefined && !token.inlineValue && /^--[a-z]/.test(value);
+        if (value === undefined || next)
+          throw new UsageError(`Missing value for ${rawName}: ${spec.help}`);
         out.values[name] = value;
       }
     } else if (negated?.type === 'boolean' && options[name]) {

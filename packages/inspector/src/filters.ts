@@ -42,6 +42,9 @@ export function normalizeFilters(filters: SocketFilters = {}): SocketFilters {
   return out;
 }
 
+/** The states /proc/net/unix reports. */
+const unixStates = ['LISTEN', 'UNCONN', 'SYN_SENT', 'ESTABLISHED', 'CLOSING'];
+
 /** Filters no socket can ever match (--proto udp --state LISTEN): [message, hint], else undefined. */
 function neverMatches(filters: SocketFilters): [string, string] | undefined {
   const { proto, state, listening, port } = filters;
@@ -61,6 +64,12 @@ function neverMatches(filters: SocketFilters): [string, string] | undefined {
     return [
       'Cannot filter tcp sockets by state UNCONN: that is a UDP and unix state',
       'use --state LISTEN, or --proto udp',
+    ];
+  }
+  if (proto === 'unix' && state !== undefined && !unixStates.includes(state)) {
+    return [
+      `Cannot filter unix sockets by state ${state}: they are ${unixStates.join(', ')}`,
+      'drop --state, or use --proto tcp',
     ];
   }
   if (proto === 'unix' && port !== undefined) {

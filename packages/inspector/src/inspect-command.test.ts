@@ -3,6 +3,7 @@ import { type LabEvent, resolveOptions, UsageError, withMessage } from '@socklab
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdConnections } from '../../../test/helpers/connections.ts';
 import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
+import { normalizeFilters } from './filters.ts';
 import { inspectCommand } from './inspect-command.ts';
 import plugin from './plugin.ts';
 import { findPortOwners } from './port-owners.ts';
@@ -47,6 +48,8 @@ describe('the inspect plugin', () => {
       { pid: '-1' },
       { pid: '0' },
       { pid: '1.5' },
+      // Beyond Linux's largest pid: 2^32 + 1 would wrap to pid 1.
+      { pid: '4294967297' },
       { sort: 'size' },
       { interval: '10', watch: 'true' },
       { nonsense: 'x' },
@@ -90,6 +93,7 @@ describe('the inspect plugin', () => {
       [{ proto: 'udp', state: 'LISTEN' }, 'UDP sockets are UNCONN (bound) or ESTABLISHED'],
       [{ proto: 'tcp', state: 'UNCONN' }, 'that is a UDP and unix state'],
       [{ proto: 'unix', port: '80' }, 'they have paths, not ports'],
+      [{ proto: 'unix', state: 'time-wait' }, 'Cannot filter unix sockets by state TIME_WAIT'],
       [{ style: 'lsof', json: 'true' }, '--style lsof draws a table; --json prints entries'],
       [{ style: 'lsof', watch: 'true' }, '--watch prints changes as netstat lines'],
     ];
@@ -110,6 +114,8 @@ describe('the inspect plugin', () => {
     for (const state of ['listen', 'TIME-WAIT', 'estab', 'unconn']) {
       expect(() => resolveOptions(inspectCommand.options, { state })).not.toThrow();
     }
+    // ss's "closed" is the kernel's CLOSE.
+    expect(normalizeFilters({ state: 'closed' }).state).toBe('CLOSE');
   });
 });
 

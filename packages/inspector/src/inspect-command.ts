@@ -53,6 +53,8 @@ const options = {
     type: 'number',
     kind: 'count',
     min: 1,
+    // Linux's largest (PID_MAX_LIMIT, 2^22); beyond, a number would wrap in the kernel's eyes.
+    max: 4_194_304,
     help: 'only sockets held by this process id',
     placeholder: '<pid>',
     wizard: false,

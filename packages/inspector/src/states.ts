@@ -33,6 +33,8 @@ export function normalizeStateName(input: string): string | undefined {
   const name = input.trim().toUpperCase().replace(/-/g, '_');
   const aliases: Record<string, string> = {
     ESTAB: 'ESTABLISHED',
+    // ss's name for TCP state 7 (its UDP sockets in that state are UNCONN).
+    CLOSED: 'CLOSE',
     FIN_WAIT_1: 'FIN_WAIT1',
     FIN_WAIT_2: 'FIN_WAIT2',
     LISTENING: 'LISTEN',

@@ -29,6 +29,8 @@ describe('parseProcNetInet on real captures', () => {
     });
     const timeWait = entries.find((e) => e.state === 'TIME_WAIT');
     expect(timeWait).toMatchObject({ local: { port: 51346 }, remote: { port: 43191 }, inode: 0 });
+    // The kernel prints uid 0 on TIME_WAIT rows for "unknown": no user is made up.
+    expect([timeWait?.uid, timeWait?.user]).toEqual([null, null]);
     expect(entries.filter((e) => e.state === 'ESTABLISHED')).toHaveLength(5);
   });
 
@@ -275,7 +277,8 @@ describe('parseProcNetInet properties', () => {
           remote: { address: remote, port: r.rport },
           sendQ: r.tx,
           recvQ: r.rx,
-          uid: r.uid,
+          // TIME_WAIT (6) rows carry no owner: their uid column means "unknown".
+          uid: r.st === 6 ? null : r.uid,
           inode: r.inode,
         });
       }),

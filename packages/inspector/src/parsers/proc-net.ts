@@ -124,6 +124,8 @@ function parseInetLine(
   const inodeEnd = skipToken(s, p, end);
   const inode = decimal(s, p, inodeEnd);
   if (uid < 0 || inode < 0) return undefined;
+  // A TIME_WAIT row (06) has no socket left: the kernel prints uid 0 for "unknown", not root.
+  const owned = state !== 6;
   return {
     proto,
     state: stateName(state),
@@ -131,8 +133,8 @@ function parseInetLine(
     remote: { address: remoteAddress, port: remotePort },
     recvQ,
     sendQ,
-    uid,
-    user: user(uid),
+    uid: owned ? uid : null,
+    user: owned ? user(uid) : null,
     inode,
     pid: null,
     command: null,
