@@ -8,6 +8,8 @@ export interface FakeProcess {
   comm: string;
   /** Its effective uid, written to a status file (none when absent). */
   uid?: number;
+  /** Its thread group (process) when it is a thread; the status file says so. */
+  tgid?: number;
   /** fd number → socket inode (other link targets: a string). */
   fds: Record<number, number | string>;
 }
@@ -29,7 +31,7 @@ export function makeFakeProc(
       const u = process.uid;
       writeFileSync(
         join(root, String(process.pid), 'status'),
-        `Name:\t${process.comm}\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t${u + 1}\t${u}\t${u}\t${u}\nGid:\t0\t0\t0\t0\n`,
+        `Name:\t${process.comm}\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t${process.tgid ?? process.pid}\nUid:\t${u + 1}\t${u}\t${u}\t${u}\nGid:\t0\t0\t0\t0\n`,
       );
     }
     for (const [fd, target] of Object.entries(process.fds)) {

@@ -24,6 +24,8 @@ const fake = makeFakeProc([
     fds: { 0: '/dev/null', 3: 305910, 4: 305911, 7: 305919, 9: 305917, 12: 'pipe:[77]' },
   },
   { pid: 200, comm: 'forked child', fds: { 3: 305910, 5: 305912 } },
+  // A thread of 100 (its /proc entry exists, not listed): Tgid 100.
+  { pid: 101, comm: 'server', uid: 1000, tgid: 100, fds: {} },
 ]);
 afterAll(fake.cleanup);
 
@@ -69,6 +71,24 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
     });
     expect(listen?.uid).toBe(0);
     expect(entries.find((e) => e.proto === 'udp')).toMatchObject({ pid: 100, state: 'UNCONN' });
+  });
+
+  it('--pid keeps every owner of its sockets, and fails for a process it cannot tell about', async () => {
+    // 200 shares 305910 with 100: its rows still name both, 100 first (pid order, as ss).
+    const child = await collect({ pid: 200 });
+    expect(child.map((e) => e.inode).sort()).toEqual([305910, 305912]);
+    expect(child.find((e) => e.inode === 305910)?.processes.map((p) => p.pid)).toEqual([100, 200]);
+    // 300's fds cannot be listed: no empty table that would read as "no sockets".
+    await expect(collect({ pid: 300 })).rejects.toMatchObject({
+      code: 'EACCES',
+      message:
+        "Cannot inspect process 300: permission denied (its sockets' owners are hidden from this user)",
+    });
+    await expect(collect({ pid: 999 })).rejects.toMatchObject({ code: 'ESRCH' });
+    // A thread's id: named as such, with its process's.
+    await expect(collect({ pid: 101 })).rejects.toThrow(
+      'Cannot filter by pid 101: it is a thread of process 100',
+    );
   });
 
   it('says why an owner is missing', async () => {

@@ -1,3 +1,4 @@
+import { SocketError, UsageError } from '@socklab/core';
 import { matchesPid, matchesSocket, protosFor } from '../filters.ts';
 import { parseProcNetInet, parseProcNetUnix, type UserLookup } from '../parsers/proc-net.ts';
 import type { ProcFs } from '../runtime/proc-fs.ts';
@@ -32,6 +33,7 @@ export async function collectLinuxSockets(
 ): Promise<SocketEntry[]> {
   const { fs } = options;
   const procRoot = options.procRoot ?? '/proc';
+  if (filters.pid !== undefined && options.owners !== false) checkPid(procRoot, filters.pid, fs);
   const user = passwdUsers(options.passwdPath ?? '/etc/passwd', fs.readTextSync);
   const entries: SocketEntry[] = [];
   // A table read in many 4 KB chunks while sockets come and go can list a socket twice.
@@ -44,7 +46,8 @@ export async function collectLinuxSockets(
       procRoot,
       tables: protosFor(filters),
       owners: options.owners !== false,
-      pids: filters.pid === undefined ? undefined : [filters.pid],
+      // Every process, even for --pid: its sockets list all their owners (a fork's too).
+      pids: undefined,
       onTable(proto, text, more) {
         if (text === undefined) return;
         const header = { header: !more };
@@ -143,4 +146,48 @@ function attachOwners(
     }
   }
   return kept;
+}
+
+/**
+ * A --pid whose sockets could not be told apart fails rather than show an empty table: a process
+ * that is not there, one whose fds this user may not read, a thread of another process.
+ */
+function checkPid(procRoot: string, pid: number, fs: ProcFs): void {
+  const target = `process ${pid}`;
+  let names: string[];
+  try {
+    names = fs.listDir(`${procRoot}/${pid}/fd`);
+  } catch (error) {
+    const code = (error as { code?: string; name?: string } | null)?.code;
+    if (code === 'ENOENT' || (error as { name?: string } | null)?.name === 'NotFound')
+      throw new SocketError('ESRCH', {
+        action: 'inspect',
+        target,
+        hint: 'is it still running? ps -e lists process IDs',
+      });
+    throw hidden(target);
+  }
+  if (names.length > 0 && fs.readLink(`${procRoot}/${pid}/fd/${names[0]}`) === null)
+    throw hidden(target);
+  let status = '';
+  try {
+    status = fs.readTextSync(`${procRoot}/${pid}/status`);
+  } catch {
+    return;
+  }
+  const tgid = /^Tgid:\s+(\d+)/m.exec(status)?.[1];
+  if (tgid !== undefined && Number(tgid) !== pid)
+    throw new UsageError(
+      `Cannot filter by pid ${pid}: it is a thread of process ${tgid}`,
+      `use --pid ${tgid}`,
+    );
+}
+
+function hidden(target: string): SocketError {
+  return new SocketError('EACCES', {
+    action: 'inspect',
+    target,
+    reason: "permission denied (its sockets' owners are hidden from this user)",
+    hint: 'run as root, e.g. with sudo',
+  });
 }
