@@ -1,5 +1,5 @@
 import { createSocket } from 'node:dgram';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { arch, platform, release } from 'node:os';
 import process from 'node:process';
@@ -24,11 +24,23 @@ export async function runDoctorChecks(): Promise<DoctorCheck[]> {
     { id: 'os', label: 'os', ok: null, value: `${platform()} ${arch()} (${release()})` },
     { id: 'socklab', label: 'socklab', ok: null, value: cliVersion() },
   ];
-  if (runtime.name === 'deno') checks.push(denoNetCheck());
+  const denoNet = runtime.name === 'deno' ? denoNetCheck() : undefined;
+  if (denoNet) checks.push(denoNet);
   checks.push(await loopbackCheck('ipv4', 'IPv4 loopback', '127.0.0.1'));
   checks.push(await loopbackCheck('ipv6', 'IPv6 loopback', '::1'));
   checks.push(await tcpBindCheck());
-  checks.push(await udpBindCheck());
+  // What socklab's UDP commands use: under Deno without the flag they cannot bind at all (the
+  // Node layer's node:dgram could, which would say "ok" for commands that fail).
+  checks.push(
+    denoNet?.ok === false
+      ? {
+          id: 'udp-bind',
+          label: 'UDP bind',
+          ok: false,
+          value: 'not available: UDP needs --unstable-net under Deno',
+        }
+      : await udpBindCheck(),
+  );
   checks.push(procNetCheck());
   checks.push(otherPidsCheck());
   checks.push(rootCheck());
@@ -123,20 +135,42 @@ function otherPidsCheck(): DoctorCheck {
   const id = 'other-pids';
   const label = "other users' PIDs";
   if (platform() !== 'linux') return { id, label, ok: null, value: 'not Linux' };
-  if (process.getuid?.() === 0) return { id, label, ok: true, value: 'visible (running as root)' };
-  const pid = otherUsersPid();
+  // Tried, not assumed: even root may be refused (a container, ptrace rules, pid 1's fds here).
+  const root = process.getuid?.() === 0;
+  const pid = root ? otherProcessPid() : otherUsersPid();
   if (pid === undefined) return { id, label, ok: null, value: "no other user's process to check" };
   try {
-    readdirSync(`/proc/${pid}/fd`);
-    return { id, label, ok: true, value: `visible (read /proc/${pid}/fd)` };
-  } catch {
+    const fds = readdirSync(`/proc/${pid}/fd`);
+    if (fds.length > 0) readlinkSync(`/proc/${pid}/fd/${fds[0]}`);
+    return {
+      id,
+      label,
+      ok: true,
+      value: `visible (read /proc/${pid}/fd${root ? ' as root' : ''})`,
+    };
+  } catch (error) {
     return {
       id,
       label,
       ok: false,
-      value: `hidden (cannot read /proc/${pid}/fd)`,
-      hint: "run as root to see which process owns other users' sockets",
+      value: `hidden (cannot read /proc/${pid}/fd: ${reasonOf(error)})`,
+      hint: root
+        ? "the kernel hides some processes' fds even from root here (a container, ptrace rules): their sockets show no owner"
+        : "run as root to see which process owns other users' sockets",
     };
+  }
+}
+
+/** The lowest PID that is not this process (root's check: PID 1 in most systems). */
+function otherProcessPid(): number | undefined {
+  try {
+    return readdirSync('/proc')
+      .filter((name) => /^[0-9]+$/.test(name))
+      .map(Number)
+      .sort((a, b) => a - b)
+      .find((pid) => pid !== process.pid);
+  } catch {
+    return undefined;
   }
 }
 
