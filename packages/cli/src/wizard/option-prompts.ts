@@ -100,13 +100,13 @@ function rangeNote(spec: OptionSpec): string {
   return '';
 }
 
-/** Asks each prompt in turn; `undefined` when the user cancels (Ctrl-C or Esc). */
+/** Asks each prompt in turn; `undefined` when the user cancels (Ctrl-C, Esc or Ctrl-D). */
 export async function askOptions(
   prompts: readonly OptionPrompt[],
   terminal: WizardTerminal,
 ): Promise<RawAnswers | undefined> {
   const answers: RawAnswers = {};
-  const streams = { input: terminal.input, output: terminal.output };
+  const streams = { input: terminal.input, output: terminal.output, signal: terminal.signal };
   for (const prompt of prompts) {
     let answer: string | boolean | symbol;
     if (prompt.kind === 'confirm') {

@@ -9,7 +9,7 @@ import { commandLine } from './command-line.ts';
 import { askOptions, optionPrompts, type RawAnswers } from './option-prompts.ts';
 import { listScenarios, type Scenario } from './scenarios.ts';
 import { createSpinner } from './spinner.ts';
-import { processTerminal, type WizardTerminal } from './terminal.ts';
+import { processTerminal, type WizardTerminal, watchEndOfInput } from './terminal.ts';
 import { createWizardRenderer, framedIO } from './wizard-renderer.ts';
 
 /**
@@ -20,9 +20,23 @@ import { createWizardRenderer, framedIO } from './wizard-renderer.ts';
 export async function runWizard(
   registry: Registry,
   io: CliIO,
-  terminal: WizardTerminal = processTerminal(),
+  given: WizardTerminal = processTerminal(),
 ): Promise<number> {
-  const streams = { input: terminal.input, output: terminal.output };
+  const endOfInput = watchEndOfInput(given.input);
+  try {
+    return await wizard(registry, io, { ...given, signal: endOfInput.signal }, endOfInput.stop);
+  } finally {
+    endOfInput.stop();
+  }
+}
+
+async function wizard(
+  registry: Registry,
+  io: CliIO,
+  terminal: WizardTerminal,
+  promptsDone: () => void,
+): Promise<number> {
+  const streams = { input: terminal.input, output: terminal.output, signal: terminal.signal };
   const stopped = () => {
     cancel('Cancelled: nothing was run.', { output: terminal.output });
     return exitCodes.interrupted;
@@ -56,6 +70,7 @@ export async function runWizard(
     }
   }
 
+  promptsDone();
   const line = commandLine(plugin, command, options, { pluginFlag: chosen.pluginFlag });
   const server =
     typeof command.graceful === 'function'

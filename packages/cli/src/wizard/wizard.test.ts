@@ -24,6 +24,7 @@ const keys = {
   enter: '\r',
   down: '\u001b[B',
   ctrlC: '\u0003',
+  ctrlD: '\u0004',
   escape: '\u001b',
   backspace: '\u007f',
 };
@@ -301,5 +302,23 @@ describe('runWizard with injected streams', () => {
     expect(await code).toBe(130);
     expect(said).toEqual([]);
     expect(io.out).toBe('');
+  });
+
+  it('Ctrl-D at a prompt cancels like Ctrl-C (it used to end the wizard silently with 0)', async () => {
+    for (const where of [/What do you want to run\?/, /host: where/]) {
+      said.length = 0;
+      const term = fakeTerminal();
+      const io = createMemoryIO({ isTTY: { stdin: true, stdout: true } });
+      const code = runWizard(registry, io, term);
+      await term.waitFor(/What do you want to run\?/);
+      if (where.source.startsWith('host')) {
+        term.type(keys.enter);
+        await term.waitFor(where);
+      }
+      term.type(keys.ctrlD);
+      expect(await code).toBe(130);
+      expect(term.text()).toContain('Cancelled: nothing was run.');
+      expect(said).toEqual([]);
+    }
   });
 });
