@@ -2,6 +2,8 @@ import { defineCommand, definePlugin } from '@socklab/core';
 import tcp from '@socklab/transport-tcp';
 import udp from '@socklab/transport-udp';
 import { describe, expect, it } from 'vitest';
+import { registryOf } from '../../test/fixtures.ts';
+import { parseInvocation } from '../parse.ts';
 import { commandLine, shellQuote } from './command-line.ts';
 
 const command = (plugin: typeof udp, name: string) =>
@@ -19,6 +21,33 @@ describe('commandLine', () => {
         retries: 0,
       }),
     ).toBe('socklab udp client 127.0.0.1 65432 hello --timeout 2000');
+  });
+
+  it('a value starting with "-" still reads back as itself (after "--", or as --name=value)', () => {
+    const registry = registryOf([udp, tcp]);
+    const client = command(tcp, 'client');
+    const cases: [Record<string, unknown>, string][] = [
+      [
+        { host: '127.0.0.1', port: 61720, message: '-x' },
+        'socklab tcp client -- 127.0.0.1 61720 -x',
+      ],
+      [
+        { host: '127.0.0.1', port: 5, message: '--help', timeout: 500 },
+        'socklab tcp client --timeout 500 -- 127.0.0.1 5 --help',
+      ],
+    ];
+    for (const [values, line] of cases) {
+      expect(commandLine(tcp, client, values)).toBe(line);
+      const parsed = parseInvocation(line.split(' ').slice(1), registry);
+      expect(parsed).toMatchObject({ kind: 'run', options: values });
+    }
+    const server = command(udp, 'server');
+    const reply = commandLine(udp, server, { port: 5000, reply: '-ok', host: '127.0.0.1' });
+    expect(reply).toBe('socklab udp server 5000 --host 127.0.0.1 --reply=-ok');
+    expect(parseInvocation(reply.split(' ').slice(1), registry)).toMatchObject({
+      kind: 'run',
+      options: { reply: '-ok', port: 5000 },
+    });
   });
 
   it('shell-quotes values with spaces and quotes', () => {

@@ -23,14 +23,22 @@ export function commandLine(
   positionals.forEach(([name, spec], index) => {
     if (spec.required || differs(spec, values[name])) last = index;
   });
-  for (const [name, spec] of positionals.slice(0, last + 1))
-    words.push(shellQuote(String(values[name] ?? spec.default ?? '')));
+  const given = positionals
+    .slice(0, last + 1)
+    .map(([name, spec]) => String(values[name] ?? spec.default ?? ''));
+  // A positional starting with "-" (a message "-x", "--help") would read as an option: then the
+  // options come first and the positionals after "--".
+  const guarded = given.some((word) => word.startsWith('-') && word !== '-');
+  if (!guarded) words.push(...given.map(shellQuote));
   for (const [name, spec] of Object.entries(specs)) {
     if (spec.positional !== undefined || !differs(spec, values[name])) continue;
     const value = values[name];
     if (spec.type === 'boolean') words.push(value ? `--${name}` : `--no-${name}`);
+    // --reply=-x: a value starting with "-" would read as an option after a space.
+    else if (String(value).startsWith('-')) words.push(shellQuote(`--${name}=${String(value)}`));
     else words.push(`--${name}`, shellQuote(String(value)));
   }
+  if (guarded) words.push('--', ...given.map(shellQuote));
   return words.join(' ');
 }
 

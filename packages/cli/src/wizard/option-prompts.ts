@@ -76,6 +76,9 @@ function promptFor(name: string, spec: OptionSpec, previous: unknown): OptionPro
         if (defaultValue !== undefined || !spec.required) return undefined;
         return `${optionLabel(name, spec)} is required: ${spec.help}`;
       }
+      // "-" reads standard input on the command line; here standard input is this terminal.
+      if (given.trim() === '-' && spec.kind === 'text')
+        return `"-" reads standard input, which is this terminal here: type the ${optionLabel(name, spec).replace(/^--/, '')} itself`;
       try {
         parseOptionValue(name, spec, given);
         return undefined;

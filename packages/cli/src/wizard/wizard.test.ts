@@ -124,6 +124,17 @@ describe('optionPrompts: one prompt per option, from its spec', () => {
     expect(port.validate('')).toBeUndefined();
     const retries = byName(prompts, 'retries') as Extract<OptionPrompt, { kind: 'text' }>;
     expect(retries.validate('1001')).toMatch(/0-1000/);
+    // "-" would read standard input, the wizard's own terminal: refused at the prompt.
+    for (const command of [commandOf(udp, 'client'), commandOf(tcp, 'client')]) {
+      const message = byName(optionPrompts(command), 'message') as Extract<
+        OptionPrompt,
+        { kind: 'text' }
+      >;
+      expect(message.validate('-')).toBe(
+        '"-" reads standard input, which is this terminal here: type the message itself',
+      );
+      expect(message.validate('-x')).toBeUndefined();
+    }
   });
 
   it('an optional choice without default can stay unset', () => {
