@@ -31,7 +31,6 @@ const options = {
     help: 'only tcp (with tcp6), udp (with udp6) or unix sockets',
     choices: protoFilters,
     placeholder: '<proto>',
-    wizard: false,
   },
   state: {
     type: 'string',
@@ -47,7 +46,6 @@ const options = {
     type: 'number',
     kind: 'port',
     help: 'only sockets with this local or remote port',
-    wizard: false,
   },
   pid: {
     type: 'number',

@@ -1,5 +1,11 @@
 import { confirm, isCancel, select, text } from '@clack/prompts';
-import { type OptionSpec, type OptionSpecs, optionLabel, parseOptionValue } from '@socklab/core';
+import {
+  maxTimerMs,
+  type OptionSpec,
+  type OptionSpecs,
+  optionLabel,
+  parseOptionValue,
+} from '@socklab/core';
 import type { AnyCommand } from '../parse.ts';
 import type { WizardTerminal } from './terminal.ts';
 
@@ -97,9 +103,11 @@ function rangeNote(spec: OptionSpec): string {
   if (spec.kind === 'port')
     return spec.allowZero ? ' (0-65535, 0 picks a free port)' : ' (1-65535)';
   if (spec.type !== 'number') return '';
-  if (spec.min !== undefined && spec.max !== undefined) return ` (${spec.min}-${spec.max})`;
+  // Durations stop where timers do, as the parser checks (a range shown is a range enforced).
+  const max = spec.max ?? (spec.kind === 'ms' ? maxTimerMs : undefined);
+  if (spec.min !== undefined && max !== undefined) return ` (${spec.min}-${max})`;
   if (spec.min !== undefined) return ` (>= ${spec.min})`;
-  if (spec.max !== undefined) return ` (<= ${spec.max})`;
+  if (max !== undefined) return ` (<= ${max})`;
   return '';
 }
 
