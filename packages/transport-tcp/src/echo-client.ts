@@ -73,7 +73,7 @@ export async function connectEcho(
     if (signal.aborted) throw signal.reason;
     const hint =
       action === 'connect to'
-        ? 'is the server running? start one with: socklab tcp server'
+        ? `is the server running? start one with: ${serverCommand(target.port)}`
         : undefined;
     throw toSocketError(error, { action, target: where, ...(hint ? { hint } : {}) });
   };
@@ -235,4 +235,9 @@ export async function echoOnce(
   } finally {
     client.close();
   }
+}
+
+/** The command that starts an echo server where this client looks for one (65432: the default). */
+function serverCommand(port: number): string {
+  return port === 65432 ? 'socklab tcp server' : `socklab tcp server --port ${port}`;
 }

@@ -113,6 +113,10 @@ describe('echoOnce / connectEcho', () => {
     const error = await echoOnce('127.0.0.1:1', 'x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SocketError);
     expect((error as Error).message).toBe('Cannot connect to tcp 127.0.0.1:1: connection refused');
+    // The way out starts a server where the client looks.
+    expect((error as SocketError).hint).toBe(
+      'is the server running? start one with: socklab tcp server --port 1',
+    );
   });
 });
 

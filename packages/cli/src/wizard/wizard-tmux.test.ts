@@ -9,6 +9,7 @@ import {
   killGroup,
   repoRoot,
   runtimeArgv,
+  runtimeName,
   spawnCli,
   waitForLine,
 } from '../../../../test/helpers/cli.ts';
@@ -49,7 +50,7 @@ const npmLikeParent = [
 ];
 
 /** A fresh terminal running the wizard, then `echo EXIT=$?` so the exit code shows on screen. */
-function openWizard(parent: readonly string[] = []) {
+function openWizard(parent: readonly string[] = [], argv?: readonly string[]) {
   // An idle session keeps the tmux server up between tests (it exits with its last session).
   if (sessions === 0) {
     tmux('-u', 'new-session', '-d', '-s', 'keep', '-x', '80', '-y', '10');
@@ -57,7 +58,7 @@ function openWizard(parent: readonly string[] = []) {
   }
   const session = `w${++sessions}`;
   const [cmd, prefix] = runtimeArgv(cliBin);
-  const line = [...parent, cmd, ...prefix].map(shellQuote).join(' ');
+  const line = [...parent, ...(argv ?? [cmd, ...prefix])].map(shellQuote).join(' ');
   tmux(
     '-u',
     'new-session',
@@ -243,6 +244,21 @@ describe.skipIf(!hasTmux)('the wizard in tmux', () => {
       wizard.close();
     }
   });
+
+  it.runIf(runtimeName === 'deno')(
+    'Deno without --unstable-net: a UDP choice says so at once, before any question',
+    async () => {
+      const wizard = openWizard([], [process.execPath, 'run', '-A', cliBin]);
+      try {
+        await choose(wizard, 'UDP client');
+        expect(await exitCode(wizard)).toBe(1);
+        expect(wizard.screen()).toMatch(/└ {2}UDP under Deno needs --unstable-net; run: deno run/);
+        expect(wizard.screen()).not.toMatch(/host:/);
+      } finally {
+        wizard.close();
+      }
+    },
+  );
 
   it('Ctrl-C at a prompt cancels: exit 130, nothing run', async () => {
     const wizard = openWizard();
