@@ -160,7 +160,8 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
           ? undefined
           : `Watching sockets every ${values.interval} ms (Ctrl-C stops)`,
         notice: true,
-        details: { interval: values.interval },
+        // Ready (the wizard's spinner stops): watching has begun, no socket of its own to bind.
+        details: { interval: values.interval, ready: true },
       });
       for await (const change of changes) {
         // Each NDJSON change says when it was seen, as an event's `time` would.

@@ -37,4 +37,25 @@ describe('createWizardRenderer', () => {
     expect(out[0]).toMatch(/^send udp -> 127\.0\.0\.1:9 2 B /);
     expect(out[1]).toBe('Nothing answers on udp 127.0.0.1:9 yet, trying again\n');
   });
+
+  it('a long-running command is ready at its listen or bind, or at an event marked ready', () => {
+    const event = createEventClock();
+    for (const [start, readyAt] of [
+      [event('listen', { proto: 'tcp', message: 'Listening on tcp 127.0.0.1:1' }), 1],
+      [event('info', { notice: true, details: { interval: 1000, ready: true } }), 1],
+    ] as const) {
+      let ready = 0;
+      const renderer = createWizardRenderer(
+        { stdout: () => {}, stderr: () => {} },
+        { spinner: idle, waiting: '', server: true, color: false, onReady: () => ready++ },
+      );
+      // A host-name line or a notice before the start is not readiness.
+      renderer.event(event('info', { message: 'vm' }));
+      renderer.event(event('info', { notice: true, message: 'Notice: host name did not resolve' }));
+      expect(ready).toBe(0);
+      renderer.event(start);
+      renderer.event(event('info', { message: 'later' }));
+      expect(ready).toBe(readyAt);
+    }
+  });
 });

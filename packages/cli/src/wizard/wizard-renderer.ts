@@ -44,7 +44,11 @@ export function createWizardRenderer(
       // A last error or timeout without a line of its own: the failure line that follows says it.
       else if (event.type !== 'error' && event.type !== 'timeout')
         framed.stdout(`${dim(formatTraceLine(event, { terminal }), options.color)}\n`);
-      if (!ready && (!options.server || event.type === 'listen' || event.type === 'bind')) {
+      const started =
+        event.type === 'listen' ||
+        event.type === 'bind' ||
+        (event.details as { ready?: unknown } | undefined)?.ready === true;
+      if (!ready && (!options.server || started)) {
         ready = true;
         options.onReady?.();
       }
