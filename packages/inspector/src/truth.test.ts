@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { detectRuntime } from '@socklab/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
@@ -132,37 +131,51 @@ async function sharedScan() {
   return (await import('./runtime/node-worker-collect.ts')).createWorkerCollect({ minFds: 0 });
 }
 
+/**
+ * A Node child holding `count` loopback connections (both ends), then closing those from `from`
+ * to `to`: a process with a wide hole in its fd numbers. Prints its port and its fd numbers.
+ */
+const holeHolder = `
+const net = require('node:net');
+const fs = require('node:fs');
+const [count, from, to] = process.argv.slice(1).map(Number);
+const accepted = [];
+const server = net.createServer((s) => accepted.push(s)).listen(0, '127.0.0.1', async () => {
+  const clients = [];
+  for (let i = 0; i < count; i++)
+    clients.push(await new Promise((ok) => { const c = net.connect(server.address().port, '127.0.0.1', () => ok(c)); }));
+  while (accepted.length < count) await new Promise((ok) => setTimeout(ok, 5));
+  await Promise.all([...clients.slice(from, to), ...accepted.slice(from, to)].map(
+    (s) => new Promise((ok) => { s.once('close', ok); s.destroy(); })));
+  console.log(JSON.stringify({ port: server.address().port, fds: fs.readdirSync('/proc/self/fd').map(Number) }));
+});
+setTimeout(() => process.exit(0), 60000).unref();
+process.stdin.on('end', () => process.exit(0)).resume();
+`;
+
 describe.skipIf(!ss)('the shared scan agrees with ss on a process with thousands of fds', () => {
   it('finds every owner and fd past a wide hole in the fd numbers', async () => {
-    // 1,500 connections, both ends here; then 900 of them closed, from the 300th: a hole of
-    // ~1,800 fds below the last 600, more than the chunked reading of fd numbers lets pass
-    // before it lists the process for the rest.
-    const accepted: Socket[] = [];
-    const server = createServer((socket) => void accepted.push(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
-    const clients: Socket[] = [];
-    const gone = new Set<Socket>();
-    const closed = (socket: Socket) =>
-      gone.has(socket)
-        ? undefined
-        : new Promise<void>((resolve) => {
-            gone.add(socket);
-            socket.once('close', () => resolve());
-            socket.destroy();
-          });
+    // 1,500 connections, both ends in one other process; then 900 of them closed, from the
+    // 300th: a hole of ~1,800 fds below the last 600, more than the chunked reading of fd
+    // numbers lets pass before it lists the process for the rest. (Not this process: it is
+    // always listed whole, its fds changing as the scan's worker starts.)
+    const child = spawn(
+      process.execPath.includes('deno') ? 'node' : process.execPath,
+      ['-e', holeHolder, '1500', '300', '1200'],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     try {
-      for (let i = 0; i < 1500; i++) {
-        clients.push(
-          await new Promise<Socket>((resolve, reject) => {
-            const socket = connect(port, '127.0.0.1', () => resolve(socket));
-            socket.once('error', reject);
-          }),
-        );
-      }
-      while (accepted.length < 1500) await new Promise((resolve) => setTimeout(resolve, 5));
-      await Promise.all([...clients.slice(300, 1200), ...accepted.slice(300, 1200)].map(closed));
-      const fds = readdirSync('/proc/self/fd').map(Number);
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout?.on('data', (d: Buffer) => {
+          out += d;
+          if (out.includes('\n')) resolve(out);
+        });
+        child.once('exit', (code) => reject(new Error(`the holder exited (${code})`)));
+      });
+      const { port, fds } = JSON.parse(line) as { port: number; fds: number[] };
       expect(Math.max(...fds) - fds.length).toBeGreaterThan(1000);
 
       const established = (row: SsRow) =>
@@ -179,10 +192,10 @@ describe.skipIf(!ss)('the shared scan agrees with ss on a process with thousands
       const key = (r: SsRow) => `${r.local} ${r.remote} ${r.owners}`;
       expect(actual).toHaveLength(2 * 600);
       expect(actual.map(key).sort()).toEqual(expected.map(key).sort());
-      expect(entries.filter((e) => e.state === 'ESTABLISHED' && e.pid !== process.pid)).toEqual([]);
+      expect(entries.filter((e) => e.state === 'ESTABLISHED' && e.pid !== child.pid)).toEqual([]);
     } finally {
-      await Promise.all([...clients, ...accepted].map(closed));
-      await new Promise((resolve) => server.close(resolve));
+      child.stdin?.end();
+      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
     }
   }, 60_000);
 });

@@ -59,11 +59,14 @@ export async function collectShared(
   const small: string[] = [];
   let total = 0;
   let worker: ScanWorker | null | undefined;
+  // This process's fds change as its worker starts (the runtime opens some for the thread),
+  // after it was sized: its count would stop its chunks before its last fds. It is listed.
+  const self = String(ownPid());
   for (const pid of listProcesses(request.procRoot, fs)) {
     if (pid.charCodeAt(0) < 48 || pid.charCodeAt(0) > 57) continue;
     const size = hooks.fdCount(`${request.procRoot}/${pid}/fd`);
     total += size;
-    if (size > hooks.bigAbove) big.push([pid, size]);
+    if (size > hooks.bigAbove && pid !== self) big.push([pid, size]);
     else small.push(pid);
     if (total >= hooks.minFds && worker === undefined) worker = startWorker(hooks) ?? null;
   }
@@ -169,4 +172,9 @@ export function ownerTable(
       return more ? [...(found ?? []), ...more] : found;
     },
   };
+}
+
+function ownPid(): number | undefined {
+  const g = globalThis as { process?: { pid?: number }; Deno?: { pid?: number } };
+  return g.process?.pid ?? g.Deno?.pid;
 }
