@@ -116,6 +116,10 @@ describe('the inspect plugin', () => {
     }
     // ss's "closed" is the kernel's CLOSE.
     expect(normalizeFilters({ state: 'closed' }).state).toBe('CLOSE');
+    // A state /proc never shows is not offered (it could never match).
+    expect(() => resolveOptions(inspectCommand.options, { state: 'new_syn_recv' })).toThrow(
+      /unknown state; use one of ESTABLISHED, .*CLOSING, UNCONN$/,
+    );
   });
 });
 

@@ -15,8 +15,15 @@ const tcpStates: readonly string[] = [
   'NEW_SYN_RECV',
 ];
 
-/** Every state name an entry may carry (TCP's, plus UNCONN for unconnected UDP and unix). */
-export const stateNames: readonly string[] = [...tcpStates.slice(1), 'UNCONN'];
+/**
+ * Every state name an entry may carry (TCP's, plus UNCONN for unconnected UDP and unix), and so
+ * every one `--state` takes. Not NEW_SYN_RECV: /proc/net/tcp prints a pending connection as
+ * SYN_RECV, so a filter on it could never match.
+ */
+export const stateNames: readonly string[] = [
+  ...tcpStates.slice(1).filter((name) => name !== 'NEW_SYN_RECV'),
+  'UNCONN',
+];
 
 /** The state of a /proc/net/tcp* row. */
 export function tcpStateName(code: number): string {
