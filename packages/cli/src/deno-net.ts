@@ -7,6 +7,11 @@ export function denoLacksUnstableNet(): boolean {
   return typeof deno?.listenDatagram !== 'function';
 }
 
+/** A plugin that cannot run here: UDP under Deno without --unstable-net. */
+export function udpUnavailable(pluginName: string): boolean {
+  return pluginName === 'udp' && denoLacksUnstableNet();
+}
+
 /** The exact command line that runs this same invocation with the flag. */
 export function denoRerunHint(args: readonly string[] = []): string {
   const deno = (globalThis as { Deno?: { mainModule?: string } }).Deno;

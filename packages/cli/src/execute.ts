@@ -1,6 +1,6 @@
 import { type LabEvent, type Lookup, labEventTypes, type Plugin } from '@socklab/core';
 import type { OutputFlags } from './common-flags.ts';
-import { denoLacksUnstableNet, denoRerunHint } from './deno-net.ts';
+import { denoRerunHint, udpUnavailable } from './deno-net.ts';
 import { exitCodes } from './exit-codes.ts';
 import {
   failureEvent,
@@ -41,7 +41,7 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
   const flags = run.flags ?? {};
   const path = command.name === plugin.name ? [plugin.name] : [plugin.name, command.name];
   const mode: OutputMode = flags.json ? 'json' : flags.trace ? 'trace' : 'plain';
-  if (plugin.name === 'udp' && denoLacksUnstableNet()) {
+  if (udpUnavailable(plugin.name)) {
     const line = escapeLine(
       `socklab: UDP under Deno needs --unstable-net; run: ${denoRerunHint(run.argv ?? path)}`,
     );

@@ -1,3 +1,4 @@
+import { SocketError, socketErrorCode } from './errors.ts';
 import { bytesToText, toHex } from './message.ts';
 
 export type LabEventType =
@@ -164,4 +165,15 @@ export function eventAddress(
   if (family === 4 || family === 'IPv4') return { address, port, family: 'IPv4' };
   if (family === 6 || family === 'IPv6') return { address, port, family: 'IPv6' };
   return { address, port, family: addressFamily(address) };
+}
+
+/**
+ * Why a connection's or a socket's story ended early, for its `close` event: `reason:
+ * "interrupted"` when the run's signal aborted, else the error's reason and stable code.
+ */
+export function endFields(error: unknown, signal?: AbortSignal): Pick<LabEvent, 'reason' | 'code'> {
+  if (signal?.aborted) return { reason: 'interrupted' };
+  const code = socketErrorCode(error);
+  const reason = error instanceof SocketError ? error.reason : String(error);
+  return code === 'EUNKNOWN' ? { reason } : { reason, code };
 }

@@ -2,6 +2,7 @@ import {
   type AnyCommand,
   createEventClock,
   defineCommand,
+  endFields,
   ipFamily,
   isTimeoutReason,
   type LabEvent,
@@ -133,6 +134,8 @@ export const clientCommand: AnyCommand = defineCommand({
       },
     );
     const ends = { proto: 'tcp', local: client.local, remote: client.remote };
+    // The same payload every trip: its event fields (text decoded) are made once.
+    const fields = payloadFields(data);
     const perTrip = !options.quiet || context.trace === true;
     const samples: number[] = [];
     let attempt = 0;
@@ -140,7 +143,7 @@ export const clientCommand: AnyCommand = defineCommand({
     try {
       yield event('connect', ends);
       for (attempt = 1; attempt <= options.repeat; attempt++) {
-        if (perTrip) yield event('send', { ...ends, attempt, ...payloadFields(data) });
+        if (perTrip) yield event('send', { ...ends, attempt, ...fields });
         const { rttMs } = await client.roundTrip(data);
         samples.push(rttMs);
         if (!perTrip) continue;
@@ -149,7 +152,7 @@ export const clientCommand: AnyCommand = defineCommand({
           ...ends,
           attempt,
           rttMs: Math.round(rttMs * 1000) / 1000,
-          ...payloadFields(data),
+          ...fields,
           ...(message ? { message } : {}),
         });
       }
@@ -170,11 +173,7 @@ export const clientCommand: AnyCommand = defineCommand({
           durationMs: timeout,
           reason: `no echo within ${timeout} ms`,
         });
-      if (context.signal.aborted) yield event('close', { ...ends, reason: 'interrupted' });
-      else {
-        const reason = failure instanceof SocketError ? failure.reason : String(failure);
-        yield event('close', { ...ends, reason, ...(code === 'EUNKNOWN' ? {} : { code }) });
-      }
+      yield event('close', { ...ends, ...endFields(failure, context.signal) });
     }
     // Like ping stopped by Ctrl-C: what was measured before a failure still gets its summary.
     if (samples.length > 0 && (options.repeat > 1 || options.quiet))

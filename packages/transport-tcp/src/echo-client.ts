@@ -14,6 +14,7 @@ import {
   UsageError,
   withTimeout,
 } from '@socklab/core';
+import { defaultEchoPort } from './echo-server.ts';
 import { resolveHostAll } from './resolve-host.ts';
 import type { EchoClientSocket, TcpAdapter } from './runtime/contract.ts';
 import { loadAdapter } from './runtime/load-adapter.ts';
@@ -237,7 +238,7 @@ export async function echoOnce(
   }
 }
 
-/** The command that starts an echo server where this client looks for one (65432: the default). */
+/** The command that starts an echo server where this client looks for one. */
 function serverCommand(port: number): string {
-  return port === 65432 ? 'socklab tcp server' : `socklab tcp server --port ${port}`;
+  return port === defaultEchoPort ? 'socklab tcp server' : `socklab tcp server --port ${port}`;
 }

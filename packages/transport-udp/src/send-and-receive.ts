@@ -4,6 +4,7 @@ import {
   type Endpoint,
   type EventAddress,
   type EventClock,
+  endFields,
   eventAddress,
   type LabEvent,
   type Lookup,
@@ -240,14 +241,7 @@ export async function* exchange(
   }
   if (failure === undefined && !reply) failure = noReply();
   // Every socket's story ends with its close, and why when no reply came.
-  const why =
-    failure === undefined
-      ? {}
-      : signal?.aborted
-        ? { reason: 'interrupted' }
-        : failure instanceof SocketError
-          ? { reason: failure.reason, code: failure.code }
-          : { reason: String(failure) };
+  const why = failure === undefined ? {} : endFields(failure, signal);
   for (const peer of peers.values()) {
     const remote = eventAddress(peer.address, endpoint.port);
     yield event('close', { proto: 'udp', local: peer.socket.local, remote, ...why });

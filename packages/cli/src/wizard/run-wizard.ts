@@ -1,6 +1,6 @@
 import { cancel, intro, isCancel, log, outro, select } from '@clack/prompts';
 import { resolveOptions } from '@socklab/core';
-import { denoLacksUnstableNet, denoRerunHint } from '../deno-net.ts';
+import { denoRerunHint, udpUnavailable } from '../deno-net.ts';
 import { executeCommand, exitCodes } from '../execute.ts';
 import type { CliIO } from '../io.ts';
 import type { Registry } from '../registry.ts';
@@ -53,7 +53,7 @@ async function wizard(
   if (isCancel(chosen)) return stopped();
   const { plugin, command, words } = chosen;
   // Said before its questions, not after them: UDP cannot run in this Deno at all.
-  if (plugin.name === 'udp' && denoLacksUnstableNet()) {
+  if (udpUnavailable(plugin.name)) {
     outro(`UDP under Deno needs --unstable-net; run: ${denoRerunHint([])} (exit 1)`, {
       output: terminal.output,
     });
