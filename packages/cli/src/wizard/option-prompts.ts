@@ -1,4 +1,5 @@
-import { confirm, isCancel, select, text } from '@clack/prompts';
+import { styleText } from 'node:util';
+import { confirm, isCancel, S_BAR, select, text } from '@clack/prompts';
 import {
   maxTimerMs,
   type OptionSpec,
@@ -8,6 +9,7 @@ import {
 } from '@socklab/core';
 import type { AnyCommand } from '../parse.ts';
 import type { WizardTerminal } from './terminal.ts';
+import { terminalColumns, wrapText } from './wrap-text.ts';
 
 /** What one option's prompt looks like: built from its OptionSpec alone. */
 export type OptionPrompt =
@@ -118,34 +120,51 @@ export async function askOptions(
 ): Promise<RawAnswers | undefined> {
   const answers: RawAnswers = {};
   const streams = { input: terminal.input, output: terminal.output, signal: terminal.signal };
+  const columns = terminalColumns(terminal.output);
   for (const prompt of prompts) {
     let answer: string | boolean | symbol;
+    // Clack wraps these itself, keeping a space at the start of a wrapped line: wrapped here, the
+    // lines read as a text prompt's do.
+    const message = wrapText(prompt.message, columns).join('\n');
     if (prompt.kind === 'confirm') {
-      answer = await confirm({
-        ...streams,
-        message: prompt.message,
-        initialValue: prompt.initialValue,
-      });
+      answer = await confirm({ ...streams, message, initialValue: prompt.initialValue });
     } else if (prompt.kind === 'select') {
       answer = await select({
         ...streams,
-        message: prompt.message,
+        message,
         options: prompt.options,
         initialValue: prompt.initialValue,
       });
     } else {
-      answer = await text({
-        ...streams,
-        message: prompt.message,
-        placeholder: prompt.defaultValue,
-        defaultValue: prompt.defaultValue,
-        ...(prompt.initialValue === undefined ? {} : { initialValue: prompt.initialValue }),
-        validate: prompt.validate,
-      });
+      answer = await text({ ...streams, ...textPrompt(prompt, terminal.color !== false, columns) });
     }
     if (isCancel(answer)) return undefined;
     // An empty answer leaves the option to its default, like leaving it off the command line.
     if (answer !== '') answers[prompt.name] = answer as string | boolean;
   }
   return answers;
+}
+
+/**
+ * A text prompt's message and error lines wrapped inside the frame (clack prints them as they
+ * are). Without colour a placeholder looks exactly like typed text: the message says the default
+ * instead, and the empty answer shows the cursor alone, as clack draws it after typed text.
+ */
+function textPrompt(
+  prompt: Extract<OptionPrompt, { kind: 'text' }>,
+  color: boolean,
+  columns: number,
+) {
+  const said = !color && prompt.defaultValue ? ` (default ${prompt.defaultValue})` : '';
+  return {
+    message: wrapText(prompt.message + said, columns).join(`\n${styleText('gray', S_BAR)}  `),
+    placeholder: color ? prompt.defaultValue : '\u2588',
+    defaultValue: prompt.defaultValue,
+    ...(prompt.initialValue === undefined ? {} : { initialValue: prompt.initialValue }),
+    validate(answer: string | undefined) {
+      const reason = prompt.validate(answer);
+      // Clack draws the reason after the frame's end (└  ), so its lines align under it.
+      return reason === undefined ? undefined : wrapText(reason, columns).join('\n   ');
+    },
+  };
 }

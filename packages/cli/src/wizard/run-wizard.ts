@@ -12,6 +12,7 @@ import { listScenarios, type Scenario } from './scenarios.ts';
 import { createSpinner } from './spinner.ts';
 import { processTerminal, type WizardTerminal, watchEndOfInput } from './terminal.ts';
 import { createWizardRenderer, framedIO } from './wizard-renderer.ts';
+import { terminalColumns, wrapText } from './wrap-text.ts';
 
 /**
  * `socklab` in a terminal: pick a scenario, answer one prompt per option, watch it run, and get
@@ -25,7 +26,9 @@ export async function runWizard(
 ): Promise<number> {
   const endOfInput = watchEndOfInput(given.input);
   try {
-    return await wizard(registry, io, { ...given, signal: endOfInput.signal }, endOfInput.stop);
+    const color = given.color ?? useColor(io.isTTY.stdout, io.env);
+    const terminal = { ...given, signal: endOfInput.signal, color };
+    return await wizard(registry, io, terminal, endOfInput.stop);
   } finally {
     endOfInput.stop();
   }
@@ -71,9 +74,8 @@ async function wizard(
       break;
     } catch (error) {
       // Each answer was valid alone; together they conflict (e.g. a message and --size).
-      log.error(`${(error as Error).message}: answer again (clear an answer to unset it)`, {
-        output: terminal.output,
-      });
+      const reason = `${(error as Error).message}: answer again (clear an answer to unset it)`;
+      log.error(framedText(reason, terminal), { output: terminal.output });
       previous = answers;
     }
   }
@@ -84,7 +86,7 @@ async function wizard(
     typeof command.graceful === 'function'
       ? command.graceful(options as never)
       : command.graceful === true;
-  log.step(`Running: ${line}`, { output: terminal.output });
+  log.step(framedText(`Running: ${line}`, terminal), { output: terminal.output });
   const spinner = createSpinner(terminal.output);
   const waiting = server ? `Running ${words} (Ctrl-C stops it)` : `Running ${words}`;
   spinner.start(waiting);
@@ -93,7 +95,7 @@ async function wizard(
     spinner,
     waiting,
     server,
-    color: useColor(io.isTTY.stdout, io.env),
+    color: terminal.color !== false,
     onReady: server ? () => runIO.stdout('Ready. Press Ctrl-C to stop it.\n') : undefined,
   });
   let code: number;
@@ -108,6 +110,7 @@ async function wizard(
     });
   } finally {
     spinner.stop();
+    runIO.endLine();
   }
   const verdict =
     code === exitCodes.ok
@@ -119,4 +122,9 @@ async function wizard(
     output: terminal.output,
   });
   return code;
+}
+
+/** A log line wrapped inside the frame: clack adds the guide bar to each of its lines. */
+function framedText(text: string, terminal: WizardTerminal): string {
+  return wrapText(text, terminalColumns(terminal.output)).join('\n');
 }

@@ -7,6 +7,8 @@ export interface WizardTerminal {
   output: Writable;
   /** Aborts the prompt in hand (clack then resolves it as cancelled). */
   signal?: AbortSignal;
+  /** False when the terminal shows no colour (NO_COLOR): clack's dim placeholder is then plain. */
+  color?: boolean;
 }
 
 /**

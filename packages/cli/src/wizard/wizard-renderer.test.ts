@@ -1,7 +1,8 @@
 import { createEventClock } from '@socklab/core';
 import { describe, expect, it } from 'vitest';
+import { createMemoryIO } from '../memory-io.ts';
 import type { Spinner } from './spinner.ts';
-import { createWizardRenderer } from './wizard-renderer.ts';
+import { createWizardRenderer, framedIO } from './wizard-renderer.ts';
 
 const idle: Spinner = { start() {}, stop() {} } as unknown as Spinner;
 
@@ -11,6 +12,7 @@ describe('createWizardRenderer', () => {
     const target = {
       stdout: (text: string | Uint8Array) => out.push(String(text)),
       stderr: (text: string) => out.push(text),
+      endLine() {},
     };
     const renderer = createWizardRenderer(target, {
       spinner: idle,
@@ -46,7 +48,7 @@ describe('createWizardRenderer', () => {
     ] as const) {
       let ready = 0;
       const renderer = createWizardRenderer(
-        { stdout: () => {}, stderr: () => {} },
+        { stdout: () => {}, stderr: () => {}, endLine() {} },
         { spinner: idle, waiting: '', server: true, color: false, onReady: () => ready++ },
       );
       // A host-name line or a notice before the start is not readiness.
@@ -57,5 +59,61 @@ describe('createWizardRenderer', () => {
       renderer.event(event('info', { message: 'later' }));
       expect(ready).toBe(readyAt);
     }
+  });
+
+  it('writes output bytes (inspect --json pieces) as one line behind one guide bar', () => {
+    const { io, shown } = terminalIO();
+    const framed = framedIO(io, idle, () => {});
+    const renderer = createWizardRenderer(framed, {
+      spinner: idle,
+      waiting: '',
+      server: false,
+      color: false,
+    });
+    const event = createEventClock();
+    const utf8 = new TextEncoder();
+    for (const piece of ['[{"a":1},', '{"a":2},', '{"a":3}]'])
+      renderer.event(event('info', { output: utf8.encode(piece) }));
+    renderer.event(event('info', { message: 'after' }));
+    expect(shown()).toBe('│  [{"a":1},{"a":2},{"a":3}]\n│  after\n');
+  });
+});
+
+/** A CliIO whose stdout and stderr land on one screen, in the order written. */
+function terminalIO() {
+  const io = createMemoryIO({ isTTY: { stdin: true, stdout: true } });
+  let screen = '';
+  io.stdout = (text) => {
+    screen += String(text);
+  };
+  io.stderr = (text) => {
+    screen += text;
+  };
+  return { io, shown: () => screen };
+}
+
+describe('framedIO', () => {
+  it('puts the guide bar at each line start, never inside a line a later piece continues', () => {
+    const { io, shown } = terminalIO();
+    const framed = framedIO(io, idle, () => {});
+    framed.stdout('one\ntwo');
+    framed.stdout(' continued');
+    framed.stdout(new TextEncoder().encode(', ended\n'));
+    framed.stdout('three\n\nfour\n');
+    expect(shown()).toBe('│  one\n│  two continued, ended\n│  three\n│  \n│  four\n');
+  });
+
+  it('ends an open line before the other stream writes, at endLine, and at a forced exit', () => {
+    const { io, shown } = terminalIO();
+    const framed = framedIO(io, idle, () => {});
+    framed.stdout('[1,');
+    framed.stderr('a notice\n');
+    framed.stdout('open');
+    framed.endLine();
+    framed.endLine();
+    framed.stdout('last');
+    framed.forceExit?.(130);
+    expect(shown()).toBe('│  [1,\n│  a notice\n│  open\n│  last\n└  Stopped at once (exit 130)\n');
+    expect(io.forced).toEqual([130]);
   });
 });

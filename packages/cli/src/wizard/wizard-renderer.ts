@@ -3,6 +3,7 @@ import type { LabEvent } from '@socklab/core';
 import type { CliIO, StopSignal } from '../io.ts';
 import {
   createPlainRenderer,
+  escapeControls,
   formatTraceLine,
   type Renderer,
   type RenderTarget,
@@ -25,13 +26,21 @@ export interface WizardRendererOptions {
 /** The guide bar clack draws on the left, so the run's lines sit inside the wizard's frame. */
 export const guide = '│  ';
 
+/** Where the wizard renders a run: the framed IO, which can end a line a piece left open. */
+export interface FramedTarget extends RenderTarget {
+  /** Ends the line the last piece left open, if any: what follows starts a line of its own. */
+  endLine(): void;
+}
+
 /**
  * Readable lines for the wizard: each event's message as the CLI prints it, and a dim trace line
  * for events that have none (sends, connects…), so the run can be watched. The spinner turns
- * until the command is ready.
+ * until the command is ready. Output given as bytes (`inspect --json`: the JSON array, 128
+ * entries an event) is one text: its pieces continue one line behind one guide bar, so the
+ * JSON reads and copies whole instead of a bar before each piece.
  */
 export function createWizardRenderer(
-  framed: RenderTarget,
+  framed: FramedTarget,
   options: WizardRendererOptions,
 ): Renderer {
   // The wizard runs on a terminal: peer text is escaped there.
@@ -40,10 +49,16 @@ export function createWizardRenderer(
   let ready = false;
   return {
     event(event: LabEvent) {
-      if (event.message !== undefined || event.output !== undefined) plain.event(event);
-      // A last error or timeout without a line of its own: the failure line that follows says it.
-      else if (event.type !== 'error' && event.type !== 'timeout')
-        framed.stdout(`${dim(formatTraceLine(event, { terminal }), options.color)}\n`);
+      const toStderr = event.notice === true || event.type === 'error' || event.type === 'timeout';
+      if (event.output !== undefined && !toStderr) {
+        framed.stdout(escapeControls(utf8.decode(event.output)));
+      } else {
+        framed.endLine();
+        if (event.message !== undefined || event.output !== undefined) plain.event(event);
+        // A last error or timeout without a line of its own: the failure line that follows says it.
+        else if (event.type !== 'error' && event.type !== 'timeout')
+          framed.stdout(`${dim(formatTraceLine(event, { terminal }), options.color)}\n`);
+      }
       const started =
         event.type === 'listen' ||
         event.type === 'bind' ||
@@ -52,7 +67,10 @@ export function createWizardRenderer(
         ready = true;
         options.onReady?.();
       }
-      if (!ready) options.spinner.start(options.waiting);
+      if (ready) return;
+      // The spinner draws over the line it is on.
+      framed.endLine();
+      options.spinner.start(options.waiting);
     },
   };
 }
@@ -60,7 +78,9 @@ export function createWizardRenderer(
 /**
  * The CLI's IO as the running command sees it in the wizard: every line it prints (events, and
  * the failure line) sits behind the guide bar, and stops the spinner first so they never mix.
- * On Ctrl-C a carriage return lets the next line overwrite the terminal's `^C`.
+ * A piece that does not end its line is continued by the next piece, with no bar inside the line;
+ * `endLine` ends such a line. On Ctrl-C a carriage return lets the next line overwrite the
+ * terminal's `^C`.
  *
  * With `keys` (the wizard's terminal), Ctrl-C is read as a key while the command runs, not sent
  * as SIGINT to the whole foreground process group: under `npm start` that signal also killed npm
@@ -72,22 +92,33 @@ export function framedIO(
   spinner: Spinner,
   onInterrupt: () => void,
   keys?: Readable,
-): CliIO {
+): CliIO & FramedTarget {
   const { stdin: _terminal, ...rest } = io;
+  // The stream whose last piece left its line open: only a piece to that stream continues it.
+  let open: 'stdout' | 'stderr' | undefined;
+  const endLine = () => {
+    if (open === undefined) return;
+    const stream = open;
+    open = undefined;
+    io[stream]('\n');
+  };
+  const write = (stream: 'stdout' | 'stderr', text: string) => {
+    spinner.stop();
+    if (text === '') return;
+    if (open !== stream) endLine();
+    io[stream](frame(text, open === undefined));
+    open = text.endsWith('\n') ? undefined : stream;
+  };
   return {
     ...rest,
-    stdout(text) {
-      spinner.stop();
-      io.stdout(frame(typeof text === 'string' ? text : utf8.decode(text)));
-    },
-    stderr(text) {
-      spinner.stop();
-      io.stderr(frame(text));
-    },
+    stdout: (text) => write('stdout', typeof text === 'string' ? text : utf8.decode(text)),
+    stderr: (text) => write('stderr', text),
+    endLine,
     // A second Ctrl-C exits at once: close the frame as the outro would have.
     forceExit: io.forceExit
       ? (code) => {
           spinner.stop();
+          endLine();
           io.stdout(`└  Stopped at once (exit ${code})\n`);
           (io.forceExit as NonNullable<CliIO['forceExit']>)(code);
         }
@@ -135,9 +166,11 @@ export function readCtrlC(input: Readable, onCtrlC: () => void): (() => void) | 
 const ctrlC = 3;
 const utf8Encoder = new TextEncoder();
 
-function frame(text: string): string {
-  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
-  return `${lines.map((line) => `${guide}${line}`).join('\n')}\n`;
+/** The guide bar at each line start in `text`: its first character when `atLineStart`. */
+function frame(text: string, atLineStart: boolean): string {
+  const ended = text.endsWith('\n');
+  const body = (ended ? text.slice(0, -1) : text).replaceAll('\n', `\n${guide}`);
+  return `${atLineStart ? guide : ''}${body}${ended ? '\n' : ''}`;
 }
 
 function dim(text: string, color: boolean): string {
