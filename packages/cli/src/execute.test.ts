@@ -116,6 +116,19 @@ describe('executeCommand exit codes', () => {
     expect(JSON.parse(choice.out).reason).toBe(
       'must be one of socket, usage, crash, bad-type, no-time',
     );
+    // The reason is the error's own, not words cut out of the message: the input may hold ": ".
+    const colon = await runMain(['fake', 'fail', 'a: b', '--json']);
+    expect(JSON.parse(colon.out)).toMatchObject({
+      message:
+        'Cannot parse how "a: b": must be one of socket, usage, crash, bad-type, no-time (see socklab fake fail --help)',
+      reason: 'must be one of socket, usage, crash, bad-type, no-time',
+    });
+    const missing = await runMain(['fake', 'opts', '80', '--timeout', '--mode', 'slow']);
+    expect(missing.err).toMatch(/^socklab: Missing value for --timeout: how long to wait /);
+    const missingJSON = await runMain(['--json', 'fake', 'echo', 'a', '--bogus']);
+    expect(JSON.parse(missingJSON.out).reason).toBe('Unknown option "--bogus"');
+    const valueJSON = await runMain(['--json', 'fake', 'fail', '--how']);
+    expect(JSON.parse(valueJSON.out)).toMatchObject({ code: 'EUSAGE', reason: 'missing value' });
     // Without --json, stdout stays empty; and a command with its own --json (one JSON document)
     // gets no NDJSON line in front of it either.
     expect((await runMain(['fake', 'fail', 'sideways'])).out).toBe('');

@@ -89,7 +89,7 @@ export function writeDebug(io: Pick<CliIO, 'stderr'>, error: unknown): void {
 
 /**
  * The failure as a last NDJSON `error` event, so --json consumers see why the stream ended:
- * `code` is the error's (`EUSAGE` for bad input, which has none), `reason` where it has one.
+ * `code` is the error's (`EUSAGE` for bad input, which has none), `reason` the error's own.
  */
 export function failureEvent(error: unknown, line: string, started: number): LabEvent {
   const e = error as { code?: unknown; reason?: unknown };
@@ -102,12 +102,8 @@ export function failureEvent(error: unknown, line: string, started: number): Lab
   if (typeof e?.code === 'string') event.code = e.code;
   else if (isUsageError(error)) event.code = 'EUSAGE';
   if (typeof e?.reason === 'string') event.reason = e.reason;
-  else if (isUsageError(error)) {
-    // "Cannot parse port "abc": port must be a number 1-65535": the words after the input.
-    const message = String((error as Error).message);
-    const at = message.indexOf(': ');
-    event.reason = at >= 0 ? message.slice(at + 2) : message;
-  }
+  // A UsageError of an older copy of core has no reason of its own: its message says it all.
+  else if (isUsageError(error)) event.reason = String((error as Error).message);
   return event;
 }
 

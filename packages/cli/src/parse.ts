@@ -70,10 +70,10 @@ function parse(
     if (broken) {
       return {
         kind: 'error',
-        error: new UsageError(
-          `Cannot load plugin "${name}": ${broken.error}`,
-          'see socklab plugins',
-        ),
+        error: new UsageError(`Cannot load plugin "${name}": ${broken.error}`, {
+          reason: broken.error,
+          hint: 'see socklab plugins',
+        }),
         path: [],
         exitCode: 1,
       };
@@ -87,10 +87,13 @@ function parse(
           `${b.source === 'env' ? 'SOCKLAB_PLUGINS' : '--plugin'} ${b.from} did not load: ${b.error}`,
       );
     const unknown = `Unknown command "${name}"${didYouMean(name, topNames(registry))}: use one of ${topNames(registry).join(', ')}`;
-    if (unloaded.length === 0) throw new UsageError(unknown);
+    if (unloaded.length === 0) throw new UsageError(unknown, { reason: 'unknown command' });
     return {
       kind: 'error',
-      error: new UsageError(`${unknown}; ${unloaded.join('; ')}`, 'socklab plugins lists them all'),
+      error: new UsageError(`${unknown}; ${unloaded.join('; ')}`, {
+        reason: `unknown command; ${unloaded.join('; ')}`,
+        hint: 'socklab plugins lists them all',
+      }),
       path: [],
       exitCode: 1,
     };
@@ -122,9 +125,12 @@ function parse(
       );
       throw new UsageError(
         `Unknown command "${plugin.name} ${nextName}"${near}: use one of ${names}`,
+        { reason: 'unknown command' },
       );
     }
-    throw new UsageError(`Missing command after "${plugin.name}": use one of ${names}`);
+    throw new UsageError(`Missing command after "${plugin.name}": use one of ${names}`, {
+      reason: 'missing command',
+    });
   }
   const path = command.name === plugin.name ? [plugin.name] : [plugin.name, command.name];
   at(path);
@@ -190,7 +196,9 @@ function parseTokens(
         // `--pid --port 80`: parseArgs takes "--port" as --pid's value; it is the next option.
         const next = value !== undefined && !token.inlineValue && /^--[a-z]/.test(value);
         if (value === undefined || next)
-          throw new UsageError(`Missing value for ${rawName}: ${spec.help}`);
+          throw new UsageError(`Missing value for ${rawName}: ${spec.help}`, {
+            reason: 'missing value',
+          });
         out.values[name] = value;
       }
     } else if (negated?.type === 'boolean' && options[name]) {

@@ -15,7 +15,8 @@ export function checkWhole(
 ): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
-    throw new UsageError(`Cannot use ${name} ${shown}: must be a whole number ${min}-${max}`);
+    const reason = `must be a whole number ${min}-${max}`;
+    throw new UsageError(`Cannot use ${name} ${shown}: ${reason}`, { reason });
   }
   return value;
 }

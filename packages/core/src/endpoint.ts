@@ -32,7 +32,8 @@ export function parsePort(input: string | number, options: ParsePortOptions = {}
   const name = options.name ?? 'port';
   const text = String(input).trim();
   const problem = portProblem(text, options.allowZero);
-  if (problem) throw new UsageError(`Cannot parse ${name} "${input}": ${problem}`);
+  if (problem)
+    throw new UsageError(`Cannot parse ${name} "${input}": ${problem}`, { reason: problem });
   return Number(text);
 }
 
@@ -126,10 +127,14 @@ function hostAndPort(text: string): [string, string] | undefined {
 /** Checks a host: an IP literal or a DNS name. Returns it without brackets. */
 export function parseHost(input: string, name = 'host'): string {
   if (typeof input !== 'string')
-    throw new UsageError(`Cannot use ${name} ${String(input)}: give a host name or an IP address`);
+    throw new UsageError(`Cannot use ${name} ${String(input)}: give a host name or an IP address`, {
+      reason: 'must be a host name or an IP address',
+    });
   const checked = checkHost(String(input).trim());
   if ('problem' in checked)
-    throw new UsageError(`Cannot parse ${name} "${input}": ${checked.problem}`);
+    throw new UsageError(`Cannot parse ${name} "${input}": ${checked.problem}`, {
+      reason: checked.problem,
+    });
   return checked.host;
 }
 
@@ -147,7 +152,9 @@ export interface ParseEndpointOptions extends ParsePortOptions {
 export function parseEndpoint(input: string, options: ParseEndpointOptions = {}): Endpoint {
   const text = String(input).trim();
   const fail = (why: string): never => {
-    throw new UsageError(`Cannot parse ${options.name ?? 'endpoint'} "${input}": ${why}`);
+    throw new UsageError(`Cannot parse ${options.name ?? 'endpoint'} "${input}": ${why}`, {
+      reason: why,
+    });
   };
   const portOf = (p: string): number => {
     const problem = portProblem(p, options.allowZero);

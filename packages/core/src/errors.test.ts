@@ -1,5 +1,6 @@
 import { createServer, connect as netConnect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { parsePort } from './endpoint.ts';
 import {
   isSocketError,
   isUsageError,
@@ -71,6 +72,25 @@ describe('SocketError', () => {
       reason: 'no reply after 3 tries',
     });
     expect(custom.message).toBe('Cannot receive from udp ::1:9: no reply after 3 tries');
+  });
+
+  it('UsageError: a reason of its own (default: the message), the message unchanged', () => {
+    const parts = new UsageError('Cannot parse port "a: b": port must be a number', {
+      reason: 'port must be a number',
+      hint: 'use a port 1-65535',
+    });
+    expect([parts.message, parts.reason, parts.hint]).toEqual([
+      'Cannot parse port "a: b": port must be a number',
+      'port must be a number',
+      'use a port 1-65535',
+    ]);
+    const hinted = new UsageError('--interval needs --watch', 'add --watch');
+    expect([hinted.reason, hinted.hint]).toEqual(['--interval needs --watch', 'add --watch']);
+    expect(new UsageError('x').hint).toBeUndefined();
+    // Core's parsers give the reason apart, whatever the input holds.
+    expect(() => parsePort('a: b')).toThrow(
+      expect.objectContaining({ reason: 'port must be a number 1-65535' }),
+    );
   });
 
   it('is recognised across copies of core (brand, not identity)', () => {

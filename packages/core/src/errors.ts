@@ -102,13 +102,26 @@ Object.defineProperty(SocketError, Symbol.hasInstance, {
   value: brandedInstanceOf(SocketError, socketErrorBrand),
 });
 
-/** A malformed invocation: bad option value, missing argument. Exit code 2. */
+export interface UsageErrorOptions {
+  /** Why the input is wrong, without naming it: "port must be 1-65535". Default: the message. */
+  reason?: string;
+  /** How to fix it, in a few words. */
+  hint?: string;
+}
+
+/**
+ * A malformed invocation: bad option value, missing argument. Exit code 2. The second argument
+ * is the hint, or options with the hint and the `reason` (what --json's `error` event carries).
+ */
 export class UsageError extends Error {
   readonly [usageErrorBrand] = true;
   override readonly name = 'UsageError';
+  readonly reason: string;
   readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
+  constructor(message: string, options?: string | UsageErrorOptions) {
     super(message);
+    const { reason, hint } = typeof options === 'string' ? { hint: options } : (options ?? {});
+    this.reason = reason ?? message;
     this.hint = hint;
   }
 }

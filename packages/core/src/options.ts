@@ -7,6 +7,12 @@ export function optionLabel(name: string, spec: OptionSpec): string {
   return spec.positional !== undefined ? name : `--${name}`;
 }
 
+/** A parser's UsageError (its message and reason) with the option's hint. */
+function withHint(error: unknown, hint: string): UsageError {
+  const { message, reason } = error as UsageError;
+  return new UsageError(message, { reason, hint });
+}
+
 const decimal = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$/;
 
 /**
@@ -16,7 +22,7 @@ const decimal = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$/;
 export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): unknown {
   const label = optionLabel(name, spec);
   const fail = (why: string, hint?: string): never => {
-    throw new UsageError(`Cannot parse ${label} "${String(raw)}": ${why}`, hint);
+    throw new UsageError(`Cannot parse ${label} "${String(raw)}": ${why}`, { reason: why, hint });
   };
   let value: unknown = raw;
   if (spec.type === 'boolean') {
@@ -34,10 +40,7 @@ export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): 
       try {
         port = parsePort(raw as string | number, { allowZero: spec.allowZero, name: label });
       } catch (error) {
-        throw new UsageError(
-          (error as Error).message,
-          `use a port ${spec.allowZero ? '0' : '1'}-65535`,
-        );
+        throw withHint(error, `use a port ${spec.allowZero ? '0' : '1'}-65535`);
       }
       // A plugin's own bounds (unprivileged ports: min 1024) and validate still apply.
       if (port < minOf(spec) || port > maxOf(spec)) fail(numberRule(spec));
@@ -59,10 +62,7 @@ export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): 
       try {
         parsePort(text, { allowZero: spec.allowZero, name: label });
       } catch (error) {
-        throw new UsageError(
-          (error as Error).message,
-          `use a port ${spec.allowZero ? '0' : '1'}-65535`,
-        );
+        throw withHint(error, `use a port ${spec.allowZero ? '0' : '1'}-65535`);
       }
       value = text.trim();
     }
@@ -70,7 +70,7 @@ export function parseOptionValue(name: string, spec: OptionSpec, raw: unknown): 
       try {
         value = parseHost(text, label);
       } catch (error) {
-        throw new UsageError((error as Error).message, 'use an IP address or a host name');
+        throw withHint(error, 'use an IP address or a host name');
       }
     }
     const needsText = spec.required || spec.kind === 'path' || spec.kind === 'file';
@@ -141,7 +141,10 @@ export function resolveOptions<S extends OptionSpecs>(
     if (given === undefined) {
       if (spec.required) {
         const label = optionLabel(name, spec);
-        throw new UsageError(`Missing ${label}: ${spec.help}`, 'see --help');
+        throw new UsageError(`Missing ${label}: ${spec.help}`, {
+          reason: 'missing',
+          hint: 'see --help',
+        });
       }
       out[name] = spec.default ?? (spec.type === 'boolean' ? false : undefined);
       continue;
