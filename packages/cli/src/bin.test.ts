@@ -39,6 +39,16 @@ describe('socklab binary', () => {
     expect(stderr).toContain('Commands:');
   });
 
+  it('inspect --interval without --watch, whatever its value: one line naming the fix, exit 2', async () => {
+    for (const interval of ['1000', '250']) {
+      const { code, stdout, stderr } = await runCli(['inspect', '--interval', interval]);
+      expect([code, stdout]).toEqual([2, '']);
+      expect(stderr).toBe(
+        'socklab: --interval needs --watch; add --watch, or drop --interval (see socklab inspect --help)\n',
+      );
+    }
+  });
+
   it('-V prints the version', async () => {
     const { code, stdout, stderr } = await runCli(['-V']);
     expect([code, stdout, stderr]).toEqual([0, `${cliVersion()}\n`, '']);

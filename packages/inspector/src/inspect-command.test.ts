@@ -61,7 +61,9 @@ describe('the inspect plugin', () => {
     expect(() => resolveOptions(inspectCommand.options, { state: 'bogus' })).toThrow(
       /unknown state; use one of ESTABLISHED/,
     );
-    await expect(run({ interval: '500' })).rejects.toThrow('--interval needs --watch');
+    // Any --interval without --watch, its default value included.
+    for (const interval of ['500', '1000'])
+      await expect(run({ interval })).rejects.toThrow('--interval needs --watch');
     await expect(snapshot({ state: 'nope' })).rejects.toBeInstanceOf(UsageError);
     await expect(snapshot({ port: 65536 })).rejects.toBeInstanceOf(UsageError);
     await expect(snapshot({ pid: -3 })).rejects.toBeInstanceOf(UsageError);

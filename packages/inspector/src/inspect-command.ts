@@ -14,6 +14,9 @@ import { normalizeStateName, stateNames } from './states.ts';
 import type { SocketEntry, SocketFilters } from './types.ts';
 import type { SocketChange } from './watch.ts';
 
+/** Milliseconds between --watch snapshots when --interval is not given. */
+const defaultInterval = 1000;
+
 const options = {
   style: {
     type: 'string',
@@ -73,12 +76,12 @@ const options = {
     type: 'boolean',
     help: 'keep watching; print only what opens, closes or changes state (Ctrl-C stops)',
   },
+  // No declared default: an --interval given without --watch is a usage error, whatever its value.
   interval: {
     type: 'number',
     kind: 'ms',
     min: 50,
-    default: 1000,
-    help: 'milliseconds between --watch snapshots',
+    help: `milliseconds between --watch snapshots, ${defaultInterval} unless given`,
     wizard: false,
   },
 } as const;
@@ -96,8 +99,8 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
     ],
     graceful: (values) => values.watch === true,
     check(values) {
-      if (values.interval !== 1000 && !values.watch)
-        throw new UsageError('--interval needs --watch', 'add --watch');
+      if (values.interval !== undefined && !values.watch)
+        throw new UsageError('--interval needs --watch', 'add --watch, or drop --interval');
       if (values.style === 'lsof' && (values.json || values.watch)) {
         throw new UsageError(
           `--style lsof draws a table; ${values.json ? '--json prints entries' : '--watch prints changes as netstat lines'}`,
@@ -148,20 +151,19 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
         import('./watch.ts'),
         import('./render/change-line.ts'),
       ]);
+      const interval = values.interval ?? defaultInterval;
       const changes = watch(filters, {
         ...defaults,
         sort,
         signal: context.signal,
-        interval: values.interval,
+        interval,
         baseline,
       });
       yield event('info', {
-        message: values.json
-          ? undefined
-          : `Watching sockets every ${values.interval} ms (Ctrl-C stops)`,
+        message: values.json ? undefined : `Watching sockets every ${interval} ms (Ctrl-C stops)`,
         notice: true,
         // Ready (the wizard's spinner stops): watching has begun, no socket of its own to bind.
-        details: { interval: values.interval, ready: true },
+        details: { interval, ready: true },
       });
       for await (const change of changes) {
         // Each NDJSON change says when it was seen, as an event's `time` would.
