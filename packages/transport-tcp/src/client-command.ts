@@ -2,22 +2,22 @@ import {
   type AnyCommand,
   createEventClock,
   defineCommand,
+  type EventClock,
   endFields,
+  eventAddress,
   ipFamily,
-  isTimeoutReason,
   type LabEvent,
   payloadFields,
   pythonBytesRepr,
   type RunContext,
   readStdin,
-  SocketError,
   socketErrorCode,
   textToBytes,
   toSocketError,
   UsageError,
   withTimeout,
 } from '@socklab/core';
-import { connectEcho, defaultClientTimeout } from './echo-client.ts';
+import { connectEcho, defaultClientTimeout, type EchoClient } from './echo-client.ts';
 import { defaultEchoPort } from './echo-server.ts';
 import { endpointText, formatBytes, formatMs } from './format.ts';
 import { resolveHostAll } from './resolve-host.ts';
@@ -108,31 +108,28 @@ export const clientCommand: AnyCommand = defineCommand({
     const event = createEventClock();
     const data = await payload(options, context);
     const { host, port, timeout } = options;
-    // Resolved here, so `resolve` comes before `connect`; the deadline covers both, as before.
-    const connecting = withTimeout(context.signal, timeout);
-    let addresses: string[];
+    // Resolved here, so `resolve` comes before `connect` (resolveHostAll says when it timed out).
+    const addresses = await resolveHostAll(host, {
+      lookup: context.lookup,
+      signal: withTimeout(context.signal, timeout),
+      timeout,
+    });
+    if (addresses[0] !== host) yield event('resolve', { proto: 'tcp', host, addresses });
+    let client: EchoClient;
     try {
-      addresses = await resolveHostAll(host, context.lookup, connecting);
+      client = await connectEcho(
+        { address: host, port },
+        {
+          signal: context.signal,
+          timeout,
+          lookup: async () =>
+            addresses.map((address) => ({ address, family: ipFamily(address) ?? 4 })),
+        },
+      );
     } catch (error) {
-      if (!context.signal.aborted && isTimeoutReason(connecting.reason))
-        throw new SocketError('ETIMEDOUT', {
-          action: 'resolve',
-          target: `host ${host}`,
-          reason: `timed out: no answer within ${timeout} ms`,
-          hint: 'raise --timeout or check the resolver',
-        });
+      if (!context.signal.aborted) yield connectFailed(event, error, addresses, port, timeout);
       throw error;
     }
-    if (addresses[0] !== host) yield event('resolve', { proto: 'tcp', host, addresses });
-    const client = await connectEcho(
-      { address: host, port },
-      {
-        signal: context.signal,
-        timeout,
-        lookup: async () =>
-          addresses.map((address) => ({ address, family: ipFamily(address) ?? 4 })),
-      },
-    );
     const ends = { proto: 'tcp', local: client.local, remote: client.remote };
     // The same payload every trip: its event fields (text decoded) are made once.
     const fields = payloadFields(data);
@@ -182,13 +179,36 @@ export const clientCommand: AnyCommand = defineCommand({
   },
 });
 
+/**
+ * A connect that failed, as the connection's other events would say it: proto and the remote
+ * tried first (all of them in `addresses` when a name had several); no `local`, as no socket
+ * was left to have one. A deadline is a `timeout` event, anything else an `error`.
+ */
+function connectFailed(
+  event: EventClock,
+  error: unknown,
+  addresses: readonly string[],
+  port: number,
+  timeout: number,
+): LabEvent {
+  const fields = {
+    proto: 'tcp',
+    remote: eventAddress(addresses[0] as string, port),
+    ...(addresses.length > 1 ? { addresses: [...addresses] } : {}),
+    ...endFields(error),
+  };
+  return fields.code === 'ETIMEDOUT'
+    ? event('timeout', { ...fields, durationMs: timeout })
+    : event('error', fields);
+}
+
 function receivedLine(data: Uint8Array): string {
   if (data.length <= printLimit) return `Received ${pythonBytesRepr(data)}`;
   return `Received ${data.length} bytes (${formatBytes(data.length)}), echo verified`;
 }
 
 function summary(
-  event: ReturnType<typeof createEventClock>,
+  event: EventClock,
   samples: number[],
   planned: number,
   bytes: number,

@@ -83,7 +83,11 @@ export async function connectEcho(
   let socket: EchoClientSocket;
   let addresses: string[] = [];
   try {
-    addresses = await resolveHostAll(target.address, options.lookup, connecting);
+    addresses = await resolveHostAll(target.address, {
+      lookup: options.lookup,
+      signal: connecting,
+      timeout,
+    });
     const adapter = options.adapter ?? (await loadAdapter());
     // IPv4 first, like the seed; a name's other addresses are tried when one refuses or is
     // unreachable (a server on ::1 only, a name with both).

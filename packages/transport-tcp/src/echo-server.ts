@@ -266,7 +266,7 @@ export async function* createEchoServer(
   let drainTimer: ReturnType<typeof setTimeout> | undefined;
   try {
     signal.throwIfAborted();
-    const address = await resolveHost(host, options.lookup, signal);
+    const address = await resolveHost(host, { lookup: options.lookup, signal });
     adapter = options.adapter ?? (await loadAdapter());
     try {
       listener = await adapter.listen({ host: address, port, handlers });

@@ -3,6 +3,7 @@
 import type { LabEvent, Lookup } from '@socklab/core';
 import { runCommandConformance } from '@socklab/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/helpers/cli.ts';
 import plugin, { echoOnce } from '../src/index.ts';
 import { serversForTest } from './tcp-test-kit.ts';
 
@@ -67,6 +68,40 @@ describe('tcp client events', () => {
     });
     expect((result.error as Error).message).toBe(
       `Cannot receive echo from tcp 127.0.0.1:${port}: timed out: no echo within 200 ms`,
+    );
+  });
+
+  it('a refused connect: an error event with proto and the remote tried, no local (no socket)', async () => {
+    const port = await freePort();
+    const result = await runCommandConformance(plugin, 'client', {
+      options: { host: '127.0.0.1', port: String(port) },
+      expectError: 'ECONNREFUSED',
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.events).toHaveLength(1);
+    const [failed] = result.events;
+    expect(failed).toMatchObject({
+      type: 'error',
+      proto: 'tcp',
+      remote: { address: '127.0.0.1', port, family: 'IPv4' },
+      code: 'ECONNREFUSED',
+      reason: 'connection refused',
+    });
+    expect(failed && 'local' in failed).toBe(false);
+  });
+
+  it('a name that does not resolve in time: one ETIMEDOUT naming the host, no connect', async () => {
+    const silent: Lookup = (_, { signal }) =>
+      new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+    const result = await runCommandConformance(plugin, 'client', {
+      options: { host: 'slow.test', port: '1', timeout: '100' },
+      context: { lookup: silent },
+      expectError: 'ETIMEDOUT',
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.events).toEqual([]);
+    expect((result.error as Error).message).toBe(
+      'Cannot resolve host slow.test: timed out: no answer within 100 ms',
     );
   });
 

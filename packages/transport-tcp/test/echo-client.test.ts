@@ -1,5 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import { SocketError } from '@socklab/core';
+import { type Lookup, SocketError } from '@socklab/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generated } from '../src/client-command.ts';
 import { connectEcho, echoOnce } from '../src/echo-client.ts';
@@ -107,6 +107,20 @@ describe('echoOnce / connectEcho', () => {
       for (const socket of held) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
     }
+  });
+
+  it('names the host when resolving it outlasts the timeout', async () => {
+    const silent: Lookup = (_, { signal }) =>
+      new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+    const error = await echoOnce({ address: 'slow.test', port: 1 }, 'x', {
+      lookup: silent,
+      timeout: 100,
+    }).catch((e: unknown) => e as SocketError);
+    expect([error.code, error.message, error.hint]).toEqual([
+      'ETIMEDOUT',
+      'Cannot resolve host slow.test: timed out: no answer within 100 ms',
+      'raise --timeout or check the resolver',
+    ]);
   });
 
   it('names the failure: connection refused', async () => {
