@@ -2,7 +2,7 @@
 // running this test. Keys go in with send-keys; the screen is read back with capture-pane.
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { Socket } from 'node:net';
+import { createServer, Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   cliBin,
@@ -49,8 +49,15 @@ const npmLikeParent = [
   "const r = require('node:child_process').spawnSync(process.argv[1], process.argv.slice(2), { stdio: 'inherit' }); console.log('CHILD=' + r.status); process.exit(r.status ?? 1)",
 ];
 
-/** A fresh terminal running the wizard, then `echo EXIT=$?` so the exit code shows on screen. */
-function openWizard(parent: readonly string[] = [], argv?: readonly string[]) {
+/**
+ * A fresh terminal running the wizard, then `echo EXIT=$?` so the exit code shows on screen;
+ * `columns` wide (120 unless said), with `env` set for the wizard alone.
+ */
+function openWizard(
+  parent: readonly string[] = [],
+  argv?: readonly string[],
+  { columns = 120, env: vars = {} }: { columns?: number; env?: Record<string, string> } = {},
+) {
   // An idle session keeps the tmux server up between tests (it exits with its last session).
   if (sessions === 0) {
     tmux('-u', 'new-session', '-d', '-s', 'keep', '-x', '80', '-y', '10');
@@ -58,7 +65,9 @@ function openWizard(parent: readonly string[] = [], argv?: readonly string[]) {
   }
   const session = `w${++sessions}`;
   const [cmd, prefix] = runtimeArgv(cliBin);
-  const line = [...parent, ...(argv ?? [cmd, ...prefix])].map(shellQuote).join(' ');
+  const assignments = Object.entries(vars).map(([name, value]) => `${name}=${shellQuote(value)} `);
+  const line =
+    assignments.join('') + [...parent, ...(argv ?? [cmd, ...prefix])].map(shellQuote).join(' ');
   tmux(
     '-u',
     'new-session',
@@ -66,7 +75,7 @@ function openWizard(parent: readonly string[] = [], argv?: readonly string[]) {
     '-s',
     session,
     '-x',
-    '120',
+    String(columns),
     '-y',
     '40',
     '-c',
@@ -282,6 +291,94 @@ describe.skipIf(!hasTmux)('the wizard in tmux', () => {
       expect(wizard.screen()).toContain('Cancelled: nothing was run.');
     } finally {
       wizard.close();
+    }
+  });
+
+  it('80 columns: long prompt texts and their errors wrap inside the frame', async () => {
+    const wizard = openWizard([], undefined, { columns: 80 });
+    try {
+      await choose(wizard, 'TCP echo server');
+      await answer(wizard, '--host');
+      await answer(wizard, '--port', '0');
+      for (const name of ['--once', '--max-connections']) await answer(wizard, name);
+      await answer(wizard, '--idle-timeout', 'x');
+      await wizard.waitFor(/▲ {2}--idle-timeout:[\s\S]*Cannot parse --idle-timeout "x"/);
+      wizard.keys('BSpace', 'Enter');
+      await answer(wizard, '--quiet');
+      await wizard.waitFor(/Ready\. Press Ctrl-C to stop it\./);
+      // capture-pane -J joins what the terminal wrapped: such a line would run past 80 columns.
+      const screen = wizard.screen();
+      const frame = screen.slice(screen.indexOf('┌'), screen.indexOf('Ready.')).split('\n');
+      expect(frame).toContain('│  interface)');
+      expect(frame).toContain('│  and closed at once (>= 1)');
+      for (const line of frame) {
+        expect(line.length, line).toBeLessThanOrEqual(80);
+        expect(line, line).toMatch(/^[┌│◆◇▲└]|^ {3}\S|^$/);
+      }
+      wizard.keys('C-c');
+      expect(await exitCode(wizard)).toBe(0);
+    } finally {
+      wizard.close();
+    }
+  });
+
+  it('NO_COLOR: a text prompt says its default instead of a placeholder that looks typed', async () => {
+    const wizard = openWizard([], undefined, { env: { NO_COLOR: '1' } });
+    try {
+      await choose(wizard, 'UDP client');
+      await wizard.waitFor(
+        /◆ {2}host: server host name or IP address \(default 127\.0\.0\.1\)\n│ {2}█\n/,
+      );
+      wizard.keys('Enter');
+      // Enter takes the default, as before.
+      await wizard.waitFor(/◇ {2}host: .*\n│ {2}127\.0\.0\.1\n/);
+      await wizard.waitFor(/◆ {2}port: server UDP port \(1-65535\) \(default 65432\)\n│ {2}█\n/);
+      wizard.text('9');
+      await wizard.waitFor(/◆ {2}port: .*\n│ {2}9█\n/);
+      wizard.keys('C-c');
+      expect(await exitCode(wizard)).toBe(130);
+    } finally {
+      wizard.close();
+    }
+  });
+
+  it('inspect --json at 80 columns: the JSON array is one line behind one guide bar', async () => {
+    // 261 sockets on one port (a listener, 130 connections, both ends): three pieces of output.
+    const listener = createServer();
+    const accepted: Socket[] = [];
+    const clients: Socket[] = [];
+    listener.on('connection', (socket) => accepted.push(socket));
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const { port } = listener.address() as { port: number };
+    for (let i = 0; i < 130; i++) {
+      const client = new Socket();
+      clients.push(client);
+      await new Promise<void>((resolve) => client.connect(port, '127.0.0.1', resolve));
+    }
+    const wizard = openWizard([], undefined, { columns: 80 });
+    try {
+      await choose(wizard, 'Inspect sockets');
+      await answer(wizard, '--style');
+      await wizard.waitFor(/◆ {2}--json:/);
+      wizard.text('y');
+      await wizard.waitFor(/◆ {2}--proto:/);
+      wizard.keys('Down');
+      await wizard.waitFor(/● tcp/);
+      wizard.keys('Enter');
+      await answer(wizard, '--port', String(port));
+      for (const name of ['--listening', '--watch']) await answer(wizard, name);
+      expect(await exitCode(wizard)).toBe(0);
+      const lines = wizard.screen().split('\n');
+      const json = lines.filter((line) => line.includes('"proto"'));
+      // Before, each piece of 128 entries was a line of its own, with a bar inside the array.
+      expect(json.map((line) => line.slice(0, 12))).toEqual(['│  [{"proto"']);
+      const entries = JSON.parse((json[0] as string).slice(3)) as { local: { port: number } }[];
+      expect(entries).toHaveLength(261);
+      expect(lines[lines.indexOf(json[0] as string) + 1]).toBe('│');
+    } finally {
+      wizard.close();
+      for (const socket of [...clients, ...accepted]) socket.destroy();
+      listener.close();
     }
   });
 });

@@ -30,7 +30,7 @@ const keys = {
 };
 
 /** A fake terminal: `type` sends keys, `waitFor` reads what the prompts drew since the last match. */
-function fakeTerminal() {
+function fakeTerminal(columns = 120) {
   let drawn = '';
   let mark = 0;
   const input = new Readable({ read() {} });
@@ -40,11 +40,14 @@ function fakeTerminal() {
       done();
     },
   });
-  Object.assign(output, { columns: 120, rows: 40 });
+  Object.assign(output, { columns, rows: 40 });
   return {
     input,
     output,
     text: () => stripVTControlCharacters(drawn),
+    /** What was drawn between line breaks and cursor moves: each piece sits on one screen row. */
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: cursor moves are escape sequences
+    rows: () => drawn.split(/\n|\u001b\[[\d;?]*[A-Za-z]/).map(stripVTControlCharacters),
     type(...sequence: string[]) {
       for (const key of sequence) input.push(key);
     },
@@ -227,6 +230,56 @@ describe('askOptions with injected streams', () => {
     expect(term.text()).not.toContain('never asked');
   });
 
+  it('at 80 columns every line of every prompt, and of an error, stays inside the frame', async () => {
+    const term = fakeTerminal(80);
+    const answers = askOptions(optionPrompts(commandOf(tcp, 'server')), term);
+    await term.waitFor(/--host:/);
+    term.type(keys.enter);
+    await term.waitFor(/--port:/);
+    term.type('0', keys.enter);
+    await term.waitFor(/--once:/);
+    term.type(keys.enter);
+    await term.waitFor(/--max-connections:/);
+    term.type(keys.enter);
+    await term.waitFor(/--idle-timeout:/);
+    term.type('-', keys.enter);
+    await term.waitFor(/Cannot parse --idle-timeout/);
+    term.type(keys.backspace, keys.enter);
+    await term.waitFor(/--quiet:/);
+    term.type(keys.enter);
+    expect(await answers).toMatchObject({ port: '0', once: false, 'idle-timeout': '0' });
+    // Long helps wrap onto lines of their own behind the bar, and the error under its start.
+    const lines = term.text().split('\n');
+    expect(lines).toContain('│  interface)');
+    expect(lines).toContain('│  and closed at once (>= 1)');
+    expect(lines).toContain('│  (0-2147483647)');
+    expect(lines).toContain('   0-2147483647');
+    // Nothing runs past the edge (the terminal wrapped such lines under no bar).
+    for (const row of term.rows()) expect(row.length, row).toBeLessThanOrEqual(80);
+  });
+
+  it('without colour a text prompt says its default, and shows no placeholder to mistake for typed text', async () => {
+    const term = fakeTerminal();
+    const prompts = optionPrompts(commandOf(fakePlugin, 'say'));
+    const answers = askOptions(prompts, { ...term, color: false });
+    await term.waitFor(/◆ {2}host: where \(default 127\.0\.0\.1\)\n│ {2}█\n/);
+    term.type(keys.enter);
+    await term.waitFor(/◇ {2}host: where \(default 127\.0\.0\.1\)\n│ {2}127\.0\.0\.1\n/);
+    await term.waitFor(/◆ {2}--count: how many \(1-5\) \(default 1\)\n│ {2}█\n/);
+    term.type('2', keys.enter);
+    await term.waitFor(/--mode/);
+    term.type(keys.enter);
+    await term.waitFor(/--loud/);
+    term.type(keys.enter);
+    expect(await answers).toEqual({ host: '127.0.0.1', count: '2', mode: 'plain', loud: false });
+    // With colour the default is the dim placeholder, as clack draws it.
+    const colored = fakeTerminal();
+    const again = askOptions(prompts, colored);
+    await colored.waitFor(/◆ {2}host: where\n│ {2}127\.0\.0\.1\n/);
+    colored.type(keys.ctrlC);
+    expect(await again).toBeUndefined();
+  });
+
   it('Ctrl-C at a prompt cancels', async () => {
     const term = fakeTerminal();
     const answers = askOptions(optionPrompts(commandOf(fakePlugin, 'say')), term);
@@ -259,6 +312,8 @@ describe('runWizard with injected streams', () => {
       { host: '::1', count: 2, mode: 'plain', loud: false, secret: undefined },
     ]);
     expect(io.out).toContain('│  said 2 plain to ::1\n');
+    // NO_COLOR: the default is said in the message, not shown as a placeholder.
+    expect(term.text()).toContain('◇  host: where (default 127.0.0.1)\n│  ::1');
     // Events without a message are shown as trace lines.
     expect(io.out).toMatch(/│ {2}send fake 3 B \+[\d.]+ ms\n/);
     expect(term.text()).toContain(
