@@ -227,7 +227,8 @@ export async function* createEchoServer(
     return fields;
   }
 
-  // Idle timeout: a sweep compares byte counters, so the data path pays nothing for it.
+  // Idle timeout, where the adapter does not close idle connections itself: a sweep compares
+  // byte counters, so the data path pays nothing for it.
   let idleMarks: Map<EchoConnection, { total: number; since: number }> | undefined;
   let idleTimer: ReturnType<typeof setInterval> | undefined;
   const sweepIdle = () => {
@@ -269,7 +270,7 @@ export async function* createEchoServer(
     const address = await resolveHost(host, { lookup: options.lookup, signal });
     adapter = options.adapter ?? (await loadAdapter());
     try {
-      listener = await adapter.listen({ host: address, port, handlers });
+      listener = await adapter.listen({ host: address, port, handlers, idleTimeout });
     } catch (error) {
       throw bindError(error, host, port);
     }
@@ -289,7 +290,7 @@ export async function* createEchoServer(
         message: `Notice: listening on ${where}: other machines can reach this echo server (use --host 127.0.0.1 to stay local)`,
       });
     }
-    if (idleTimeout > 0) {
+    if (idleTimeout > 0 && !adapter.closesIdle) {
       idleMarks = new Map();
       idleTimer = setInterval(sweepIdle, Math.max(10, Math.min(idleTimeout / 4, 1000)));
     }

@@ -172,6 +172,40 @@ describe.each(adapters.map((adapter) => [adapter.name, adapter] as const))(
       await server.until((events) => events.some((e) => e.reason === 'idle timeout'));
     });
 
+    // The sweep of adapters without closesIdle runs every timeout/4: of three connections
+    // opened a third of that apart, one would close at least 1.16x the timeout after its start.
+    it.skipIf(!adapter.closesIdle)(
+      'closes each idle connection on time, after connecting or after its last echo',
+      async () => {
+        const timeout = 400;
+        server = await startServer({ adapter, idleTimeout: timeout, quiet: true });
+        const port = server.port;
+        const closedAfter = async (delay: number, echo: boolean): Promise<number> => {
+          await sleep(delay);
+          const socket = await open(port);
+          let started = performance.now();
+          if (echo) {
+            socket.write('x');
+            await new Promise((resolve) => socket.once('data', resolve));
+            started = performance.now();
+          }
+          await closedByPeer(socket);
+          socket.destroy();
+          return performance.now() - started;
+        };
+        const waited = await Promise.all([
+          closedAfter(0, false),
+          closedAfter(33, false),
+          closedAfter(66, true),
+        ]);
+        for (const ms of waited) {
+          // The server's timer starts a little before the client sees its connect or echo.
+          expect(ms).toBeGreaterThanOrEqual(timeout - 10);
+          expect(ms).toBeLessThan(timeout * 1.15);
+        }
+      },
+    );
+
     it('refuses connections beyond --max-connections by closing them at once', async () => {
       server = await startServer({ adapter, maxConnections: 2 });
       const first = await open(server.port);

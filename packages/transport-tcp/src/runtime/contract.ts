@@ -42,6 +42,11 @@ export interface EchoListenOptions {
   /** 0 picks a free port. */
   port: number;
   handlers: EchoHandlers;
+  /**
+   * Close a connection after this many ms without bytes in or out, as `destroy("idle timeout")`
+   * does; 0 or undefined: never. Read only by adapters with `closesIdle`.
+   */
+  idleTimeout?: number;
 }
 
 /** A listening echo server. */
@@ -76,6 +81,12 @@ export interface ConnectOptions {
 /** What each runtime file provides. */
 export interface TcpAdapter {
   readonly name: string;
+  /**
+   * listen() honours `idleTimeout` itself, to the millisecond (a runtime timer per connection
+   * that activity pushes back). Without it the server sweeps byte counters every quarter of the
+   * timeout, so a connection may stay up to that much longer.
+   */
+  readonly closesIdle?: boolean;
   /** Binds and listens; rejects with the native error (callers wrap it). */
   listen(options: EchoListenOptions): Promise<EchoListener>;
   /**

@@ -90,6 +90,12 @@ export function listenNode(options: EchoListenOptions): Promise<EchoListener> {
       return;
     }
     live.add(connection);
+    if (options.idleTimeout) {
+      // node:net pushes this timer back on every read and write it already makes: the echo
+      // path (pipe) pays no extra call per chunk.
+      socket.setTimeout(options.idleTimeout);
+      socket.on('timeout', () => connection.destroy('idle timeout'));
+    }
     serve(socket, connection, handlers, live);
   });
   return new Promise((resolve, reject) => {
@@ -198,6 +204,7 @@ export function connectNode(options: ConnectOptions): Promise<EchoClientSocket> 
 
 export const nodeAdapter: TcpAdapter = {
   name: 'node:net',
+  closesIdle: true,
   listen: listenNode,
   connect: connectNode,
   releaseMemory: async () => (await import('./collect-garbage.ts')).collectGarbage(),
