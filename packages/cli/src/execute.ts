@@ -83,6 +83,11 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
         ? exitCodes.terminated
         : exitCodes.interrupted;
   const started = performance.now();
+  let outcome: number = exitCodes.failure;
+  const settle = (code: number): number => {
+    outcome = code;
+    return code;
+  };
   // Signal listeners do not keep the event loop alive; a command waiting only on its signal must not end early.
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
@@ -107,17 +112,17 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
       const drained = io.drained?.();
       if (drained) await Promise.race([drained, stopped]);
     }
-    if (interrupted) return stoppedCode();
-    return exitCodes.ok;
+    if (interrupted) return settle(stoppedCode());
+    return settle(exitCodes.ok);
   } catch (error) {
-    if (interrupted) return stoppedCode();
+    if (interrupted) return settle(stoppedCode());
     if (isUsageError(error)) {
       const line = usageLine(error, path);
       if (mode === 'json' && !run.renderer)
         io.stdout(`${JSON.stringify(failureEvent(error, line, started))}\n`);
       io.stderr(`${line}\n`);
       if (flags.debug) writeDebug(io, error);
-      return exitCodes.usage;
+      return settle(exitCodes.usage);
     }
     let line = await runtimeLine(error);
     if (isUnexpected(error)) {
@@ -128,10 +133,11 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
       io.stdout(`${JSON.stringify(failureEvent(error, line, started))}\n`);
     io.stderr(`${line}\n`);
     if (flags.debug) writeDebug(io, error);
-    return exitCodes.failure;
+    return settle(exitCodes.failure);
   } finally {
     clearInterval(keepAlive);
-    stopListening?.();
+    // The outcome is known: a stop signal from now until the process exits keeps it.
+    stopListening?.(outcome);
   }
 }
 

@@ -1,9 +1,10 @@
 import {
   type CliIO,
-  type OutputGuard,
   outputGuard,
   type StderrWriter,
   type StdoutWriter,
+  type StopSignal,
+  stopSignals,
   syncStdoutWriter,
 } from './io-output.ts';
 
@@ -54,7 +55,11 @@ export function denoIO(deno = (globalThis as unknown as { Deno: DenoHost }).Deno
     isTTY,
     env: denoEnv(deno),
     cwd: deno.cwd(),
-    onSignal: (handler) => onSignal(deno, guard, handler),
+    onSignal: stopSignals(
+      guard,
+      (onStop) => listenForStop(deno, onStop),
+      (code) => deno.exit(code),
+    ),
     forceExit: (code) => deno.exit(code),
     stdin: () => deno.stdin.readable,
     drained: () => out.drained(),
@@ -64,28 +69,16 @@ export function denoIO(deno = (globalThis as unknown as { Deno: DenoHost }).Deno
   };
 }
 
-function onSignal(
-  deno: DenoHost,
-  guard: OutputGuard,
-  handler: Parameters<NonNullable<CliIO['onSignal']>>[0],
-): () => void {
-  if (guard.handlers.size === 0) {
-    listen(() => deno.addSignalListener('SIGINT', onInt));
-    listen(() => deno.addSignalListener('SIGTERM', onTerm));
-  }
-  guard.handlers.add(handler);
+/** Deno's SIGINT and SIGTERM listeners, calling `onStop`; returns what removes them. */
+function listenForStop(deno: DenoHost, onStop: (signal: StopSignal) => void): () => void {
+  const onInt = () => onStop('SIGINT');
+  const onTerm = () => onStop('SIGTERM');
+  listen(() => deno.addSignalListener('SIGINT', onInt));
+  listen(() => deno.addSignalListener('SIGTERM', onTerm));
   return () => {
-    guard.handlers.delete(handler);
-    if (guard.handlers.size > 0) return;
     listen(() => deno.removeSignalListener('SIGINT', onInt));
     listen(() => deno.removeSignalListener('SIGTERM', onTerm));
   };
-  function onInt(): void {
-    guard.signal('SIGINT');
-  }
-  function onTerm(): void {
-    guard.signal('SIGTERM');
-  }
 }
 
 /** Windows has no SIGTERM for Deno to listen to (it throws): Ctrl-C alone stops a command there. */

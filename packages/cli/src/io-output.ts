@@ -15,8 +15,13 @@ export interface CliIO {
   isTTY: { stdin: boolean; stdout: boolean; stderr?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
-  /** Calls `handler` on SIGINT/SIGTERM until the returned function is called. */
-  onSignal?(handler: (signal: StopSignal) => void): () => void;
+  /**
+   * Calls `handler` on SIGINT/SIGTERM until the returned function is called. Called with the
+   * command's exit code, it leaves the process listening until it exits: a stop signal then ends
+   * it at once with that code, instead of the runtime dying of it while it tears down (Node:
+   * 130 right after "Lab passed").
+   */
+  onSignal?(handler: (signal: StopSignal) => void): (outcome?: number) => void;
   /** Ends the process now (second Ctrl-C). */
   forceExit?(code: number): void;
   /** Standard input as bytes, for commands that read a payload from it. */
@@ -87,6 +92,38 @@ export function outputGuard(): OutputGuard {
     },
     failure: () => failure,
     closed: () => closed,
+  };
+}
+
+/**
+ * CliIO.onSignal over a runtime's own listeners: `listen` attaches them (calling `onStop`) and
+ * returns what detaches them. They stay attached after a command that is done (see onSignal).
+ */
+export function stopSignals(
+  guard: OutputGuard,
+  listen: (onStop: (signal: StopSignal) => void) => () => void,
+  exit: (code: number) => void,
+): NonNullable<CliIO['onSignal']> {
+  let detach: (() => void) | undefined;
+  let outcome: number | undefined;
+  // Only a real signal ends a finished command: an output failure (guard.signal) is reported.
+  const onStop = (signal: StopSignal) => {
+    if (guard.handlers.size > 0) guard.signal(signal);
+    else if (outcome !== undefined) exit(outcome);
+  };
+  return (handler) => {
+    detach ??= listen(onStop);
+    outcome = undefined;
+    guard.handlers.add(handler);
+    return (code) => {
+      guard.handlers.delete(handler);
+      if (guard.handlers.size > 0) return;
+      if (code !== undefined) outcome = code;
+      else {
+        detach?.();
+        detach = undefined;
+      }
+    };
   };
 }
 

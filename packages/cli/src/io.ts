@@ -7,6 +7,7 @@ import {
   outputGuard,
   type StderrWriter,
   type StdoutWriter,
+  stopSignals,
   syncStdoutWriter,
 } from './io-output.ts';
 
@@ -30,28 +31,26 @@ export function processIO(): CliIO {
     : bun
       ? bunStdoutWriter(bun, guard.writeFailed)
       : stdoutWriter(guard.writeFailed);
-  const onInt = () => guard.signal('SIGINT');
-  const onTerm = () => guard.signal('SIGTERM');
-  const handlers = guard.handlers;
   return {
     stdout: (text) => out.write(text),
     stderr: (text) => out.writeError(text),
     isTTY,
     env: process.env,
     cwd: process.cwd(),
-    onSignal(handler) {
-      if (handlers.size === 0) {
+    onSignal: stopSignals(
+      guard,
+      (onStop) => {
+        const onInt = () => onStop('SIGINT');
+        const onTerm = () => onStop('SIGTERM');
         process.on('SIGINT', onInt);
         process.on('SIGTERM', onTerm);
-      }
-      handlers.add(handler);
-      return () => {
-        handlers.delete(handler);
-        if (handlers.size > 0) return;
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
-      };
-    },
+        return () => {
+          process.off('SIGINT', onInt);
+          process.off('SIGTERM', onTerm);
+        };
+      },
+      (code) => process.exit(code),
+    ),
     forceExit: (code) => process.exit(code),
     stdin: () => process.stdin as AsyncIterable<Uint8Array>,
     drained: () => out.drained(),

@@ -1,6 +1,6 @@
 // `socklab lab` as shipped: the real binary on the runtime running this test.
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../../test/helpers/cli.ts';
+import { collect, killGroup, runCli, spawnCli, waitForLine } from '../../../../test/helpers/cli.ts';
 
 describe('socklab lab', () => {
   it("runs every step, exits 0, and shows the lab's own sockets", async () => {
@@ -26,6 +26,22 @@ describe('socklab lab', () => {
     expect(stdout.match(/^✓ /gm)).toHaveLength(4);
     expect(stdout).not.toContain('✗');
     expect(stdout).toMatch(/Lab passed: 4 of 4 steps\n$/);
+  });
+
+  it('an interrupt once "Lab passed" is out, while the process ends, keeps exit 0', async () => {
+    // Node died of such a signal (130) while it tore itself down after the lab.
+    for (let run = 0; run < 2; run++) {
+      const child = spawnCli(['lab']);
+      const done = collect(child, { timeoutMs: 25_000 });
+      try {
+        await waitForLine(child, /^Lab passed/, 25_000);
+        process.kill(child.pid as number, 'SIGINT');
+        const { code, signal } = await done;
+        expect([code, signal]).toEqual([0, null]);
+      } finally {
+        killGroup(child);
+      }
+    }
   });
 
   it('--json: one parseable event per line, with the sockets in the details', async () => {
