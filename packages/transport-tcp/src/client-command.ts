@@ -127,7 +127,7 @@ export const clientCommand: AnyCommand = defineCommand({
         },
       );
     } catch (error) {
-      if (!context.signal.aborted) yield connectFailed(event, error, addresses, port, timeout);
+      if (!context.signal.aborted) yield connectFailed(event, { error, addresses, port, timeout });
       throw error;
     }
     const ends = { proto: 'tcp', local: client.local, remote: client.remote };
@@ -186,11 +186,9 @@ export const clientCommand: AnyCommand = defineCommand({
  */
 function connectFailed(
   event: EventClock,
-  error: unknown,
-  addresses: readonly string[],
-  port: number,
-  timeout: number,
+  failed: { error: unknown; addresses: readonly string[]; port: number; timeout: number },
 ): LabEvent {
+  const { error, addresses, port, timeout } = failed;
   const fields = {
     proto: 'tcp',
     remote: eventAddress(addresses[0] as string, port),
