@@ -18,7 +18,7 @@ export { entriesToJSON, entriesToJSONBytes, entriesToJSONPieces } from './render
 export { renderLsofView } from './render/lsof-view.ts';
 export { renderNetstatView } from './render/netstat-view.ts';
 export type { ProcFs } from './runtime/proc-fs.ts';
-export { type SnapshotOptions, snapshot } from './snapshot.ts';
+export { type JsonSnapshot, type SnapshotOptions, snapshot, snapshotJSON } from './snapshot.ts';
 export { type SortKey, sortEntries, sortKeys } from './sort.ts';
 export { normalizeStateName, stateNames } from './states.ts';
 export type * from './types.ts';

@@ -7,8 +7,7 @@ import {
   UsageError,
 } from '@socklab/core';
 import { protoFilters } from './filters.ts';
-import { entriesToJSONBytes } from './render/entries-json.ts';
-import { type SnapshotOptions, snapshot } from './snapshot.ts';
+import { type SnapshotOptions, snapshot, snapshotJSON } from './snapshot.ts';
 import { sortKeys } from './sort.ts';
 import { normalizeStateName, stateNames } from './states.ts';
 import type { SocketEntry, SocketFilters } from './types.ts';
@@ -128,17 +127,19 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
             hint: 'is it still running? ps -e lists process IDs',
           });
       }
-      if (!values.watch) {
+      if (!values.watch && !values.json) {
         const entries = await snapshot(filters, { ...defaults, sort });
         const details = { entries: entries.length };
-        if (!values.json) {
-          yield event('info', { message: await render(entries, values.style), details });
-          return;
-        }
+        yield event('info', { message: await render(entries, values.style), details });
+        return;
+      }
+      if (!values.watch) {
         // The JSON array in pieces of UTF-8 (an event each, the first with the count): each is
         // written as it is before the next is made, so 6 MB of JSON never sit in memory at once.
+        const json = await snapshotJSON(filters, { ...defaults, sort });
+        const details = { entries: json.entries };
         let first = true;
-        for (const output of entriesToJSONBytes(entries)) {
+        for (const output of json.pieces) {
           yield event('info', first ? { output, details } : { output });
           first = false;
         }

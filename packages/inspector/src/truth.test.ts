@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
 import { collectLinuxSockets } from './collect/linux.ts';
 import { runtimeProcFs } from './runtime/pick-proc-fs.ts';
-import { snapshot } from './snapshot.ts';
+import { snapshot, snapshotJSON } from './snapshot.ts';
 import { stateFromSs } from './states.ts';
-import type { SocketEntry } from './types.ts';
+import type { SocketEntry, SocketFilters } from './types.ts';
 
 // The truth: `ss` from iproute2 reads the kernel over netlink, independently of /proc/net.
 const ss = ['/usr/bin/ss', '/bin/ss', '/usr/sbin/ss', '/sbin/ss'].find((path) => existsSync(path));
@@ -61,7 +61,23 @@ function asSs(entry: SocketEntry): SsRow {
   };
 }
 
-describe.skipIf(!ss)('the collector agrees with ss on sockets this test opens', () => {
+/** snapshotJSON's text, parsed (its pieces are views: each decoded before the next). */
+async function viaJSON(filters: SocketFilters): Promise<SocketEntry[]> {
+  const json = await snapshotJSON(filters);
+  const decoder = new TextDecoder();
+  let text = '';
+  for (const piece of json.pieces) text += decoder.decode(piece);
+  const entries = JSON.parse(text) as SocketEntry[];
+  expect(entries).toHaveLength(json.entries);
+  return entries;
+}
+
+// The entries as objects, and as the JSON `socklab inspect --json` prints (rows that never
+// became objects: WebAssembly on Linux).
+describe.skipIf(!ss).each([
+  ['snapshot', snapshot],
+  ['snapshotJSON', viaJSON],
+])('the collector agrees with ss on sockets this test opens (%s)', (_name, snapshot) => {
   let lab: LabSockets;
   beforeAll(async () => {
     lab = await openLabSockets();

@@ -1,12 +1,14 @@
 import { SocketError, UsageError } from '@socklab/core';
 import { matchesPid, matchesSocket, protosFor } from '../filters.ts';
 import { parseProcNetInet, parseProcNetUnix, type UserLookup } from '../parsers/proc-net.ts';
+import { entriesPerPiece, entriesToJSONBytes } from '../render/entries-json.ts';
 import type { ProcFs } from '../runtime/proc-fs.ts';
 import { type SortKey, sortEntries } from '../sort.ts';
 import type { SocketEntry, SocketFilters, SocketOwner } from '../types.ts';
 import { type CollectStrategy, collectSequential } from './collect-plan.ts';
-import { commandOf, type OwnerLookup, uidOf } from './socket-owners.ts';
+import { commandOf, hiddenReasons, type OwnerLookup, uidOf } from './socket-owners.ts';
 import { passwdUsers } from './users.ts';
+import { WasmRows } from './wasm-rows.ts';
 
 export interface LinuxCollectOptions {
   /** Where /proc is mounted; tests point it at a fixture tree. */
@@ -31,6 +33,66 @@ export async function collectLinuxSockets(
   filters: SocketFilters,
   options: LinuxCollectOptions,
 ): Promise<SocketEntry[]> {
+  const sort = options.sort ?? false;
+  const { entries, owners, sortedEarly, user } = await collectTables(filters, options);
+  const kept = owners
+    ? attachOwners(entries, owners, filters, options.procRoot ?? '/proc', options, user)
+    : entries;
+  // attachOwners keeps the order, so entries sorted before it stay sorted.
+  return !sort || sortedEarly ? kept : sortEntries(kept, sort);
+}
+
+/** A snapshot as JSON text: its number of entries, and the array in pieces of UTF-8. */
+export interface JsonSnapshot {
+  entries: number;
+  /** Each piece a line's worth (128 entries), a view valid until the next one is taken. */
+  pieces: Iterable<Uint8Array>;
+}
+
+/**
+ * collectLinuxSockets as JSON text (entriesToJSONBytes of its entries, byte for byte), faster:
+ * the inet tables' rows never become objects (WasmRows). Undefined when it cannot do the work
+ * (no WebAssembly; a --pid filter or an order other than netstat's, which need the entries).
+ */
+export async function collectLinuxJSON(
+  filters: SocketFilters,
+  options: LinuxCollectOptions,
+): Promise<JsonSnapshot | undefined> {
+  const sort = options.sort ?? false;
+  if (filters.pid !== undefined || (sort && sort !== 'proto')) return undefined;
+  const rows = WasmRows.create(filters);
+  if (!rows) return undefined;
+  const procRoot = options.procRoot ?? '/proc';
+  // The unix table stays with the JavaScript parser (its paths are text of any kind).
+  const { entries, owners, sortedEarly, user } = await collectTables(filters, options, rows);
+  let unix = entries;
+  if (owners) {
+    const command = commandReader(procRoot, options.fs);
+    rows.attachOwners(owners, options.uid, command, (uid) => user(uid));
+    unix = attachOwners(entries, owners, filters, procRoot, options, user, command);
+  }
+  if (sort && !sortedEarly) sortEntries(unix, sort);
+  const total = rows.count + unix.length;
+  return {
+    entries: total,
+    pieces: (function* () {
+      yield* rows.pieces(total, entriesPerPiece);
+      yield* entriesToJSONBytes(unix, entriesPerPiece, rows.count, total);
+    })(),
+  };
+}
+
+/** The tables read and parsed, with owners when asked: the work both collectors share. */
+async function collectTables(
+  filters: SocketFilters,
+  options: LinuxCollectOptions,
+  inet?: WasmRows,
+): Promise<{
+  entries: SocketEntry[];
+  owners: OwnerLookup | undefined;
+  sortedEarly: boolean;
+  user: UserLookup;
+}> {
   const { fs } = options;
   const procRoot = options.procRoot ?? '/proc';
   if (filters.pid !== undefined && options.owners !== false) checkPid(procRoot, filters.pid, fs);
@@ -50,6 +112,10 @@ export async function collectLinuxSockets(
       pids: undefined,
       onTable(proto, text, more) {
         if (text === undefined) return;
+        if (inet && proto !== 'unix') {
+          inet.parse(proto, typeof text === 'string' ? encoder.encode(text) : text, !more);
+          return;
+        }
         const header = { header: !more };
         const parsed =
           proto === 'unix'
@@ -69,15 +135,35 @@ export async function collectLinuxSockets(
       onTablesRead() {
         // Only the pid order needs owners; the others can sort while the scan runs.
         if (!sort || sort === 'pid') return;
+        inet?.sort();
         sortEntries(entries, sort);
         sortedEarly = true;
       },
     },
     fs,
   );
-  const kept = owners ? attachOwners(entries, owners, filters, procRoot, options, user) : entries;
-  // attachOwners keeps the order, so entries sorted before it stay sorted.
-  return !sort || sortedEarly ? kept : sortEntries(kept, sort);
+  if (sort && !sortedEarly) inet?.sort();
+  return { entries, owners, sortedEarly, user };
+}
+
+const encoder = new TextEncoder();
+
+/** A process's command, read once; consecutive entries are mostly the same process. */
+function commandReader(procRoot: string, fs: ProcFs): (pid: number) => string | null {
+  const commands = new Map<number, string | null>();
+  let lastPid = -1;
+  let lastCommand: string | null = null;
+  return (pid) => {
+    if (pid === lastPid) return lastCommand;
+    let command = commands.get(pid);
+    if (command === undefined) {
+      command = commandOf(procRoot, pid, fs);
+      commands.set(pid, command);
+    }
+    lastPid = pid;
+    lastCommand = command;
+    return command;
+  };
 }
 
 function attachOwners(
@@ -87,6 +173,7 @@ function attachOwners(
   procRoot: string,
   options: LinuxCollectOptions,
   user: UserLookup,
+  commandFor = commandReader(procRoot, options.fs),
 ): SocketEntry[] {
   const kept: SocketEntry[] = [];
   // /proc/net/unix has no uid column: a unix socket gets its owner's, as lsof's USER shows.
@@ -100,21 +187,7 @@ function attachOwners(
     return found;
   };
   const uid = options.uid;
-  // A process's command, read once; consecutive entries are mostly the same process.
-  const commands = new Map<number, string | null>();
-  let lastPid = -1;
-  let lastCommand: string | null = null;
-  const commandFor = (pid: number): string | null => {
-    if (pid === lastPid) return lastCommand;
-    let command = commands.get(pid);
-    if (command === undefined) {
-      command = commandOf(procRoot, pid, options.fs);
-      commands.set(pid, command);
-    }
-    lastPid = pid;
-    lastCommand = command;
-    return command;
-  };
+  const [noOwningProcess, needsRoot, permissionDenied, ownerNotVisible] = hiddenReasons;
   for (const entry of entries) {
     const found = entry.inode === 0 ? undefined : owners.of(entry.inode);
     if (found) {
@@ -123,13 +196,13 @@ function attachOwners(
       entry.processes = found;
       entry.pid = (found[0] as SocketOwner).pid;
     } else if (entry.inode === 0) {
-      entry.hidden = 'no owning process';
+      entry.hidden = noOwningProcess;
     } else if (owners.unreadable > 0 && uid !== 0 && entry.uid !== uid) {
-      entry.hidden = 'needs root';
+      entry.hidden = needsRoot;
     } else if (owners.unreadable > 0) {
-      entry.hidden = 'permission denied';
+      entry.hidden = permissionDenied;
     } else {
-      entry.hidden = 'owner not visible';
+      entry.hidden = ownerNotVisible;
     }
     if (filters.pid !== undefined && !matchesPid(entry, filters.pid)) continue;
     kept.push(entry);

@@ -15,11 +15,51 @@ export interface OwnerLookup {
   of(inode: number): SocketOwner[] | undefined;
   /** Processes whose fd table we may not read (not root). */
   unreadable: number;
+  /** Every owner at once (for the WebAssembly rows, src/collect/wasm-rows.ts). */
+  all(): OwnerSet;
 }
+
+/**
+ * Every (inode, pid, fd) a scan found: the hash table a two-thread scan filled (slots of inode,
+ * pid and fd as Int32, `filled` of them used; see ownerSlot), and those outside it.
+ */
+export interface OwnerSet {
+  table?: Int32Array;
+  filled: number;
+  inodes: number[];
+  pids: number[];
+  fds: (number | null)[];
+}
+
+/**
+ * Why a socket's owner is not listed (an entry's `hidden`): no process holds a TIME_WAIT row;
+ * another user's socket, when not root; a process whose fds even root may not read (ptrace
+ * rules); an owner gone meanwhile, or in another pid namespace.
+ */
+export const hiddenReasons = [
+  'no owning process',
+  'needs root',
+  'permission denied',
+  'owner not visible',
+] as const;
 
 /** A Map-based scan result as an OwnerLookup. */
 export function ownersFromMap(owners: SocketOwners): OwnerLookup {
-  return { unreadable: owners.unreadable, of: (inode) => owners.byInode.get(inode) };
+  return {
+    unreadable: owners.unreadable,
+    of: (inode) => owners.byInode.get(inode),
+    all() {
+      const set: OwnerSet = { filled: 0, inodes: [], pids: [], fds: [] };
+      for (const [inode, list] of owners.byInode) {
+        for (const owner of list) {
+          set.inodes.push(inode);
+          set.pids.push(owner.pid);
+          set.fds.push(owner.fd);
+        }
+      }
+      return set;
+    },
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runtimeName } from '../../../../test/helpers/cli.ts';
+import { makeFakeProc } from '../../test/fake-proc.ts';
 import { nodeScanWorker, prestartNodeScanWorker } from './node-scan-worker.ts';
 
 // Deno shares its scan with a web Worker (deno-worker-collect.ts); this is the Node and Bun one.
@@ -22,5 +23,28 @@ describe.runIf(runtimeName !== 'deno')('the scan worker started ahead', () => {
     expect([run.status, run.stdout, run.stderr]).toEqual([0, 'started\n', '']);
     // Node's own start and exit take well under a second; a worker holding it would take 10 s.
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('keeps the process up while a snapshot waits for its answer', () => {
+    // A small tree: the worker boots slower than this thread reads it, so the snapshot awaits
+    // the worker's message. Unref'd meanwhile, the process ended there (exit 13, no output).
+    const fake = makeFakeProc([{ pid: 100, comm: 'server', fds: { 3: 305910 } }]);
+    try {
+      const module = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+      const script = `
+        const { collectLinuxSockets } = await import(${module('../../dist/collect/linux.js')});
+        const { createWorkerCollect } = await import(${module('../../dist/runtime/node-worker-collect.js')});
+        const { nodeProcFs } = await import(${module('../../dist/runtime/node.js')});
+        const entries = await collectLinuxSockets({}, { procRoot: ${JSON.stringify(fake.root)},
+          fs: nodeProcFs, strategy: createWorkerCollect({ minFds: 0, bigAbove: 0 }) });
+        console.log(entries.find((e) => e.inode === 305910)?.pid);`;
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect([run.status, run.stdout, run.stderr]).toEqual([0, '100\n', '']);
+    } finally {
+      fake.cleanup();
+    }
   });
 });

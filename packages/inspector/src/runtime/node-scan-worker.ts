@@ -39,7 +39,12 @@ function startNodeScanWorker(): ScanWorker {
   worker.unref();
   return {
     start: (data: ScanWorkerData) => worker.postMessage(data),
-    result,
+    // Awaited: the process must stay up until the worker answers (an unref'd worker does not
+    // keep it up, and a top-level await would end it with exit 13, nothing written).
+    get result() {
+      worker.ref();
+      return result;
+    },
     stop: () => worker.terminate(),
   };
 }

@@ -154,6 +154,13 @@ export function ownerTable(
   }
   return {
     unreadable: Atomics.load(control, 3),
+    all: () => ({
+      table,
+      filled: Math.min(Atomics.load(control, 1), ownerRoom(slots)),
+      inodes: parts.flatMap((part) => part.inodes),
+      pids: parts.flatMap((part) => part.pids),
+      fds: parts.flatMap((part) => part.fds),
+    }),
     of(inode) {
       const key = inode | 0;
       let found: SocketOwner[] | undefined;

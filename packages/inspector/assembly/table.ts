@@ -1,0 +1,884 @@
+// The inet tables' rows for `socklab inspect --json`, in WebAssembly: /proc/net/tcp, tcp6, udp
+// and udp6 parsed, filtered, deduplicated, sorted, joined with their owners and written as JSON,
+// byte for byte what the JavaScript path makes of them (src/parsers/proc-net.ts, the collector
+// in src/collect/linux.ts, src/sort.ts, src/render/entries-json.ts; tests compare the two).
+// Why: with 20,000 sockets the JavaScript path runs mostly before the JIT has optimized it,
+// and that was most of the gap to `ss -tanp` (issue #6; PERFORMANCE.md). Compiled ahead of
+// time, this code runs at full speed from its first row on every runtime.
+//
+// AssemblyScript (https://www.assemblyscript.org), compiled by scripts/build-wasm.mjs into
+// src/collect/table-wasm.ts. No managed objects: plain memory, a bump allocator, no frees
+// (one module instance serves one snapshot). All numbers fit the JSON writer's rules: ports,
+// queues and fds are u32, uids and inodes up to 15 decimal digits (u64), as the parser takes.
+// Lint (biome.json): == compares values here (=== is identity in AssemblyScript), and the
+// compiler wants a return after an endless loop.
+
+// ---- memory ----
+
+/** `size` bytes of fresh memory, from the runtime's bump allocator ("stub": nothing is freed). */
+function alloc(size: usize): usize {
+  return heap.alloc(size);
+}
+
+/** A region that grows by doubling (copied to fresh memory): base, used bytes, capacity. */
+class Region {
+  base: usize = 0;
+  used: usize = 0;
+  size: usize = 0;
+}
+
+function room(r: Region, more: usize, first: usize): usize {
+  if (r.used + more > r.size) {
+    let size = r.size == 0 ? first : r.size * 2;
+    while (size < r.used + more) size *= 2;
+    const grown = alloc(size);
+    if (r.used > 0) memory.copy(grown, r.base, r.used);
+    r.base = grown;
+    r.size = size;
+  }
+  return r.base + r.used;
+}
+
+// ---- configuration (set by the JavaScript side before parsing) ----
+
+/**
+ * Strings as JSON text (quotes included), by index: 0-511 state names (256 TCP codes, then 256
+ * UDP codes), 512-515 the protocols, 516-519 why an owner is hidden (see Hidden below).
+ */
+const strings = new Region();
+let stringIndex: usize = 0; // u32 offset, u32 length per string
+const STRINGS: u32 = 520;
+const PROTOS: u32 = 512;
+
+/** 512 flags, by (TCP or UDP, state code): 1 when a row in that state passes the filters. */
+let stateKeep: usize = 0;
+let portFilter: i32 = -1;
+
+/** Where the JavaScript side writes strings (JSON text) before calling setString. */
+export function scratch(size: usize): usize {
+  return room(scratchRegion, size, 4096);
+}
+const scratchRegion = new Region();
+
+export function setString(index: u32, length: u32): void {
+  if (index >= STRINGS) return;
+  if (stringIndex == 0) stringIndex = alloc(<usize>STRINGS * 8);
+  const at = room(strings, length, 16384);
+  memory.copy(at, scratchRegion.base, length);
+  store<u32>(stringIndex + <usize>index * 8, <u32>strings.used);
+  store<u32>(stringIndex + <usize>index * 8, length, 4);
+  strings.used += length;
+}
+
+/** The state flags to fill (512 bytes), and the port filter (-1: none). */
+export function filters(port: i32): usize {
+  portFilter = port;
+  if (stateKeep == 0) stateKeep = alloc(512);
+  return stateKeep;
+}
+
+// ---- addresses: each distinct one formatted once, rows keep its id ----
+
+const texts = new Region(); // the formatted addresses, ASCII
+const textIndex = new Region(); // per id: u32 offset, u32 length, u32 rank
+let textCount: u32 = 0;
+const SLOT: usize = 24; // w0 w1 w2 w3, family | (id << 4), unused
+let slots: usize = 0;
+let slotCount: u32 = 0;
+
+function mix(a: u32, b: u32, c: u32, d: u32, e: u32): u32 {
+  let h = a * 0x9e3779b1;
+  h = (h ^ (h >>> 15) ^ b) * 0x85ebca77;
+  h = (h ^ (h >>> 13) ^ c) * 0xc2b2ae3d;
+  h = (h ^ (h >>> 16) ^ d ^ e) * 0x9e3779b1;
+  return h ^ (h >>> 16);
+}
+
+function growSlots(): void {
+  const count: u32 = slotCount == 0 ? 4096 : slotCount * 2;
+  const grown = alloc(<usize>count * SLOT);
+  memory.fill(grown, 0, <usize>count * SLOT);
+  for (let i: u32 = 0; i < slotCount; i++) {
+    const from = slots + <usize>i * SLOT;
+    const tag = load<u32>(from, 16);
+    if (tag == 0) continue;
+    let j =
+      mix(load<u32>(from), load<u32>(from, 4), load<u32>(from, 8), load<u32>(from, 12), tag & 15) &
+      (count - 1);
+    while (load<u32>(grown + <usize>j * SLOT, 16) != 0) j = (j + 1) & (count - 1);
+    memory.copy(grown + <usize>j * SLOT, from, SLOT);
+  }
+  slots = grown;
+  slotCount = count;
+}
+
+/** The id of an address: 4 words as /proc prints them (IPv4: w0 only), family 4 or 6. */
+function addressId(w0: u32, w1: u32, w2: u32, w3: u32, family: u32): u32 {
+  if ((textCount + 1) * 2 > slotCount) growSlots();
+  const mask = slotCount - 1;
+  for (let j = mix(w0, w1, w2, w3, family) & mask; ; j = (j + 1) & mask) {
+    const slot = slots + <usize>j * SLOT;
+    const tag = load<u32>(slot, 16);
+    if (tag == 0) {
+      const id = formatAddress(w0, w1, w2, w3, family);
+      store<u32>(slot, w0);
+      store<u32>(slot, w1, 4);
+      store<u32>(slot, w2, 8);
+      store<u32>(slot, w3, 12);
+      store<u32>(slot, (id << 4) | family, 16);
+      return id;
+    }
+    if (
+      (tag & 15) == family &&
+      load<u32>(slot) == w0 &&
+      load<u32>(slot, 4) == w1 &&
+      load<u32>(slot, 8) == w2 &&
+      load<u32>(slot, 12) == w3
+    )
+      return tag >>> 4;
+  }
+  return unreachable();
+}
+
+function decimalByte(p: usize, v: u32): usize {
+  if (v >= 100) {
+    store<u8>(p++, <u8>(48 + v / 100));
+    v %= 100;
+    store<u8>(p++, <u8>(48 + v / 10));
+  } else if (v >= 10) {
+    store<u8>(p++, <u8>(48 + v / 10));
+  }
+  store<u8>(p++, <u8>(48 + (v % 10)));
+  return p;
+}
+
+/** A little-endian word as a dotted quad (its first byte in memory first). */
+function dotted(p: usize, w: u32): usize {
+  p = decimalByte(p, w & 255);
+  store<u8>(p++, 46);
+  p = decimalByte(p, (w >>> 8) & 255);
+  store<u8>(p++, 46);
+  p = decimalByte(p, (w >>> 16) & 255);
+  store<u8>(p++, 46);
+  return decimalByte(p, w >>> 24);
+}
+
+/** A 16-bit group in lower-case hex without leading zeros. */
+function hexGroup(p: usize, v: u32): usize {
+  let shift: i32 = 12;
+  while (shift > 0 && ((v >>> shift) & 15) == 0) shift -= 4;
+  for (; shift >= 0; shift -= 4) {
+    const d = (v >>> shift) & 15;
+    store<u8>(p++, <u8>(d < 10 ? 48 + d : 87 + d));
+  }
+  return p;
+}
+
+/** Groups [from, to) joined by ":". */
+function hexGroups(p: usize, g: usize, from: i32, to: i32): usize {
+  for (let i = from; i < to; i++) {
+    if (i > from) store<u8>(p++, 58);
+    p = hexGroup(p, load<u16>(g + <usize>i * 2));
+  }
+  return p;
+}
+
+function groupsFrom(g: usize, w: u32, at: usize): void {
+  store<u16>(g + at * 2, <u16>(((w & 0xff) << 8) | ((w >>> 8) & 0xff)));
+  store<u16>(g + at * 2 + 2, <u16>((((w >>> 16) & 0xff) << 8) | (w >>> 24)));
+}
+
+let work: usize = 0;
+
+/** Formats an address (RFC 5952 for IPv6, v4-mapped as ::ffff:a.b.c.d) and returns its id. */
+function formatAddress(w0: u32, w1: u32, w2: u32, w3: u32, family: u32): u32 {
+  if (work == 0) work = alloc(128);
+  let p = work;
+  if (family == 4) {
+    p = dotted(p, w0);
+  } else if (w0 == 0 && w1 == 0 && w2 == 0xffff0000) {
+    store<u32>(p, 0x6666_3a3a); // "::ff"
+    store<u16>(p, 0x6666, 4); // "ff"
+    store<u8>(p, 58, 6); // ":"
+    p = dotted(p + 7, w3);
+  } else {
+    const g = work + 64;
+    groupsFrom(g, w0, 0);
+    groupsFrom(g, w1, 2);
+    groupsFrom(g, w2, 4);
+    groupsFrom(g, w3, 6);
+    // The longest run of two or more zero groups, the first on ties (RFC 5952 section 4.2).
+    let bestStart: i32 = -1;
+    let bestLength: i32 = 1;
+    for (let i: i32 = 0; i < 8; ) {
+      if (load<u16>(g + <usize>i * 2) != 0) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < 8 && load<u16>(g + <usize>j * 2) == 0) j++;
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j;
+    }
+    if (bestStart < 0) {
+      p = hexGroups(p, g, 0, 8);
+    } else {
+      p = hexGroups(p, g, 0, bestStart);
+      store<u16>(p, 0x3a3a); // "::"
+      p = hexGroups(p + 2, g, bestStart + bestLength, 8);
+    }
+  }
+  const length = p - work;
+  const at = room(texts, length, 65536);
+  memory.copy(at, work, length);
+  const entry = room(textIndex, 12, 12 * 1024);
+  store<u32>(entry, <u32>texts.used);
+  store<u32>(entry, <u32>length, 4);
+  texts.used += length;
+  textIndex.used += 12;
+  return textCount++;
+}
+
+// ---- rows ----
+
+// A row: proto u8, state u8, local port u16, local id u32, remote port u16 (at 8), remote id
+// u32 (12), recvQ u32 (16), sendQ u32 (20), uid u64 (24; NO_UID for none), inode u64 (32).
+const ROW: usize = 40;
+const NO_UID: u64 = u64.MAX_VALUE;
+const rows = new Region();
+let rowCount: u32 = 0;
+
+/** Inodes and TIME_WAIT keys of the rows kept (a table read in pieces can repeat a socket). */
+let seen: usize = 0; // per slot: u64 key (0: empty), u64 second key
+let seenCount: u32 = 0;
+let seenSlots: u32 = 0;
+
+/** true when the key was already seen; keys are never both 0. */
+function seenBefore(a: u64, b: u64): bool {
+  if ((seenCount + 1) * 2 > seenSlots) {
+    const count: u32 = seenSlots == 0 ? 8192 : seenSlots * 2;
+    const grown = alloc(<usize>count * 16);
+    memory.fill(grown, 0, <usize>count * 16);
+    for (let i: u32 = 0; i < seenSlots; i++) {
+      const from = seen + <usize>i * 16;
+      const x = load<u64>(from);
+      const y = load<u64>(from, 8);
+      if (x == 0 && y == 0) continue;
+      let j = keyHash(x, y) & (count - 1);
+      while (load<u64>(grown + <usize>j * 16) != 0 || load<u64>(grown + <usize>j * 16, 8) != 0)
+        j = (j + 1) & (count - 1);
+      store<u64>(grown + <usize>j * 16, x);
+      store<u64>(grown + <usize>j * 16, y, 8);
+    }
+    seen = grown;
+    seenSlots = count;
+  }
+  const mask = seenSlots - 1;
+  for (let j = keyHash(a, b) & mask; ; j = (j + 1) & mask) {
+    const slot = seen + <usize>j * 16;
+    const x = load<u64>(slot);
+    const y = load<u64>(slot, 8);
+    if (x == 0 && y == 0) {
+      store<u64>(slot, a);
+      store<u64>(slot, b, 8);
+      seenCount++;
+      return false;
+    }
+    if (x == a && y == b) return true;
+  }
+  return unreachable();
+}
+
+function keyHash(a: u64, b: u64): u32 {
+  return mix(<u32>a, <u32>(a >>> 32), <u32>b, <u32>(b >>> 32), 1);
+}
+
+let hexDigits: usize = 0;
+
+/** Where the JavaScript side writes a piece of a table (`size` bytes at most) before parse(). */
+export function input(size: usize): usize {
+  return room(inputRegion, size, 1 << 17);
+}
+const inputRegion = new Region();
+
+function hexAt(p: usize, n: i32): i64 {
+  let v: i64 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = load<u8>(hexDigits + <usize>load<u8>(p + <usize>i));
+    if (d == 255) return -1;
+    v = (v << 4) | d;
+  }
+  return v;
+}
+
+/**
+ * Parses `length` bytes of whole lines at input() from table `proto` (0 tcp, 1 tcp6, 2 udp,
+ * 3 udp6), after its header line when `header`, and keeps the rows that pass the filters. A
+ * malformed line is skipped, as the JavaScript parser skips it.
+ */
+export function parse(length: usize, proto: u32, header: bool): void {
+  if (hexDigits == 0) {
+    hexDigits = alloc(256);
+    memory.fill(hexDigits, 255, 256);
+    for (let i: u8 = 0; i < 10; i++) store<u8>(hexDigits + 48 + i, i);
+    for (let i: u8 = 0; i < 6; i++) {
+      store<u8>(hexDigits + 65 + i, 10 + i);
+      store<u8>(hexDigits + 97 + i, 10 + i);
+    }
+  }
+  let p = inputRegion.base;
+  const end = p + length;
+  if (header) {
+    while (p < end && load<u8>(p) != 10) p++;
+    p++;
+  }
+  while (p < end) {
+    let lineEnd = p;
+    while (lineEnd < end && load<u8>(lineEnd) != 10) lineEnd++;
+    parseLine(p, lineEnd, proto);
+    p = lineEnd + 1;
+  }
+}
+
+function skipSpaces(p: usize, end: usize): usize {
+  while (p < end && load<u8>(p) == 32) p++;
+  return p;
+}
+
+function skipToken(p: usize, end: usize): usize {
+  while (p < end && load<u8>(p) != 32) p++;
+  return p;
+}
+
+/** Decimal digits in [p, end): at most 15, else (or empty, or not digits) -1. */
+function decimal(p: usize, end: usize): i64 {
+  if (end <= p || end - p > 15) return -1;
+  let v: i64 = 0;
+  for (; p < end; p++) {
+    const d = <u32>load<u8>(p) - 48;
+    if (d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function parseLine(start: usize, end: usize, proto: u32): void {
+  // "  12: " then fixed-width hex fields: local, remote, state, tx:rx, tr:when, retransmits.
+  const v6 = (proto & 1) == 1;
+  const words: usize = v6 ? 4 : 1;
+  let p = skipSpaces(start, end);
+  while (p < end && <u32>load<u8>(p) - 48 < 10) p++;
+  if (p + 1 >= end || load<u8>(p) != 58 || load<u8>(p, 1) != 32) return;
+  p += 2;
+  const fixed: usize = 2 * (words * 8 + 5) + 1 + 3 + 18 + 12 + 9;
+  if (p + fixed > end) return;
+  const l0 = hexAt(p, 8);
+  const l1 = v6 ? hexAt(p + 8, 8) : 0;
+  const l2 = v6 ? hexAt(p + 16, 8) : 0;
+  const l3 = v6 ? hexAt(p + 24, 8) : 0;
+  p += words * 8;
+  if ((l0 | l1 | l2 | l3) < 0 || load<u8>(p) != 58) return;
+  const localPort = hexAt(p + 1, 4);
+  p += 5;
+  if (localPort < 0 || load<u8>(p) != 32) return;
+  p++;
+  const r0 = hexAt(p, 8);
+  const r1 = v6 ? hexAt(p + 8, 8) : 0;
+  const r2 = v6 ? hexAt(p + 16, 8) : 0;
+  const r3 = v6 ? hexAt(p + 24, 8) : 0;
+  p += words * 8;
+  if ((r0 | r1 | r2 | r3) < 0 || load<u8>(p) != 58) return;
+  const remotePort = hexAt(p + 1, 4);
+  p += 5;
+  if (remotePort < 0 || load<u8>(p) != 32) return;
+  const state = hexAt(p + 1, 2);
+  p += 3;
+  if (state < 0 || load<u8>(p) != 32) return;
+  const sendQ = hexAt(p + 1, 8);
+  if (sendQ < 0 || load<u8>(p, 9) != 58) return;
+  const recvQ = hexAt(p + 10, 8);
+  p += 18;
+  if (recvQ < 0 || load<u8>(p) != 32) return;
+  // tr:tm->when and retrnsmt: by their fixed width when the kernel's format holds, else tokens.
+  if (p + 21 < end && load<u8>(p, 3) == 58 && load<u8>(p, 12) == 32 && load<u8>(p, 21) == 32) {
+    p += 21;
+  } else {
+    p = skipToken(skipSpaces(p, end), end);
+    p = skipToken(skipSpaces(p, end), end);
+  }
+  p = skipSpaces(p, end);
+  const uidEnd = skipToken(p, end);
+  const uid = decimal(p, uidEnd);
+  p = skipSpaces(skipToken(skipSpaces(uidEnd, end), end), end); // past the timeout
+  const inode = decimal(p, skipToken(p, end));
+  if (uid < 0 || inode < 0) return;
+
+  // The filters, then each socket once (its inode; a TIME_WAIT row by its addresses).
+  const udp: usize = proto >= 2 ? 256 : 0;
+  if (load<u8>(stateKeep + udp + <usize>state) == 0) return;
+  if (portFilter >= 0 && localPort != portFilter && remotePort != portFilter) return;
+  const family: u32 = v6 ? 6 : 4;
+  const localId = addressId(<u32>l0, <u32>l1, <u32>l2, <u32>l3, family);
+  const remoteId = addressId(<u32>r0, <u32>r1, <u32>r2, <u32>r3, family);
+  const duplicate =
+    inode != 0
+      ? seenBefore(<u64>inode, 0)
+      : seenBefore(
+          ((<u64>localId) << 32) | ((<u64>localPort) << 16) | <u64>remotePort,
+          ((<u64>remoteId) << 32) | ((<u64>proto) << 1) | 1,
+        );
+  if (duplicate) return;
+  const row = room(rows, ROW, 4096 * ROW);
+  rows.used += ROW;
+  rowCount++;
+  store<u8>(row, <u8>proto);
+  store<u8>(row, <u8>state, 1);
+  store<u16>(row, <u16>localPort, 2);
+  store<u32>(row, localId, 4);
+  store<u16>(row, <u16>remotePort, 8);
+  store<u32>(row, remoteId, 12);
+  store<u32>(row, <u32>recvQ, 16);
+  store<u32>(row, <u32>sendQ, 20);
+  // A TIME_WAIT row (06) has no socket left: the kernel prints uid 0 for "unknown", not root.
+  store<u64>(row, state == 6 ? NO_UID : <u64>uid, 24);
+  store<u64>(row, <u64>inode, 32);
+}
+
+export function count(): u32 {
+  return rowCount;
+}
+
+// ---- sorting: netstat's order, as sortEntries' default ----
+
+let order: usize = 0; // u32 row numbers, in output order
+
+function textCompare(a: u32, b: u32): i32 {
+  const ia = textIndex.base + <usize>a * 12;
+  const ib = textIndex.base + <usize>b * 12;
+  const pa = texts.base + <usize>load<u32>(ia);
+  const pb = texts.base + <usize>load<u32>(ib);
+  const la = load<u32>(ia, 4);
+  const lb = load<u32>(ib, 4);
+  const n = la < lb ? la : lb;
+  for (let i: u32 = 0; i < n; i++) {
+    const d = <i32>load<u8>(pa + i) - <i32>load<u8>(pb + i);
+    if (d != 0) return d;
+  }
+  return <i32>la - <i32>lb;
+}
+
+function rank(id: u32): i32 {
+  return <i32>load<u32>(textIndex.base + <usize>id * 12, 8);
+}
+
+function rowCompare(a: u32, b: u32): i32 {
+  const ra = rows.base + <usize>a * ROW;
+  const rb = rows.base + <usize>b * ROW;
+  let d = <i32>load<u8>(ra) - <i32>load<u8>(rb);
+  if (d == 0) d = <i32>load<u16>(ra, 2) - <i32>load<u16>(rb, 2);
+  if (d == 0) d = rank(load<u32>(ra, 4)) - rank(load<u32>(rb, 4));
+  if (d == 0) d = <i32>load<u16>(ra, 8) - <i32>load<u16>(rb, 8);
+  if (d == 0) d = rank(load<u32>(ra, 12)) - rank(load<u32>(rb, 12));
+  if (d == 0) {
+    const x = load<u64>(ra, 32);
+    const y = load<u64>(rb, 32);
+    d = x < y ? -1 : x > y ? 1 : 0;
+  }
+  return d;
+}
+
+/** A stable merge sort of `n` u32s at `items`, by rows (`byRow`) or by address texts. */
+function mergeSort(items: usize, n: u32, byRow: bool): usize {
+  let from = items;
+  let to = alloc(<usize>n * 4);
+  for (let width: u32 = 1; width < n; width *= 2) {
+    for (let low: u32 = 0; low < n; low += 2 * width) {
+      const middle = min(low + width, n);
+      const high = min(low + 2 * width, n);
+      let i = low;
+      let j = middle;
+      let k = low;
+      while (i < middle && j < high) {
+        const a = load<u32>(from + <usize>i * 4);
+        const b = load<u32>(from + <usize>j * 4);
+        const after = byRow ? rowCompare(b, a) < 0 : textCompare(b, a) < 0;
+        store<u32>(to + <usize>k * 4, after ? b : a);
+        k++;
+        if (after) j++;
+        else i++;
+      }
+      for (; i < middle; i++, k++) store<u32>(to + <usize>k * 4, load<u32>(from + <usize>i * 4));
+      for (; j < high; j++, k++) store<u32>(to + <usize>k * 4, load<u32>(from + <usize>j * 4));
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  return from;
+}
+
+function identity(n: u32): usize {
+  const items = alloc(<usize>n * 4 + 4);
+  for (let i: u32 = 0; i < n; i++) store<u32>(items + <usize>i * 4, i);
+  return items;
+}
+
+/** Puts the rows in netstat's order (protocol, local port, local address, remote…, inode). */
+export function sort(): void {
+  const ids = mergeSort(identity(textCount), textCount, false);
+  let r: u32 = 0;
+  for (let i: u32 = 0; i < textCount; i++) {
+    const id = load<u32>(ids + <usize>i * 4);
+    if (i > 0 && textCompare(load<u32>(ids + <usize>(i - 1) * 4), id) != 0) r++;
+    store<u32>(textIndex.base + <usize>id * 12, r, 8);
+  }
+  order = mergeSort(order == 0 ? identity(rowCount) : order, rowCount, true);
+}
+
+// ---- owners ----
+
+// The fd scan's table of owners, in its layout (src/runtime/shared-fd-scan.ts): slots of
+// (i32 inode, i32 pid, i32 fd), several per inode when it is shared, found from ownerSlot's hash
+// by linear probing; inode 0: an empty slot, fd -1: null.
+let owners: usize = 0;
+let ownerSlots: u32 = 0;
+let ownerBits: u32 = 0;
+let ownerCount: u32 = 0;
+let unreadable: u32 = 0;
+let callerUid: f64 = -1; // -1: unknown
+
+/**
+ * An empty table of `slots` (a power of two, at least 1024) for the JavaScript side to fill: a
+ * copy of the scan's own table, then addOwner() for the owners outside it (`filled` in the copy).
+ */
+export function ownersFor(slots: u32, filled: u32): usize {
+  ownerSlots = slots;
+  ownerBits = 31 - clz(slots);
+  owners = alloc(<usize>slots * 12);
+  memory.fill(owners, 0, <usize>slots * 12);
+  ownerCount = filled;
+  return owners;
+}
+
+function ownerSlot(inode: u32): u32 {
+  return (inode * 0x9e3779b1) >>> (32 - ownerBits);
+}
+
+function placeOwner(inode: u32, pid: i32, fd: i32): void {
+  const mask = ownerSlots - 1;
+  let j = ownerSlot(inode);
+  while (load<u32>(owners + <usize>j * 12) != 0) j = (j + 1) & mask;
+  const slot = owners + <usize>j * 12;
+  store<u32>(slot, inode);
+  store<i32>(slot, pid, 4);
+  store<i32>(slot, fd, 8);
+}
+
+/** One more owner; the table doubles past 3/4 full. */
+export function addOwner(inode: u32, pid: i32, fd: i32): void {
+  if (inode == 0) return;
+  if (ownerCount + 1 > ownerSlots - (ownerSlots >> 2)) {
+    const old = owners;
+    const oldSlots = ownerSlots;
+    ownersFor(oldSlots * 2, ownerCount);
+    for (let i: u32 = 0; i < oldSlots; i++) {
+      const slot = old + <usize>i * 12;
+      const stored = load<u32>(slot);
+      if (stored != 0) placeOwner(stored, load<i32>(slot, 4), load<i32>(slot, 8));
+    }
+  }
+  placeOwner(inode, pid, fd);
+  ownerCount++;
+}
+
+/** Processes whose fds could not be read, and the caller's uid (-1: unknown). */
+export function context(processesUnreadable: u32, uid: f64): void {
+  unreadable = processesUnreadable;
+  callerUid = uid;
+}
+
+let found: usize = 0; // the owners of one row: i32 pid, i32 fd pairs
+let foundCount: u32 = 0;
+let foundRoom: u32 = 0;
+
+/** The owners of `inode`, by pid then fd (ss's order), into `found`. */
+function ownersOf(inode: u64): void {
+  foundCount = 0;
+  if (inode == 0 || inode > 0xffff_ffff || ownerSlots == 0) return;
+  const key = <u32>inode;
+  const mask = ownerSlots - 1;
+  for (let j = ownerSlot(key); ; j = (j + 1) & mask) {
+    const slot = owners + <usize>j * 12;
+    const stored = load<u32>(slot);
+    if (stored == 0) break;
+    if (stored != key) continue;
+    if (foundCount == foundRoom) {
+      foundRoom = foundRoom == 0 ? 64 : foundRoom * 2;
+      const grown = alloc(<usize>foundRoom * 8);
+      if (foundCount > 0) memory.copy(grown, found, <usize>foundCount * 8);
+      found = grown;
+    }
+    const pid = load<i32>(slot, 4);
+    const fd = load<i32>(slot, 8);
+    // Insertion into place: a socket has one owner, sometimes a few.
+    let i = foundCount++;
+    for (; i > 0; i--) {
+      const before = found + <usize>(i - 1) * 8;
+      const p = load<i32>(before);
+      if (p < pid || (p == pid && max(load<i32>(before, 4), 0) <= max(fd, 0))) break;
+      store<u64>(before + 8, load<u64>(before));
+    }
+    store<i32>(found + <usize>i * 8, pid);
+    store<i32>(found + <usize>i * 8, fd, 4);
+  }
+}
+
+// ---- names the JavaScript side looks up: commands by pid, users by uid ----
+
+// A table of (key, offset, length) by key: a pid, or a uid with USER set; NONE: empty slot, an
+// offset of NONE: not named (null).
+const USER: u64 = 1 << 63;
+const NONE: u64 = u64.MAX_VALUE;
+let nameTable: usize = 0;
+let nameSlots: u32 = 0;
+let nameCount: u32 = 0;
+const nameText = new Region();
+
+function nameSlot(key: u64): usize {
+  if ((nameCount + 1) * 2 > nameSlots) {
+    const count: u32 = nameSlots == 0 ? 1024 : nameSlots * 2;
+    const grown = alloc(<usize>count * 16);
+    memory.fill(grown, 0xff, <usize>count * 16);
+    for (let i: u32 = 0; i < nameSlots; i++) {
+      const from = nameTable + <usize>i * 16;
+      const stored = load<u64>(from);
+      if (stored == NONE) continue;
+      let j = keyHash(stored, 0) & (count - 1);
+      while (load<u64>(grown + <usize>j * 16) != NONE) j = (j + 1) & (count - 1);
+      memory.copy(grown + <usize>j * 16, from, 16);
+    }
+    nameTable = grown;
+    nameSlots = count;
+  }
+  const mask = nameSlots - 1;
+  for (let j = keyHash(key, 0) & mask; ; j = (j + 1) & mask) {
+    const slot = nameTable + <usize>j * 16;
+    const stored = load<u64>(slot);
+    if (stored == key) return slot;
+    if (stored == NONE) {
+      store<u64>(slot, key);
+      store<u32>(slot, 0xffff_ffff, 8);
+      nameCount++;
+      return slot;
+    }
+  }
+  return unreachable();
+}
+
+const wantedPids = new Region(); // u32 each
+const wantedUids = new Region(); // f64 each
+
+/** Lists the pids (owners) and uids (rows) to name: then pidList()/pidCount(), uidList()/uidCount(). */
+export function wanted(): void {
+  wantedPids.used = 0;
+  wantedUids.used = 0;
+  for (let i: u32 = 0; i < rowCount; i++) {
+    const row = rows.base + <usize>i * ROW;
+    const uid = load<u64>(row, 24);
+    if (uid != NO_UID && isNew(uid | USER)) {
+      store<f64>(room(wantedUids, 8, 4096), <f64>uid);
+      wantedUids.used += 8;
+    }
+    ownersOf(load<u64>(row, 32));
+    for (let k: u32 = 0; k < foundCount; k++) {
+      const pid = load<u32>(found + <usize>k * 8);
+      if (!isNew(<u64>pid)) continue;
+      store<u32>(room(wantedPids, 4, 4096), pid);
+      wantedPids.used += 4;
+    }
+  }
+}
+
+function isNew(key: u64): bool {
+  const before = nameCount;
+  nameSlot(key);
+  return nameCount != before;
+}
+
+export function pidList(): usize {
+  return wantedPids.base;
+}
+export function pidCount(): u32 {
+  return <u32>(wantedPids.used / 4);
+}
+export function uidList(): usize {
+  return wantedUids.base;
+}
+export function uidCount(): u32 {
+  return <u32>(wantedUids.used / 8);
+}
+
+/** Names a pid's command, or (`user`) a uid's user: `length` bytes of JSON text at scratch(). */
+export function setName(id: f64, user: bool, length: u32): void {
+  const key = user ? <u64>id | USER : <u64>id;
+  const slot = nameSlot(key);
+  const at = room(nameText, length, 16384);
+  memory.copy(at, scratchRegion.base, length);
+  store<u32>(slot, <u32>nameText.used, 8);
+  store<u32>(slot, length, 12);
+  nameText.used += length;
+}
+
+// ---- JSON ----
+
+const out = new Region();
+
+export function output(): usize {
+  return out.base;
+}
+
+function byte(code: u8): void {
+  store<u8>(out.base + out.used, code);
+  out.used++;
+}
+
+/** ASCII text as it is (keys and punctuation). */
+function raw(text: string): void {
+  const from = changetype<usize>(text);
+  const n = <usize>text.length;
+  const to = out.base + out.used;
+  for (let i: usize = 0; i < n; i++) store<u8>(to + i, <u8>load<u16>(from + i * 2));
+  out.used += n;
+}
+
+function putString(index: u32): void {
+  const entry = stringIndex + <usize>index * 8;
+  const length = load<u32>(entry, 4);
+  room(out, length, 1 << 16);
+  memory.copy(out.base + out.used, strings.base + <usize>load<u32>(entry), length);
+  out.used += length;
+}
+
+function address(id: u32): void {
+  const entry = textIndex.base + <usize>id * 12;
+  const length = load<u32>(entry, 4);
+  byte(34);
+  memory.copy(out.base + out.used, texts.base + <usize>load<u32>(entry), length);
+  out.used += length;
+  byte(34);
+}
+
+function name(key: u64): void {
+  const slot = nameSlot(key);
+  const offset = load<u32>(slot, 8);
+  if (offset == 0xffff_ffff) {
+    raw('null');
+    return;
+  }
+  const length = load<u32>(slot, 12);
+  room(out, length, 1 << 16);
+  memory.copy(out.base + out.used, nameText.base + <usize>offset, length);
+  out.used += length;
+}
+
+function number(v: u64): void {
+  let digits: usize = 1;
+  for (let t = v; t >= 10; t /= 10) digits++;
+  let at = out.base + out.used + digits;
+  out.used += digits;
+  do {
+    store<u8>(--at, <u8>(48 + (v % 10)));
+    v /= 10;
+  } while (v != 0);
+}
+
+// Why an owner is not listed, by string index.
+const NO_OWNING_PROCESS: u32 = 516;
+const NEEDS_ROOT: u32 = 517;
+const PERMISSION_DENIED: u32 = 518;
+const OWNER_NOT_VISIBLE: u32 = 519;
+
+/**
+ * Writes rows [from, to) of the output order as JSON (the first opens the array, the row
+ * `last` closes it; others end with a comma) and returns the length written at output().
+ */
+export function write(from: u32, to: u32, last: u32): usize {
+  out.used = 0;
+  if (order == 0) order = identity(rowCount);
+  if (from == 0) {
+    room(out, 1, 1 << 16);
+    byte(91); // [
+  }
+  for (let i = from; i < to; i++) {
+    const row = rows.base + <usize>load<u32>(order + <usize>i * 4) * ROW;
+    const inode = load<u64>(row, 32);
+    ownersOf(inode);
+    room(out, 1024, 1 << 16);
+    const proto = <u32>load<u8>(row);
+    const uid = load<u64>(row, 24);
+    raw('{"proto":');
+    putString(PROTOS + proto);
+    raw(',"state":');
+    putString((proto >= 2 ? 256 : 0) + <u32>load<u8>(row, 1));
+    raw(',"local":{"address":');
+    address(load<u32>(row, 4));
+    raw(',"port":');
+    number(load<u16>(row, 2));
+    raw('},"remote":{"address":');
+    address(load<u32>(row, 12));
+    raw(',"port":');
+    number(load<u16>(row, 8));
+    raw('},"recvQ":');
+    number(load<u32>(row, 16));
+    raw(',"sendQ":');
+    number(load<u32>(row, 20));
+    raw(',"uid":');
+    if (uid == NO_UID) raw('null');
+    else number(uid);
+    raw(',"user":');
+    if (uid == NO_UID) raw('null');
+    else name(uid | USER);
+    raw(',"inode":');
+    number(inode);
+    raw(',"pid":');
+    if (foundCount == 0) {
+      raw('null,"command":null,"processes":[],"hidden":');
+      // As the collector decides it (src/collect/linux.ts, attachOwners).
+      const hidden =
+        inode == 0
+          ? NO_OWNING_PROCESS
+          : unreadable > 0 && callerUid != 0 && (uid == NO_UID || <f64>uid != callerUid)
+            ? NEEDS_ROOT
+            : unreadable > 0
+              ? PERMISSION_DENIED
+              : OWNER_NOT_VISIBLE;
+      putString(hidden);
+      byte(125); // }
+    } else {
+      const first = <u64>load<u32>(found);
+      number(first);
+      raw(',"command":');
+      name(first);
+      raw(',"processes":[');
+      for (let k: u32 = 0; k < foundCount; k++) {
+        const pid = load<u32>(found + <usize>k * 8);
+        const fd = load<i32>(found + <usize>k * 8, 4);
+        room(out, 128, 1 << 16);
+        raw(k == 0 ? '{"pid":' : ',{"pid":');
+        number(pid);
+        raw(',"command":');
+        name(pid);
+        raw(',"fd":');
+        if (fd < 0) raw('null');
+        else number(<u64>fd);
+        byte(125); // }
+      }
+      raw(']}');
+    }
+    byte(i == last ? 93 : 44); // ] or ,
+  }
+  return out.used;
+}
