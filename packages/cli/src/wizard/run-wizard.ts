@@ -90,7 +90,12 @@ async function wizard(
   const spinner = createSpinner(terminal.output);
   const waiting = server ? `Running ${words} (Ctrl-C stops it)` : `Running ${words}`;
   spinner.start(waiting);
-  const runIO = framedIO(io, spinner, () => terminal.output.write('\r'), terminal.input);
+  const runIO = framedIO(io, {
+    spinner,
+    onInterrupt: () => terminal.output.write('\r'),
+    keys: terminal.input,
+    columns: terminalColumns(terminal.output),
+  });
   const renderer = createWizardRenderer(runIO, {
     spinner,
     waiting,

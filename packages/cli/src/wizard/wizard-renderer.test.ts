@@ -63,7 +63,7 @@ describe('createWizardRenderer', () => {
 
   it('writes output bytes (inspect --json pieces) as one line behind one guide bar', () => {
     const { io, shown } = terminalIO();
-    const framed = framedIO(io, idle, () => {});
+    const framed = framedIO(io, { spinner: idle, onInterrupt() {} });
     const renderer = createWizardRenderer(framed, {
       spinner: idle,
       waiting: '',
@@ -95,7 +95,7 @@ function terminalIO() {
 describe('framedIO', () => {
   it('puts the guide bar at each line start, never inside a line a later piece continues', () => {
     const { io, shown } = terminalIO();
-    const framed = framedIO(io, idle, () => {});
+    const framed = framedIO(io, { spinner: idle, onInterrupt() {} });
     framed.stdout('one\ntwo');
     framed.stdout(' continued');
     framed.stdout(new TextEncoder().encode(', ended\n'));
@@ -105,7 +105,7 @@ describe('framedIO', () => {
 
   it('ends an open line before the other stream writes, at endLine, and at a forced exit', () => {
     const { io, shown } = terminalIO();
-    const framed = framedIO(io, idle, () => {});
+    const framed = framedIO(io, { spinner: idle, onInterrupt() {} });
     framed.stdout('[1,');
     framed.stderr('a notice\n');
     framed.stdout('open');
@@ -115,5 +115,16 @@ describe('framedIO', () => {
     framed.forceExit?.(130);
     expect(shown()).toBe('│  [1,\n│  a notice\n│  open\n│  last\n└  Stopped at once (exit 130)\n');
     expect(io.forced).toEqual([130]);
+  });
+
+  it('wraps stderr lines (words) inside the frame, and leaves stdout lines (maybe JSON) whole', () => {
+    const { io, shown } = terminalIO();
+    const framed = framedIO(io, { spinner: idle, onInterrupt() {}, columns: 23 });
+    framed.stderr('Cannot connect to tcp 127.0.0.1:1: connection refused\n');
+    framed.stdout('{"proto":"tcp","state":"LISTEN"}\n');
+    expect(shown()).toBe(
+      '│  Cannot connect to\n│  tcp 127.0.0.1:1:\n│  connection refused\n' +
+        '│  {"proto":"tcp","state":"LISTEN"}\n',
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
   type RenderTarget,
 } from '../render/index.ts';
 import type { Spinner } from './spinner.ts';
+import { wrapText } from './wrap-text.ts';
 
 const utf8 = new TextDecoder();
 
@@ -75,24 +76,31 @@ export function createWizardRenderer(
   };
 }
 
+export interface FramedIOOptions {
+  spinner: Spinner;
+  /** Called on Ctrl-C (the key or the signal), before the command's own handler. */
+  onInterrupt: () => void;
+  /** The wizard's terminal, read for the Ctrl-C key while the command runs. */
+  keys?: Readable;
+  /** The terminal's width (80 unless said). */
+  columns?: number;
+}
+
 /**
  * The CLI's IO as the running command sees it in the wizard: every line it prints (events, and
  * the failure line) sits behind the guide bar, and stops the spinner first so they never mix.
  * A piece that does not end its line is continued by the next piece, with no bar inside the line;
- * `endLine` ends such a line. On Ctrl-C a carriage return lets the next line overwrite the
- * terminal's `^C`.
+ * `endLine` ends such a line. Lines on stderr (notices, the failure line: always words) wrap at
+ * `columns` inside the frame; stdout's go as they are, as they may be JSON that a bar would cut.
+ * On Ctrl-C a carriage return lets the next line overwrite the terminal's `^C`.
  *
  * With `keys` (the wizard's terminal), Ctrl-C is read as a key while the command runs, not sent
  * as SIGINT to the whole foreground process group: under `npm start` that signal also killed npm
  * and its shell (exit 130) while socklab stopped its server cleanly (exit 0). Standard input is
  * the terminal here, so the command gets none ("-" as a payload asks for a message instead).
  */
-export function framedIO(
-  io: CliIO,
-  spinner: Spinner,
-  onInterrupt: () => void,
-  keys?: Readable,
-): CliIO & FramedTarget {
+export function framedIO(io: CliIO, options: FramedIOOptions): CliIO & FramedTarget {
+  const { spinner, onInterrupt, keys, columns = 80 } = options;
   const { stdin: _terminal, ...rest } = io;
   // The stream whose last piece left its line open: only a piece to that stream continues it.
   let open: 'stdout' | 'stderr' | undefined;
@@ -106,7 +114,9 @@ export function framedIO(
     spinner.stop();
     if (text === '') return;
     if (open !== stream) endLine();
-    io[stream](frame(text, open === undefined));
+    const words = stream === 'stderr' && open === undefined && text.endsWith('\n');
+    const shown = words ? `${wrapText(text.slice(0, -1), columns).join('\n')}\n` : text;
+    io[stream](frame(shown, open === undefined));
     open = text.endsWith('\n') ? undefined : stream;
   };
   return {
