@@ -42,15 +42,16 @@ function room(r: Region, more: usize, first: usize): usize {
 // ---- configuration (set by the JavaScript side before parsing) ----
 
 /**
- * Strings as JSON text (quotes included), by index: 0-511 state names (256 TCP codes, then 256
- * UDP codes), 512-515 the protocols, 516-519 why an owner is hidden (see Hidden below).
+ * Strings as JSON text (quotes included), by index: 0-31 state names (16 TCP codes, then 16 UDP
+ * codes; a code past 15 is UNKNOWN, as code 0), 32-35 the protocols, 36-39 why an owner is
+ * hidden (NO_OWNING_PROCESS and the others, below).
  */
 const strings = new Region();
 let stringIndex: usize = 0; // u32 offset, u32 length per string
-const STRINGS: u32 = 520;
-const PROTOS: u32 = 512;
+const STRINGS: u32 = 40;
+const PROTOS: u32 = 32;
 
-/** 512 flags, by (TCP or UDP, state code): 1 when a row in that state passes the filters. */
+/** 32 flags, by (TCP or UDP, state code as above): 1 when a row in that state passes the filters. */
 let stateKeep: usize = 0;
 let portFilter: i32 = -1;
 
@@ -70,11 +71,16 @@ export function setString(index: u32, length: u32): void {
   strings.used += length;
 }
 
-/** The state flags to fill (512 bytes), and the port filter (-1: none). */
+/** The state flags to fill (32 bytes), and the port filter (-1: none). */
 export function filters(port: i32): usize {
   portFilter = port;
-  if (stateKeep == 0) stateKeep = alloc(512);
+  if (stateKeep == 0) stateKeep = alloc(32);
   return stateKeep;
+}
+
+/** A state code's number among the strings and flags (UDP's after TCP's). */
+function stateSlot(proto: u32, code: u32): u32 {
+  return (proto >= 2 ? 16 : 0) + (code < 16 ? code : 0);
 }
 
 // ---- addresses: each distinct one formatted once, rows keep its id ----
@@ -417,8 +423,7 @@ function parseLine(start: usize, end: usize, proto: u32): void {
   if (uid < 0 || inode < 0) return;
 
   // The filters, then each socket once (its inode; a TIME_WAIT row by its addresses).
-  const udp: usize = proto >= 2 ? 256 : 0;
-  if (load<u8>(stateKeep + udp + <usize>state) == 0) return;
+  if (load<u8>(stateKeep + <usize>stateSlot(proto, <u32>state)) == 0) return;
   if (portFilter >= 0 && localPort != portFilter && remotePort != portFilter) return;
   const family: u32 = v6 ? 6 : 4;
   const localId = addressId(<u32>l0, <u32>l1, <u32>l2, <u32>l3, family);
@@ -745,12 +750,39 @@ function byte(code: u8): void {
   out.used++;
 }
 
-/** ASCII text as it is (keys and punctuation). */
-function raw(text: string): void {
-  const from = changetype<usize>(text);
-  const n = <usize>text.length;
-  const to = out.base + out.used;
-  for (let i: usize = 0; i < n; i++) store<u8>(to + i, <u8>load<u16>(from + i * 2));
+/** ASCII text as bytes (JSON keys and punctuation): a u32 length, then the bytes. */
+function literal(text: string): usize {
+  const n = text.length;
+  const at = alloc(4 + <usize>n);
+  store<u32>(at, n);
+  for (let i = 0; i < n; i++) store<u8>(at + 4 + <usize>i, <u8>text.charCodeAt(i));
+  return at;
+}
+
+const NULL = literal('null');
+const PROTO = literal('{"proto":');
+const STATE = literal(',"state":');
+const LOCAL = literal(',"local":{"address":');
+const PORT = literal(',"port":');
+const REMOTE = literal('},"remote":{"address":');
+const RECV_Q = literal('},"recvQ":');
+const SEND_Q = literal(',"sendQ":');
+const UID = literal(',"uid":');
+const USER_KEY = literal(',"user":');
+const INODE = literal(',"inode":');
+const PID = literal(',"pid":');
+const NO_OWNER = literal('null,"command":null,"processes":[],"hidden":');
+const COMMAND = literal(',"command":');
+const PROCESSES = literal(',"processes":[');
+const FD = literal(',"fd":');
+const END = literal(']}');
+const FIRST_OWNER = literal('{"pid":');
+const NEXT_OWNER = literal(',{"pid":');
+
+/** A literal as it is. */
+function raw(text: usize): void {
+  const n = load<u32>(text);
+  memory.copy(out.base + out.used, text + 4, n);
   out.used += n;
 }
 
@@ -775,7 +807,7 @@ function name(key: u64): void {
   const slot = nameSlot(key);
   const offset = load<u32>(slot, 8);
   if (offset == 0xffff_ffff) {
-    raw('null');
+    raw(NULL);
     return;
   }
   const length = load<u32>(slot, 12);
@@ -796,10 +828,10 @@ function number(v: u64): void {
 }
 
 // Why an owner is not listed, by string index.
-const NO_OWNING_PROCESS: u32 = 516;
-const NEEDS_ROOT: u32 = 517;
-const PERMISSION_DENIED: u32 = 518;
-const OWNER_NOT_VISIBLE: u32 = 519;
+const NO_OWNING_PROCESS: u32 = 36;
+const NEEDS_ROOT: u32 = 37;
+const PERMISSION_DENIED: u32 = 38;
+const OWNER_NOT_VISIBLE: u32 = 39;
 
 /**
  * Writes rows [from, to) of the output order as JSON (the first opens the array, the row
@@ -819,33 +851,33 @@ export function write(from: u32, to: u32, last: u32): usize {
     room(out, 1024, 1 << 16);
     const proto = <u32>load<u8>(row);
     const uid = load<u64>(row, 24);
-    raw('{"proto":');
+    raw(PROTO);
     putString(PROTOS + proto);
-    raw(',"state":');
-    putString((proto >= 2 ? 256 : 0) + <u32>load<u8>(row, 1));
-    raw(',"local":{"address":');
+    raw(STATE);
+    putString(stateSlot(proto, load<u8>(row, 1)));
+    raw(LOCAL);
     address(load<u32>(row, 4));
-    raw(',"port":');
+    raw(PORT);
     number(load<u16>(row, 2));
-    raw('},"remote":{"address":');
+    raw(REMOTE);
     address(load<u32>(row, 12));
-    raw(',"port":');
+    raw(PORT);
     number(load<u16>(row, 8));
-    raw('},"recvQ":');
+    raw(RECV_Q);
     number(load<u32>(row, 16));
-    raw(',"sendQ":');
+    raw(SEND_Q);
     number(load<u32>(row, 20));
-    raw(',"uid":');
-    if (uid == NO_UID) raw('null');
+    raw(UID);
+    if (uid == NO_UID) raw(NULL);
     else number(uid);
-    raw(',"user":');
-    if (uid == NO_UID) raw('null');
+    raw(USER_KEY);
+    if (uid == NO_UID) raw(NULL);
     else name(uid | USER);
-    raw(',"inode":');
+    raw(INODE);
     number(inode);
-    raw(',"pid":');
+    raw(PID);
     if (foundCount == 0) {
-      raw('null,"command":null,"processes":[],"hidden":');
+      raw(NO_OWNER);
       // As the collector decides it (src/collect/linux.ts, attachOwners).
       const hidden =
         inode == 0
@@ -860,23 +892,23 @@ export function write(from: u32, to: u32, last: u32): usize {
     } else {
       const first = <u64>load<u32>(found);
       number(first);
-      raw(',"command":');
+      raw(COMMAND);
       name(first);
-      raw(',"processes":[');
+      raw(PROCESSES);
       for (let k: u32 = 0; k < foundCount; k++) {
         const pid = load<u32>(found + <usize>k * 8);
         const fd = load<i32>(found + <usize>k * 8, 4);
         room(out, 128, 1 << 16);
-        raw(k == 0 ? '{"pid":' : ',{"pid":');
+        raw(k == 0 ? FIRST_OWNER : NEXT_OWNER);
         number(pid);
-        raw(',"command":');
+        raw(COMMAND);
         name(pid);
-        raw(',"fd":');
-        if (fd < 0) raw('null');
+        raw(FD);
+        if (fd < 0) raw(NULL);
         else number(<u64>fd);
         byte(125); // }
       }
-      raw(']}');
+      raw(END);
     }
     byte(i == last ? 93 : 44); // ] or ,
   }
