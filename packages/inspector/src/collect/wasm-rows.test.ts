@@ -143,7 +143,10 @@ describe('the WebAssembly module', () => {
         const without = run(['--jitless']);
         expect(withWasm).toMatchObject({ status: 0, stderr: '' });
         // Node says that --jitless turns WebAssembly off.
-        expect(without).toMatchObject({ status: 0, stderr: expect.not.stringMatching(/Error|at /) });
+        expect(without).toMatchObject({
+          status: 0,
+          stderr: expect.not.stringMatching(/Error|at /),
+        });
         expect(JSON.parse(withWasm.stdout).length).toBeGreaterThan(3);
         expect(without.stdout).toBe(withWasm.stdout);
       } finally {
