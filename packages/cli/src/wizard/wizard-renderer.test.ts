@@ -5,6 +5,8 @@ import type { Spinner } from './spinner.ts';
 import { createWizardRenderer, framedIO } from './wizard-renderer.ts';
 
 const idle: Spinner = { start() {}, stop() {} } as unknown as Spinner;
+/** A one-shot command's options: ready at its first event. */
+const client = { spinner: idle, waiting: '', server: false, color: false };
 
 describe('createWizardRenderer', () => {
   it('prints messages, trace lines for events without one, and no line for a last error or timeout', () => {
@@ -14,12 +16,7 @@ describe('createWizardRenderer', () => {
       stderr: (text: string) => out.push(text),
       endLine() {},
     };
-    const renderer = createWizardRenderer(target, {
-      spinner: idle,
-      waiting: '',
-      server: false,
-      color: false,
-    });
+    const renderer = createWizardRenderer(target, client);
     const event = createEventClock();
     const remote = { address: '127.0.0.1', port: 9, family: 'IPv4' as const };
     renderer.event(event('send', { proto: 'udp', remote, bytes: 2 }));
@@ -64,12 +61,7 @@ describe('createWizardRenderer', () => {
   it('writes output bytes (inspect --json pieces) as one line behind one guide bar', () => {
     const { io, shown } = terminalIO();
     const framed = framedIO(io, { spinner: idle, onInterrupt() {} });
-    const renderer = createWizardRenderer(framed, {
-      spinner: idle,
-      waiting: '',
-      server: false,
-      color: false,
-    });
+    const renderer = createWizardRenderer(framed, client);
     const event = createEventClock();
     const utf8 = new TextEncoder();
     for (const piece of ['[{"a":1},', '{"a":2},', '{"a":3}]'])
