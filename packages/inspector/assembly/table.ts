@@ -15,7 +15,11 @@
 
 // ---- memory ----
 
-/** `size` bytes of fresh memory, from the runtime's bump allocator ("stub": nothing is freed). */
+/**
+ * `size` bytes of fresh memory, from the runtime's bump allocator ("stub": nothing is freed or
+ * reused), so they are zero: tables whose empty slots are zero need no clearing (clearing would
+ * only touch their pages early).
+ */
 function alloc(size: usize): usize {
   return heap.alloc(size);
 }
@@ -103,7 +107,6 @@ function mix(a: u32, b: u32, c: u32, d: u32, e: u32): u32 {
 function growSlots(): void {
   const count: u32 = slotCount == 0 ? 4096 : slotCount * 2;
   const grown = alloc(<usize>count * SLOT);
-  memory.fill(grown, 0, <usize>count * SLOT);
   for (let i: u32 = 0; i < slotCount; i++) {
     const from = slots + <usize>i * SLOT;
     const tag = load<u32>(from, 16);
@@ -264,24 +267,7 @@ let seenSlots: u32 = 0;
 
 /** true when the key was already seen; keys are never both 0. */
 function seenBefore(a: u64, b: u64): bool {
-  if ((seenCount + 1) * 2 > seenSlots) {
-    const count: u32 = seenSlots == 0 ? 8192 : seenSlots * 2;
-    const grown = alloc(<usize>count * 16);
-    memory.fill(grown, 0, <usize>count * 16);
-    for (let i: u32 = 0; i < seenSlots; i++) {
-      const from = seen + <usize>i * 16;
-      const x = load<u64>(from);
-      const y = load<u64>(from, 8);
-      if (x == 0 && y == 0) continue;
-      let j = keyHash(x, y) & (count - 1);
-      while (load<u64>(grown + <usize>j * 16) != 0 || load<u64>(grown + <usize>j * 16, 8) != 0)
-        j = (j + 1) & (count - 1);
-      store<u64>(grown + <usize>j * 16, x);
-      store<u64>(grown + <usize>j * 16, y, 8);
-    }
-    seen = grown;
-    seenSlots = count;
-  }
+  if ((seenCount + 1) * 2 > seenSlots) growSeen(seenSlots == 0 ? 8192 : seenSlots * 2);
   const mask = seenSlots - 1;
   for (let j = keyHash(a, b) & mask; ; j = (j + 1) & mask) {
     const slot = seen + <usize>j * 16;
@@ -296,6 +282,37 @@ function seenBefore(a: u64, b: u64): bool {
     if (x == a && y == b) return true;
   }
   return unreachable();
+}
+
+/** The table of seen keys with `count` slots (a power of two), the keys seen so far moved in. */
+function growSeen(count: u32): void {
+  const grown = alloc(<usize>count * 16);
+  for (let i: u32 = 0; i < seenSlots; i++) {
+    const from = seen + <usize>i * 16;
+    const x = load<u64>(from);
+    const y = load<u64>(from, 8);
+    if (x == 0 && y == 0) continue;
+    let j = keyHash(x, y) & (count - 1);
+    while (load<u64>(grown + <usize>j * 16) != 0 || load<u64>(grown + <usize>j * 16, 8) != 0)
+      j = (j + 1) & (count - 1);
+    store<u64>(grown + <usize>j * 16, x);
+    store<u64>(grown + <usize>j * 16, y, 8);
+  }
+  seen = grown;
+  seenSlots = count;
+}
+
+/**
+ * Room for about `n` rows, from the kernel's socket counts (/proc/net/sockstat): the rows and
+ * the table of seen sockets need not grow (each growth copies them into fresh memory, and on
+ * this kind of VM every fresh page costs a fault of ~11 µs).
+ */
+export function reserve(n: u32): void {
+  if (n == 0 || rowCount > 0) return;
+  room(rows, <usize>n * ROW, 4096 * ROW);
+  let count: u32 = 8192;
+  while (count < n * 2) count *= 2;
+  if (count > seenSlots) growSeen(count);
 }
 
 function keyHash(a: u64, b: u64): u32 {
@@ -563,7 +580,6 @@ export function ownersFor(slots: u32, filled: u32): usize {
   ownerSlots = slots;
   ownerBits = 31 - clz(slots);
   owners = alloc(<usize>slots * 12);
-  memory.fill(owners, 0, <usize>slots * 12);
   ownerCount = filled;
   return owners;
 }

@@ -13,6 +13,7 @@ interface TableExports {
   input(size: number): number;
   parse(length: number, proto: number, header: number): void;
   count(): number;
+  reserve(rows: number): void;
   sort(): void;
   ownersFor(slots: number, filled: number): number;
   addOwner(inode: number, pid: number, fd: number): void;
@@ -86,6 +87,11 @@ export class WasmRows {
     return rows;
   }
 
+  /** Makes room for about `rows` rows before the first piece (a hint; they grow as needed). */
+  reserve(rows: number): void {
+    this.#x.reserve(rows);
+  }
+
   /** Parses a piece of whole lines of one table (the header line first when `header`). */
   parse(proto: SocketProto, bytes: Uint8Array, header: boolean): void {
     const x = this.#x;
@@ -115,7 +121,10 @@ export class WasmRows {
   ): void {
     const x = this.#x;
     const all = owners.all();
-    const slots = all.table ? all.table.length / 3 : 1024;
+    // The scan's own table, copied as it is; else one that need not grow (half full at most).
+    let slots = 1024;
+    while (slots < 2 * all.inodes.length) slots *= 2;
+    if (all.table) slots = all.table.length / 3;
     const at = x.ownersFor(slots, all.filled);
     if (all.table) new Int32Array(x.memory.buffer, at, all.table.length).set(all.table);
     for (let i = 0; i < all.inodes.length; i++)
