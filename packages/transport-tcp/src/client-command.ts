@@ -108,7 +108,9 @@ export const clientCommand: AnyCommand = defineCommand({
     const event = createEventClock();
     const data = await payload(options, context);
     const { host, port, timeout } = options;
-    // Resolved here, so `resolve` comes before `connect` (resolveHostAll says when it timed out).
+    // Resolved here, so `resolve` comes before `connect` (resolveHostAll says when it timed out);
+    // one --timeout for both: the connect gets what the lookup left.
+    const started = performance.now();
     const addresses = await resolveHostAll(host, {
       lookup: context.lookup,
       signal: withTimeout(context.signal, timeout),
@@ -122,6 +124,7 @@ export const clientCommand: AnyCommand = defineCommand({
         {
           signal: context.signal,
           timeout,
+          timeoutSpent: performance.now() - started,
           lookup: async () =>
             addresses.map((address) => ({ address, family: ipFamily(address) ?? 4 })),
         },

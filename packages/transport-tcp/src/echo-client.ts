@@ -28,6 +28,11 @@ export interface EchoClientOptions {
   lookup?: Lookup;
   /** Runtime adapter to use instead of the default one (conformance tests). */
   adapter?: TcpAdapter;
+  /**
+   * Milliseconds of `timeout` already spent before this call (the client command resolves the
+   * name first): connecting gets the rest, at least 1 ms; a timeout still names `timeout`.
+   */
+  timeoutSpent?: number;
 }
 
 export interface RoundTrip {
@@ -68,6 +73,7 @@ export async function connectEcho(
       throw new SocketError('ETIMEDOUT', {
         action,
         target: where,
+        reason: `timed out: no answer within ${timeout} ms`,
         hint: 'raise --timeout or check the server',
       });
     }
@@ -79,7 +85,8 @@ export async function connectEcho(
     throw toSocketError(error, { action, target: where, ...(hint ? { hint } : {}) });
   };
 
-  const connecting = withTimeout(signal, timeout);
+  const spent = options.timeoutSpent ?? 0;
+  const connecting = withTimeout(signal, timeout && Math.max(1, Math.ceil(timeout - spent)));
   let socket: EchoClientSocket;
   let addresses: string[] = [];
   try {

@@ -1,4 +1,5 @@
 // Helpers for the conformance suite: run a server in the background, talk to it with node:net.
+import { spawn } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { LabEvent } from '@socklab/core';
 import { createEchoServer, type EchoServerOptions } from '../src/echo-server.ts';
@@ -157,4 +158,56 @@ export function serversForTest() {
       }
     },
   };
+}
+
+export interface UnansweredListener {
+  /** A loopback port whose connects never complete (until the client gives up). */
+  port: number;
+  /** Closes the connections that fill the queue and stops the listener's process by its PID. */
+  close(): void;
+}
+
+/**
+ * A listener that never accepts, its accept queue filled: Linux drops further SYNs, so a
+ * connect to `port` hangs as it would to a host that never answers, all on loopback. node:net
+ * always accepts, so a python3 child listens with a backlog of 0.
+ */
+export async function unansweredListener(): Promise<UnansweredListener> {
+  const script = [
+    'import socket, sys',
+    's = socket.socket()',
+    "s.bind(('127.0.0.1', 0))",
+    's.listen(0)',
+    'print(s.getsockname()[1], flush=True)',
+    'sys.stdin.read()',
+  ].join('\n');
+  // stdin stays open: the child also ends (EOF) should this test process die first.
+  const child = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const held: Socket[] = [];
+  const close = () => {
+    for (const socket of held) socket.destroy();
+    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid);
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`python3 exited with ${code}`)));
+      child.stdout.once('data', (line: Buffer) => resolve(Number(String(line).trim())));
+    });
+    // Connect until one does not complete: the queue is then full (one fits with backlog 0).
+    for (let filled = 0; ; filled++) {
+      if (filled === 4) throw new Error(`the accept queue of port ${port} does not fill`);
+      const socket = connect({ port, host: '127.0.0.1' });
+      held.push(socket);
+      const connected = await Promise.race([
+        new Promise<boolean>((resolve) => socket.once('connect', () => resolve(true))),
+        sleep(200).then(() => false),
+      ]);
+      if (!connected) break;
+    }
+    return { port, close };
+  } catch (error) {
+    close();
+    throw error;
+  }
 }
