@@ -77,8 +77,8 @@ export class WasmRows {
     for (let code = 0; code < 16; code++) {
       const tcp = tcpStateName(code);
       const udp = udpStateName(code);
-      keep[code] = wanted(tcp, 'tcp', filters) ? 1 : 0;
-      keep[16 + code] = wanted(udp, 'udp', filters) ? 1 : 0;
+      keep[code] = passes(tcp, 'tcp', filters) ? 1 : 0;
+      keep[16 + code] = passes(udp, 'udp', filters) ? 1 : 0;
       rows.#setString(code, tcp);
       rows.#setString(16 + code, udp);
     }
@@ -170,7 +170,7 @@ export class WasmRows {
 }
 
 /** Whether a row in `state` passes the state and listening filters (ports: in the module). */
-function wanted(state: string, proto: 'tcp' | 'udp', filters: SocketFilters): boolean {
+function passes(state: string, proto: 'tcp' | 'udp', filters: SocketFilters): boolean {
   if (filters.state !== undefined && state !== filters.state) return false;
   if (!filters.listening) return true;
   return isListening({ proto, state, local: { address: '', port: 0 } } as SocketEntry);
