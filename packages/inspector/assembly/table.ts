@@ -388,6 +388,32 @@ function decimal(p: usize, end: usize): i64 {
   return v;
 }
 
+// The endpoint readEndpoint read last: its address words (as printed) and port.
+let e0: u32 = 0;
+let e1: u32 = 0;
+let e2: u32 = 0;
+let e3: u32 = 0;
+let ePort: u32 = 0;
+
+/** "ADDRESS:PORT" in hex at p (`words` 8-digit words); where it ends, or 0 when malformed. */
+function readEndpoint(p: usize, words: usize): usize {
+  const v6 = words == 4;
+  const w0 = hexAt(p, 8);
+  const w1 = v6 ? hexAt(p + 8, 8) : 0;
+  const w2 = v6 ? hexAt(p + 16, 8) : 0;
+  const w3 = v6 ? hexAt(p + 24, 8) : 0;
+  p += words * 8;
+  if ((w0 | w1 | w2 | w3) < 0 || load<u8>(p) != 58) return 0;
+  const port = hexAt(p + 1, 4);
+  if (port < 0) return 0;
+  e0 = <u32>w0;
+  e1 = <u32>w1;
+  e2 = <u32>w2;
+  e3 = <u32>w3;
+  ePort = <u32>port;
+  return p + 5;
+}
+
 function parseLine(start: usize, end: usize, proto: u32): void {
   // "  12: " then fixed-width hex fields: local, remote, state, tx:rx, tr:when, retransmits.
   const v6 = (proto & 1) == 1;
@@ -398,25 +424,16 @@ function parseLine(start: usize, end: usize, proto: u32): void {
   p += 2;
   const fixed: usize = 2 * (words * 8 + 5) + 1 + 3 + 18 + 12 + 9;
   if (p + fixed > end) return;
-  const l0 = hexAt(p, 8);
-  const l1 = v6 ? hexAt(p + 8, 8) : 0;
-  const l2 = v6 ? hexAt(p + 16, 8) : 0;
-  const l3 = v6 ? hexAt(p + 24, 8) : 0;
-  p += words * 8;
-  if ((l0 | l1 | l2 | l3) < 0 || load<u8>(p) != 58) return;
-  const localPort = hexAt(p + 1, 4);
-  p += 5;
-  if (localPort < 0 || load<u8>(p) != 32) return;
-  p++;
-  const r0 = hexAt(p, 8);
-  const r1 = v6 ? hexAt(p + 8, 8) : 0;
-  const r2 = v6 ? hexAt(p + 16, 8) : 0;
-  const r3 = v6 ? hexAt(p + 24, 8) : 0;
-  p += words * 8;
-  if ((r0 | r1 | r2 | r3) < 0 || load<u8>(p) != 58) return;
-  const remotePort = hexAt(p + 1, 4);
-  p += 5;
-  if (remotePort < 0 || load<u8>(p) != 32) return;
+  p = readEndpoint(p, words);
+  if (p == 0 || load<u8>(p) != 32) return;
+  const l0 = e0;
+  const l1 = e1;
+  const l2 = e2;
+  const l3 = e3;
+  const localPort = ePort;
+  p = readEndpoint(p + 1, words);
+  if (p == 0 || load<u8>(p) != 32) return;
+  const remotePort = ePort;
   const state = hexAt(p + 1, 2);
   p += 3;
   if (state < 0 || load<u8>(p) != 32) return;
@@ -443,8 +460,8 @@ function parseLine(start: usize, end: usize, proto: u32): void {
   if (load<u8>(stateKeep + <usize>stateSlot(proto, <u32>state)) == 0) return;
   if (portFilter >= 0 && localPort != portFilter && remotePort != portFilter) return;
   const family: u32 = v6 ? 6 : 4;
-  const localId = addressId(<u32>l0, <u32>l1, <u32>l2, <u32>l3, family);
-  const remoteId = addressId(<u32>r0, <u32>r1, <u32>r2, <u32>r3, family);
+  const localId = addressId(l0, l1, l2, l3, family);
+  const remoteId = addressId(e0, e1, e2, e3, family);
   const duplicate =
     inode != 0
       ? seenBefore(<u64>inode, 0)
