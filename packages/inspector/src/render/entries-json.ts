@@ -42,9 +42,10 @@ export function* entriesToJSONBytes(
   entries: readonly SocketEntry[],
   size = entriesPerPiece,
   offset = 0,
-  total = offset + entries.length,
+  total?: number,
 ): Generator<Uint8Array, void, undefined> {
-  if (total === 0) {
+  const last = (total ?? offset + entries.length) - 1;
+  if (last < 0) {
     yield new Uint8Array([0x5b, 0x5d]); // []
     return;
   }
@@ -55,7 +56,7 @@ export function* entriesToJSONBytes(
     if (offset + start === 0) out.byte(0x5b); // [
     for (let i = start; i < end; i++) {
       writeEntry(out, entries[i] as SocketEntry);
-      out.byte(offset + i === total - 1 ? 0x5d : 0x2c); // ] or ,
+      out.byte(offset + i === last ? 0x5d : 0x2c); // ] or ,
     }
     yield out.bytes();
   }
