@@ -206,6 +206,36 @@ describe.each(adapters.map((adapter) => [adapter.name, adapter] as const))(
       },
     );
 
+    // Timers armed at the accept fire mid-spell, while the connection is busy: they must
+    // neither close it nor lose track of its last echo.
+    it.skipIf(!adapter.closesIdle)(
+      'stays open through a busy spell longer than the timeout, then closes on time',
+      async () => {
+        const timeout = 200;
+        server = await startServer({ adapter, idleTimeout: timeout, quiet: true });
+        const socket = await open(server.port);
+        const closed = closedByPeer(socket);
+        let lastEcho = performance.now();
+        socket.on('data', () => {
+          lastEcho = performance.now();
+        });
+        let echoes = 0;
+        for (const spell = performance.now(); performance.now() - spell < timeout * 2.5; ) {
+          socket.write('x');
+          await new Promise((resolve) => socket.once('data', resolve));
+          echoes++;
+          await sleep(timeout / 5);
+        }
+        expect(socket.readableEnded).toBe(false);
+        await closed;
+        const waited = performance.now() - lastEcho;
+        socket.destroy();
+        expect(echoes).toBeGreaterThanOrEqual(8);
+        expect(waited).toBeGreaterThanOrEqual(timeout - 10);
+        expect(waited).toBeLessThan(timeout * 1.15);
+      },
+    );
+
     it('refuses connections beyond --max-connections by closing them at once', async () => {
       server = await startServer({ adapter, maxConnections: 2 });
       const first = await open(server.port);

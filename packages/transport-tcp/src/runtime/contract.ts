@@ -82,9 +82,10 @@ export interface ConnectOptions {
 export interface TcpAdapter {
   readonly name: string;
   /**
-   * listen() honours `idleTimeout` itself, to the millisecond (a runtime timer per connection
-   * that activity pushes back). Without it the server sweeps byte counters every quarter of the
-   * timeout, so a connection may stay up to that much longer.
+   * listen() honours `idleTimeout` itself, within a few ms (a socket timeout that activity pushes
+   * back, or deadlines checked against a last-activity stamp when they come: idle-timer.ts).
+   * Without it the server sweeps byte counters every quarter of the timeout, so a connection may
+   * stay up to that much longer.
    */
   readonly closesIdle?: boolean;
   /** Binds and listens; rejects with the native error (callers wrap it). */
