@@ -18,6 +18,16 @@ const fixed =
   (...m: (string | RegExp)[]) =>
   () =>
     m;
+/** `socklab <args>` refused as bad usage (exit 2), its one line naming each of `mentions`. */
+const usage = (args: string[], ...mentions: (string | RegExp)[]): BadInputRow => ({
+  name: args.join(' '),
+  args: () => args,
+  code: 2,
+  mentions: fixed(...mentions),
+});
+/** `socklab … --option value` refused: the line names the option and the quoted value. */
+const badValue = (args: string[], ...more: string[]) =>
+  usage(args, args.at(-2) as string, `"${args.at(-1)}"`, ...more);
 const huge = 'x'.repeat(70_000);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the line must hold none of them (tab allowed)
 const noControls = /^[^\x00-\x08\x0b-\x1f\x7f]*$/;
@@ -553,6 +563,41 @@ export const rows: BadInputRow[] = [
     code: 2,
     mentions: fixed('"tcp"'),
   },
+  usage(['inspect', '--state'], 'Missing value for --state'),
+  badValue(['inspect', '--port', '0'], 'port must be 1-65535'),
+  badValue(['inspect', '--port', '1.5']),
+  badValue(['inspect', '--pid', '0']),
+  badValue(['inspect', '--pid', '0x10']),
+  // Beyond Linux's largest pid (PID_MAX_LIMIT).
+  badValue(['inspect', '--pid', '4194305'], '1-4194304'),
+  {
+    // Linux's largest pid is below PID_MAX_LIMIT (2^22): no process ever has this one.
+    name: 'inspect --pid of no process',
+    args: () => ['inspect', '--pid', '4194304'],
+    code: 1,
+    mentions: fixed('process 4194304', 'no such process'),
+  },
+  usage(
+    ['inspect', '--interval', '1000'],
+    'socklab: --interval needs --watch; add --watch, or drop --interval (see socklab inspect --help)',
+  ),
+  usage(['inspect', '--json', '--interval=500'], '--interval needs --watch'),
+  usage(['inspect', '--style', 'lsof', '--json'], '--style lsof draws a table', 'or --json'),
+  usage(['inspect', '--style', 'lsof', '--watch'], '--style lsof draws a table', 'or --watch'),
+  // inspect: filters no socket can match
+  usage(
+    ['inspect', '--listening', '--state', 'established'],
+    'ESTABLISHED',
+    'listening sockets are LISTEN or UNCONN',
+  ),
+  usage(
+    ['inspect', '--proto', 'udp', '--state', 'listen'],
+    'LISTEN',
+    'UNCONN (bound) or ESTABLISHED',
+  ),
+  usage(['inspect', '--proto', 'tcp', '--state', 'unconn'], 'UNCONN', 'a UDP and unix state'),
+  usage(['inspect', '--proto', 'unix', '--state', 'time-wait'], 'unix sockets', 'TIME_WAIT'),
+  usage(['inspect', '--proto', 'unix', '--port', '80'], 'port 80', 'paths, not ports'),
   // lab, plugins, doctor, root
   { name: 'lab unknown option', args: () => ['lab', '--fast'], code: 2, mentions: fixed('--fast') },
   {

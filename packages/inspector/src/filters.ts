@@ -1,4 +1,4 @@
-import { UsageError } from '@socklab/core';
+import { UsageError, type UsageErrorOptions } from '@socklab/core';
 import { normalizeStateName, stateNames } from './states.ts';
 import type { ProtoFilter, SocketEntry, SocketFilters, SocketProto } from './types.ts';
 
@@ -10,16 +10,16 @@ export function normalizeFilters(filters: SocketFilters = {}): SocketFilters {
   if (filters.proto !== undefined && !protoFilters.includes(filters.proto)) {
     throw new UsageError(
       `Cannot filter by proto "${String(filters.proto)}": must be one of ${protoFilters.join(', ')}`,
-      'tcp includes tcp6, udp includes udp6',
+      { reason: 'unknown proto', hint: 'tcp includes tcp6, udp includes udp6' },
     );
   }
   if (filters.state !== undefined) {
     const state = normalizeStateName(String(filters.state));
     if (!state) {
-      throw new UsageError(
-        `Cannot filter by state "${String(filters.state)}": unknown state`,
-        `use one of ${stateNames.join(', ')}`,
-      );
+      throw new UsageError(`Cannot filter by state "${String(filters.state)}": unknown state`, {
+        reason: 'unknown state',
+        hint: `use one of ${stateNames.join(', ')}`,
+      });
     }
     out.state = state;
   }
@@ -27,16 +27,17 @@ export function normalizeFilters(filters: SocketFilters = {}): SocketFilters {
     filters.port !== undefined &&
     !(Number.isInteger(filters.port) && filters.port >= 1 && filters.port <= 65535)
   ) {
-    throw new UsageError(
-      `Cannot filter by port "${String(filters.port)}": port must be 1-65535`,
-      'use a port 1-65535',
-    );
+    throw new UsageError(`Cannot filter by port "${String(filters.port)}": port must be 1-65535`, {
+      reason: 'port must be 1-65535',
+      hint: 'use a port 1-65535',
+    });
   }
   const never = neverMatches(out);
   if (never) throw new UsageError(never[0], never[1]);
   if (filters.pid !== undefined && !(Number.isInteger(filters.pid) && filters.pid > 0)) {
     throw new UsageError(
       `Cannot filter by pid "${String(filters.pid)}": must be a positive whole number`,
+      { reason: 'pid must be a positive whole number' },
     );
   }
   return out;
@@ -45,37 +46,43 @@ export function normalizeFilters(filters: SocketFilters = {}): SocketFilters {
 /** The states /proc/net/unix reports. */
 const unixStates = ['LISTEN', 'UNCONN', 'SYN_SENT', 'ESTABLISHED', 'CLOSING'];
 
-/** Filters no socket can ever match (--proto udp --state LISTEN): [message, hint], else undefined. */
-function neverMatches(filters: SocketFilters): [string, string] | undefined {
+/** Filters no socket can ever match (--proto udp --state LISTEN): [message, reason and hint], else undefined. */
+function neverMatches(filters: SocketFilters): [string, UsageErrorOptions] | undefined {
   const { proto, state, listening, port } = filters;
   if (listening && state !== undefined && state !== 'LISTEN' && state !== 'UNCONN') {
     return [
       `Cannot filter by --listening and state ${state}: listening sockets are LISTEN or UNCONN`,
-      'drop --state or --listening',
+      { reason: 'listening sockets are LISTEN or UNCONN', hint: 'drop --state or --listening' },
     ];
   }
   if (proto === 'udp' && state !== undefined && state !== 'UNCONN' && state !== 'ESTABLISHED') {
     return [
       `Cannot filter udp sockets by state ${state}: UDP sockets are UNCONN (bound) or ESTABLISHED (connected)`,
-      'use --listening for bound UDP sockets',
+      {
+        reason: 'UDP sockets are UNCONN or ESTABLISHED',
+        hint: 'use --listening for bound UDP sockets',
+      },
     ];
   }
   if (proto === 'tcp' && state === 'UNCONN') {
     return [
       'Cannot filter tcp sockets by state UNCONN: that is a UDP and unix state',
-      'use --state LISTEN, or --proto udp',
+      { reason: 'UNCONN is a UDP and unix state', hint: 'use --state LISTEN, or --proto udp' },
     ];
   }
   if (proto === 'unix' && state !== undefined && !unixStates.includes(state)) {
     return [
       `Cannot filter unix sockets by state ${state}: they are ${unixStates.join(', ')}`,
-      'drop --state, or use --proto tcp',
+      {
+        reason: `unix sockets are ${unixStates.join(', ')}`,
+        hint: 'drop --state, or use --proto tcp',
+      },
     ];
   }
   if (proto === 'unix' && port !== undefined) {
     return [
       `Cannot filter unix sockets by port ${port}: they have paths, not ports`,
-      'drop --port or --proto unix',
+      { reason: 'unix sockets have paths, not ports', hint: 'drop --port or --proto unix' },
     ];
   }
   return undefined;

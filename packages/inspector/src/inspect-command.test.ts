@@ -112,6 +112,92 @@ describe('the inspect plugin', () => {
     }
   });
 
+  it("gives each usage error a short reason (--json's error event), its message unchanged", async () => {
+    const reasons: [() => unknown, string, string][] = [
+      [
+        () => normalizeFilters({ proto: 'sctp' as 'tcp' }),
+        'Cannot filter by proto "sctp": must be one of tcp, udp, unix',
+        'unknown proto',
+      ],
+      [
+        () => normalizeFilters({ state: 'bogus' }),
+        'Cannot filter by state "bogus": unknown state',
+        'unknown state',
+      ],
+      [
+        () => normalizeFilters({ port: 0 }),
+        'Cannot filter by port "0": port must be 1-65535',
+        'port must be 1-65535',
+      ],
+      [
+        () => normalizeFilters({ pid: 1.5 }),
+        'Cannot filter by pid "1.5": must be a positive whole number',
+        'pid must be a positive whole number',
+      ],
+      [
+        () => normalizeFilters({ listening: true, state: 'ESTABLISHED' }),
+        'Cannot filter by --listening and state ESTABLISHED: listening sockets are LISTEN or UNCONN',
+        'listening sockets are LISTEN or UNCONN',
+      ],
+      [
+        () => normalizeFilters({ proto: 'udp', state: 'LISTEN' }),
+        'Cannot filter udp sockets by state LISTEN: UDP sockets are UNCONN (bound) or ESTABLISHED (connected)',
+        'UDP sockets are UNCONN or ESTABLISHED',
+      ],
+      [
+        () => normalizeFilters({ proto: 'tcp', state: 'UNCONN' }),
+        'Cannot filter tcp sockets by state UNCONN: that is a UDP and unix state',
+        'UNCONN is a UDP and unix state',
+      ],
+      [
+        () => normalizeFilters({ proto: 'unix', state: 'TIME_WAIT' }),
+        'Cannot filter unix sockets by state TIME_WAIT: they are LISTEN, UNCONN, SYN_SENT, ESTABLISHED, CLOSING',
+        'unix sockets are LISTEN, UNCONN, SYN_SENT, ESTABLISHED, CLOSING',
+      ],
+      [
+        () => normalizeFilters({ proto: 'unix', port: 80 }),
+        'Cannot filter unix sockets by port 80: they have paths, not ports',
+        'unix sockets have paths, not ports',
+      ],
+      [
+        () => inspectCommand.check?.(resolveOptions(inspectCommand.options, { interval: '500' })),
+        '--interval needs --watch',
+        '--interval applies only to --watch',
+      ],
+      [
+        () =>
+          inspectCommand.check?.(
+            resolveOptions(inspectCommand.options, { style: 'lsof', json: 'true' }),
+          ),
+        '--style lsof draws a table; --json prints entries',
+        '--style lsof is a table, not JSON',
+      ],
+      [
+        () =>
+          inspectCommand.check?.(
+            resolveOptions(inspectCommand.options, { style: 'lsof', watch: 'true' }),
+          ),
+        '--style lsof draws a table; --watch prints changes as netstat lines',
+        '--style lsof is a table, not change lines',
+      ],
+    ];
+    for (const [fail, message, reason] of reasons) {
+      let caught: unknown;
+      try {
+        fail();
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, message).toBeInstanceOf(UsageError);
+      expect(caught, message).toMatchObject({ message, reason });
+    }
+    await expect(snapshot({}, { sort: 'size' as 'pid' })).rejects.toMatchObject({
+      name: 'UsageError',
+      message: 'Cannot sort by "size": use one of proto, local, remote, state, pid, inode',
+      reason: 'unknown sort key',
+    });
+  });
+
   it('accepts states in any case, with dashes or ss names', () => {
     for (const state of ['listen', 'TIME-WAIT', 'estab', 'unconn']) {
       expect(() => resolveOptions(inspectCommand.options, { state })).not.toThrow();

@@ -99,11 +99,17 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
     graceful: (values) => values.watch === true,
     check(values) {
       if (values.interval !== undefined && !values.watch)
-        throw new UsageError('--interval needs --watch', 'add --watch, or drop --interval');
+        throw new UsageError('--interval needs --watch', {
+          reason: '--interval applies only to --watch',
+          hint: 'add --watch, or drop --interval',
+        });
       if (values.style === 'lsof' && (values.json || values.watch)) {
         throw new UsageError(
           `--style lsof draws a table; ${values.json ? '--json prints entries' : '--watch prints changes as netstat lines'}`,
-          `drop --style lsof or ${values.json ? '--json' : '--watch'}`,
+          {
+            reason: `--style lsof is a table, not ${values.json ? 'JSON' : 'change lines'}`,
+            hint: `drop --style lsof or ${values.json ? '--json' : '--watch'}`,
+          },
         );
       }
     },

@@ -71,7 +71,9 @@ function checkRequest(filters: SocketFilters, options: SnapshotOptions) {
   const os = options.platform ?? currentPlatform();
   const sort: SortKey | false = options.sort === false ? false : options.sort || 'proto';
   if (sort && !sortKeys.includes(sort))
-    throw new UsageError(`Cannot sort by "${String(sort)}": use one of ${sortKeys.join(', ')}`);
+    throw new UsageError(`Cannot sort by "${String(sort)}": use one of ${sortKeys.join(', ')}`, {
+      reason: 'unknown sort key',
+    });
   return { wanted, os, sort };
 }
 

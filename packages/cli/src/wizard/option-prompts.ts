@@ -1,6 +1,7 @@
 import { styleText } from 'node:util';
 import { confirm, isCancel, S_BAR, select, text } from '@clack/prompts';
 import {
+  isLoopback,
   maxTimerMs,
   type OptionSpec,
   type OptionSpecs,
@@ -57,7 +58,7 @@ export function optionPrompts(command: AnyCommand, previous: RawAnswers = {}): O
 
 function promptFor(name: string, spec: OptionSpec, previous: unknown): OptionPrompt {
   const fallback = previous ?? wizardDefault(spec);
-  const message = `${optionLabel(name, spec)}: ${spec.help}${rangeNote(spec)}`;
+  const message = `${optionLabel(name, spec)}: ${promptHelp(spec)}${rangeNote(spec)}`;
   if (spec.type === 'boolean')
     return { kind: 'confirm', name, message, initialValue: fallback === true };
   if (spec.choices) {
@@ -95,6 +96,24 @@ function promptFor(name: string, spec: OptionSpec, previous: unknown): OptionPro
       }
     },
   };
+}
+
+/**
+ * The option's help, its own default told apart from the one the wizard proposes instead (the UDP
+ * server binds the host name's address, like the seed; the wizard proposes loopback).
+ */
+function promptHelp(spec: OptionSpec): string {
+  const proposed = spec.wizard ? spec.wizard.default : undefined;
+  if (proposed === undefined || proposed === spec.default) return spec.help;
+  const said = /\s*\(default:? ([^()]+)\)$/.exec(spec.help);
+  const own = said ? said[1] : spec.default;
+  if (own === undefined) return spec.help;
+  const why =
+    spec.kind === 'host' && isLoopback(String(proposed))
+      ? `${proposed} keeps it on loopback`
+      : `the wizard proposes ${proposed}`;
+  const help = said ? spec.help.slice(0, said.index) : spec.help;
+  return `${help} (the command's own default is ${own}; ${why})`;
 }
 
 function wizardDefault(spec: OptionSpec): unknown {

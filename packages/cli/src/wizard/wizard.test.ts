@@ -99,6 +99,32 @@ describe('optionPrompts: one prompt per option, from its spec', () => {
     expect(byName(server, 'reply')).toMatchObject({ defaultValue: undefined });
   });
 
+  it("says why it proposes loopback where the command's own default is another (udp server --host)", () => {
+    const host = byName(optionPrompts(commandOf(udp, 'server')), 'host');
+    expect(host.message).toBe(
+      "--host: address to bind (the command's own default is the address this machine's host name resolves to, like the seed; 127.0.0.1 keeps it on loopback)",
+    );
+    // The command line's own default stays the seed's: its help says so unchanged.
+    expect(udp.commands.find((c) => c.name === 'server')?.options.host?.help).toMatch(
+      /\(default: the address this machine's host name resolves to, like the seed\)$/,
+    );
+    // Where both defaults agree, or the option has none of its own, the help is as written.
+    expect(byName(optionPrompts(commandOf(udp, 'client')), 'host').message).toBe(
+      'host: server host name or IP address',
+    );
+    const proposed = defineCommand({
+      name: 'c',
+      summary: 'c',
+      options: {
+        size: { type: 'number', kind: 'bytes', default: 64, help: 'bytes', wizard: { default: 8 } },
+      },
+      async *run() {},
+    });
+    expect(optionPrompts(proposed)[0]?.message).toBe(
+      "--size: bytes (the command's own default is 64; the wizard proposes 8)",
+    );
+  });
+
   it('does not ask options marked wizard: false', () => {
     const names = optionPrompts(commandOf(tcp, 'server')).map((p) => p.name);
     expect(names).toContain('idle-timeout');
@@ -278,6 +304,22 @@ describe('askOptions with injected streams', () => {
     await colored.waitFor(/◆ {2}host: where\n│ {2}127\.0\.0\.1\n/);
     colored.type(keys.ctrlC);
     expect(await again).toBeUndefined();
+  });
+
+  it("without colour the udp server's --host prompt says both defaults without contradicting itself", async () => {
+    const term = fakeTerminal();
+    const prompts = optionPrompts(commandOf(udp, 'server'));
+    const answers = askOptions(prompts, { ...term, color: false });
+    await term.waitFor(/port: UDP port/);
+    term.type(keys.enter);
+    await term.waitFor(/keeps it on loopback\) \(default 127\.0\.0\.1\)\n│ {2}█\n/);
+    term.type(keys.ctrlC);
+    expect(await answers).toBeUndefined();
+    // The prompt's wrapped lines read as one.
+    expect(term.text().replace(/\n│ {2}(?!█)/g, ' ')).toContain(
+      "◆  --host: address to bind (the command's own default is the address this machine's host name resolves to, like the seed; 127.0.0.1 keeps it on loopback) (default 127.0.0.1)\n│  █",
+    );
+    expect(term.text()).not.toContain('(default: the address');
   });
 
   it('Ctrl-C at a prompt cancels', async () => {

@@ -86,9 +86,12 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
     });
     await expect(collect({ pid: 999 })).rejects.toMatchObject({ code: 'ESRCH' });
     // A thread's id: named as such, with its process's.
-    await expect(collect({ pid: 101 })).rejects.toThrow(
-      'Cannot filter by pid 101: it is a thread of process 100',
-    );
+    await expect(collect({ pid: 101 })).rejects.toMatchObject({
+      name: 'UsageError',
+      message: 'Cannot filter by pid 101: it is a thread of process 100',
+      reason: 'pid is a thread, not a process',
+      hint: 'use --pid 100',
+    });
   });
 
   it('says why an owner is missing', async () => {

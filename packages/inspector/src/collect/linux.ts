@@ -270,10 +270,10 @@ function checkPid(procRoot: string, pid: number, fs: ProcFs): void {
   }
   const tgid = /^Tgid:\s+(\d+)/m.exec(status)?.[1];
   if (tgid !== undefined && Number(tgid) !== pid)
-    throw new UsageError(
-      `Cannot filter by pid ${pid}: it is a thread of process ${tgid}`,
-      `use --pid ${tgid}`,
-    );
+    throw new UsageError(`Cannot filter by pid ${pid}: it is a thread of process ${tgid}`, {
+      reason: 'pid is a thread, not a process',
+      hint: `use --pid ${tgid}`,
+    });
 }
 
 function hidden(target: string): SocketError {
