@@ -31,6 +31,7 @@ class Region {
   size: usize = 0;
 }
 
+/** Where `more` bytes go at the end of `r` (grown to `first` bytes at least, then by doubling). */
 function room(r: Region, more: usize, first: usize): usize {
   if (r.used + more > r.size) {
     let size = r.size == 0 ? first : r.size * 2;
