@@ -181,7 +181,11 @@ export function ownerTable(
   };
 }
 
-function ownPid(): number | undefined {
+/**
+ * This process's pid: Deno's first, since on Deno the `process` global is Node's layer, which
+ * loads on first use (~11 ms of `socklab inspect` there).
+ */
+export function ownPid(): number | undefined {
   const g = globalThis as { process?: { pid?: number }; Deno?: { pid?: number } };
-  return g.process?.pid ?? g.Deno?.pid;
+  return g.Deno?.pid ?? g.process?.pid;
 }

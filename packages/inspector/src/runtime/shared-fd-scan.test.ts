@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownerTable } from './shared-collect.ts';
+import { ownerTable, ownPid } from './shared-collect.ts';
 import { controlHeader, isDenied, scanSharedFds, scanSource } from './shared-fd-scan.ts';
 
 // Inodes near 2^32 too: the table keeps them as int32.
@@ -164,5 +164,28 @@ describe('the shared fd scan', () => {
     const worker = new Function(`${scanSource()}; return isDenied;`)() as typeof isDenied;
     expect(refusals.map(worker)).toEqual([true, true, true]);
     expect(others.map(worker)).toEqual([false, false, false, false, false]);
+  });
+});
+
+describe('the scanning process', () => {
+  it("is found by Deno's pid where Deno is, without touching the process global", () => {
+    const g = globalThis as { Deno?: unknown };
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'process');
+    const hadDeno = 'Deno' in g;
+    if (!hadDeno) g.Deno = { pid: 4242 };
+    const expected = (g.Deno as { pid: number }).pid;
+    // On Deno, `process` is Node's layer, loaded on first use: reading it costs ~11 ms there.
+    Object.defineProperty(globalThis, 'process', {
+      configurable: true,
+      get() {
+        throw new Error('process read');
+      },
+    });
+    try {
+      expect(ownPid()).toBe(expected);
+    } finally {
+      if (saved) Object.defineProperty(globalThis, 'process', saved);
+      if (!hadDeno) delete g.Deno;
+    }
   });
 });
