@@ -69,7 +69,7 @@ export async function collectLinuxJSON(
   let unix = entries;
   if (owners) {
     const command = commandReader(procRoot, options.fs);
-    rows.attachOwners(owners, options.uid, command, (uid) => user(uid));
+    rows.attachOwners(owners, options.uid, command, user);
     unix = attachOwners(entries, owners, filters, procRoot, options, user, command);
   }
   if (sort && !sortedEarly) sortEntries(unix, sort);
