@@ -129,15 +129,19 @@ describe('udp plugin', () => {
     await expect(run(client, raw, { stdin: stdinOf() })).rejects.toBeInstanceOf(UsageError);
   });
 
+  /** The client's options for one question to a socket that never answers. */
+  const askSilent = (port: number, timeout: string) =>
+    resolveOptions(client?.options ?? {}, {
+      host: '127.0.0.1',
+      port: String(port),
+      message: 'anyone?',
+      timeout,
+    });
+
   it('client closes its socket after a timeout too, and says so before failing', async () => {
     // A socket that reads and never answers.
     const silent = await idleSocket();
-    const options = resolveOptions(client?.options ?? {}, {
-      host: '127.0.0.1',
-      port: String(silent.local.port),
-      message: 'anyone?',
-      timeout: '100',
-    });
+    const options = askSilent(silent.local.port, '100');
     const { events, error: failure } = await drain(
       client?.run(options, { signal: new AbortController().signal }) ?? [],
     ).finally(() => silent.close());
@@ -152,12 +156,7 @@ describe('udp plugin', () => {
 
   it('client interrupted while it waits: close "interrupted", then the signal\'s reason', async () => {
     const silent = await idleSocket();
-    const options = resolveOptions(client?.options ?? {}, {
-      host: '127.0.0.1',
-      port: String(silent.local.port),
-      message: 'anyone?',
-      timeout: '20000',
-    });
+    const options = askSilent(silent.local.port, '20000');
     const controller = new AbortController();
     const reason = new DOMException('Interrupted by SIGINT', 'AbortError');
     setTimeout(() => controller.abort(reason), 100);
