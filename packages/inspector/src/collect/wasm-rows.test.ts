@@ -16,6 +16,8 @@ import { stateNames } from '../states.ts';
 import type { SocketFilters } from '../types.ts';
 import { type CollectStrategy, collectSequential, readTable } from './collect-plan.ts';
 import { collectLinuxJSON, collectLinuxSockets, type LinuxCollectOptions } from './linux.ts';
+import { tableWasm } from './table-wasm.ts';
+import { fromBase64 } from './wasm-rows.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -111,6 +113,28 @@ describe('collectLinuxJSON writes what entriesToJSON writes of collectLinuxSocke
 });
 
 describe('the WebAssembly module', () => {
+  it('decodes the same whichever decoder the runtime has (fromBase64, Buffer, atob)', () => {
+    // The committed text, decoded the plain way: 0asm, version 1.
+    const plain = Uint8Array.from(atob(tableWasm), (c) => c.charCodeAt(0));
+    expect([...plain.subarray(0, 8)]).toEqual([0, 97, 115, 109, 1, 0, 0, 0]);
+    const typed = Uint8Array as { fromBase64?: unknown };
+    const g = globalThis as { Buffer?: unknown };
+    const saved = { fromBase64: typed.fromBase64, Buffer: g.Buffer };
+    const ways: Uint8Array[] = [fromBase64(tableWasm)];
+    try {
+      // What this runtime has (Bun, Deno: fromBase64), then without it (Node's Buffer), then
+      // with neither (atob and a loop).
+      delete typed.fromBase64;
+      ways.push(fromBase64(tableWasm));
+      delete g.Buffer;
+      ways.push(fromBase64(tableWasm));
+    } finally {
+      if (saved.fromBase64) typed.fromBase64 = saved.fromBase64;
+      if (saved.Buffer) g.Buffer = saved.Buffer;
+    }
+    for (const bytes of ways) expect(bytes).toEqual(plain);
+  });
+
   // The committed module is what assembly/table.ts compiles to (asc runs on Node).
   it.runIf(detectRuntime().name === 'node')('is built from its source', () => {
     const run = spawnSync(

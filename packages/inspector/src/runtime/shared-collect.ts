@@ -95,6 +95,7 @@ export async function collectShared(
   }
   const mine = scanSharedFds({
     ...data,
+    backward: true,
     readdir: (path) => fs.listDir(path),
     readlink: (path) => fs.readLink(path),
   });

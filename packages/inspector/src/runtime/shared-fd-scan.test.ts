@@ -50,15 +50,17 @@ const big: [string, number][] = [
 ];
 
 /** One thread's whole scan into a table of `slots` slots, and the lookup over it. */
-function scan(slots: number) {
+function scan(slots: number, backward?: boolean) {
   const control = new Int32Array(new SharedArrayBuffer(4 * (controlHeader + 3 * big.length)));
   const asked = new Map<string, number>();
   const listed: string[] = [];
+  const order: string[] = [];
   const owners = new Int32Array(new SharedArrayBuffer(4 * 3 * slots));
   const spilled = scanSharedFds({
     procRoot: '/p',
     small: ['200', '300', '400'],
     big,
+    backward,
     control,
     owners,
     readdir(path) {
@@ -78,6 +80,7 @@ function scan(slots: number) {
         control[at + 2] = 0x3fffffff;
       }
       asked.set(dir, (asked.get(dir) ?? 0) + 1);
+      if (order.at(-1) !== dir) order.push(dir);
       return refused.has(dir) ? null : tree.get(dir)?.get(path.slice(cut));
     },
   });
@@ -87,6 +90,7 @@ function scan(slots: number) {
     done: control[2],
     asked,
     listed,
+    order,
   };
 }
 
@@ -107,11 +111,12 @@ function expectedOwners(): Map<number, { pid: number; command: null; fd: number 
 
 describe('the shared fd scan', () => {
   it.each([
-    ['fits', 8192, 0],
+    ['fits', 8192, 0, false],
     // 1,024 slots hold 768; the other owners come back in the result, and are found too.
-    ['overflows', 1024, 2005 + 1102 + 1000 + 40 - 768],
-  ])('finds every owner of every inode when the table %s', (_name, slots, spills) => {
-    const { spilled, lookup, done } = scan(slots);
+    ['overflows', 1024, 2005 + 1102 + 1000 + 40 - 768, false],
+    ['fits, big processes taken last to first', 8192, 0, true],
+  ])('finds every owner of every inode when the table %s', (_name, slots, spills, backward) => {
+    const { spilled, lookup, done } = scan(slots, backward);
     expect(done).toBe(1);
     expect(spilled.inodes).toHaveLength(spills);
     // 300 (not listed), 400 and 500 (links refused); not 700, which exited.
@@ -146,6 +151,17 @@ describe('the shared fd scan', () => {
       '/p/300/fd/',
       '/p/400/fd/',
     ]);
+  });
+
+  it('takes the big processes first to last, or last to first (the other thread)', () => {
+    // Two threads on one process's fds slow each other: each starts on its own.
+    const dirs = (pids: string[]) => pids.map((pid) => `/p/${pid}/fd/`);
+    expect(scan(8192).order).toEqual(
+      dirs(['100', '500', '600', '700', '800', '900', '200', '400']),
+    );
+    expect(scan(8192, true).order).toEqual(
+      dirs(['900', '800', '700', '600', '500', '100', '200', '400']),
+    );
   });
 
   it('asks for one link of a process whose links are refused, then moves on', () => {

@@ -17,6 +17,12 @@ export interface SharedScanContext {
   /** Processes with many fds: [pid, how many it had open when sized]. */
   big: [string, number][];
   /**
+   * This thread takes the big processes last to first (the other thread first to last): two
+   * threads reading one process's fds slow each other (~25% a link, its task and fd table shared),
+   * so each starts on its own and they meet on the last one.
+   */
+  backward?: boolean;
+  /**
    * [0]: next small process; [1]: owner table slots taken; [2]: threads done; [3]: processes whose
    * fds could not be read; then per big process j at 4 + 3j: links found, links missing, next chunk.
    */
@@ -195,7 +201,7 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
       }
     }
   };
-  for (let j = 0; j < big.length; j++) chunks(j);
+  for (let k = 0; k < big.length; k++) chunks(ctx.backward ? big.length - 1 - k : k);
   for (;;) {
     const index = Atomics.add(control, 0, 1);
     if (index >= small.length) break;
