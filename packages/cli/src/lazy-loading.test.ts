@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliModulesBin, repoRoot, runCli, runtimeName } from '../../../test/helpers/cli.ts';
+import { cliModulesBin, esmBin, repoRoot, runCli, runtimeName } from '../../../test/helpers/cli.ts';
 import { main } from './main.ts';
 import { createMemoryIO } from './memory-io.ts';
 import type { PluginCandidate } from './registry.ts';
@@ -225,6 +225,24 @@ describe.runIf(runtimeName === 'node')('modules a command line imports (Node)', 
     );
     expect(imports.filter((line) => !line.endsWith(' node:util'))).toEqual([]);
     expect(imports).toContain('cli/dist/parse.js imports node:util');
+  });
+
+  it('Deno reads no transport before a command starts (its module graph of the ES module bundle)', () => {
+    // Deno reads and parses every module a literal import() names before the program runs: the
+    // transports (only udp, tcp and lab use them) were ~10 ms of every command's start there.
+    const deno = join(repoRoot, 'node_modules', '.bin', 'deno');
+    const info = spawnSync(deno, ['info', '--json', esmBin], {
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(info.status, info.stderr).toBe(0);
+    const graph = (JSON.parse(info.stdout) as { modules: { specifier: string }[] }).modules.map(
+      (m) => m.specifier,
+    );
+    // The bundle's lazy chunks are in it (they are literal imports too).
+    expect(graph.filter((m) => /cli\/dist\/socklab-\w+\.js$/.test(m)).length).toBeGreaterThan(5);
+    expect(graph.filter((m) => /transport-(udp|tcp)/.test(m))).toEqual([]);
   });
 
   it('udp --help imports the UDP plugin and help, not the inspector or TCP', () => {

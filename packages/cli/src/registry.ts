@@ -1,4 +1,5 @@
 import { definePlugin, type Plugin } from '@socklab/core';
+import { importWhenCalled, tcpPackage, udpPackage } from './import-when-called.ts';
 import { cliVersion } from './version.ts';
 
 /**
@@ -72,8 +73,8 @@ export interface LoadRegistryOptions {
 
 /** The built-in plugin packages by command name, imported only when needed. */
 const builtinPackages: readonly { name: string; from: string; load: () => Promise<unknown> }[] = [
-  { name: 'udp', from: '@socklab/transport-udp', load: () => import('@socklab/transport-udp') },
-  { name: 'tcp', from: '@socklab/transport-tcp', load: () => import('@socklab/transport-tcp') },
+  { name: 'udp', from: '@socklab/transport-udp', load: () => importWhenCalled(udpPackage) },
+  { name: 'tcp', from: '@socklab/transport-tcp', load: () => importWhenCalled(tcpPackage) },
   // The plugin entry alone: the library's index loads every parser and view.
   {
     name: 'inspect',

@@ -15,6 +15,7 @@ import {
   textToBytes,
 } from '@socklab/core';
 import type { SocketEntry } from '@socklab/inspector';
+import { importWhenCalled, tcpPackage, udpPackage } from '../import-when-called.ts';
 import { EventPump } from './event-pump.ts';
 import { type LabPorts, labSockets, missingOpenRows, timeWaitRows } from './lab-sockets.ts';
 
@@ -130,7 +131,8 @@ export async function* runLab(
 }
 
 async function* udpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
-  const { serveUdp, exchange, seedBufferSize } = await import('@socklab/transport-udp');
+  const { serveUdp, exchange, seedBufferSize } =
+    await importWhenCalled<typeof import('@socklab/transport-udp')>(udpPackage);
   const { host, timeout } = lab.options;
   const server = pumpServer(
     lab,
@@ -174,7 +176,8 @@ async function* udpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
 }
 
 async function* tcpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
-  const { createEchoServer, connectEcho } = await import('@socklab/transport-tcp');
+  const { createEchoServer, connectEcho } =
+    await importWhenCalled<typeof import('@socklab/transport-tcp')>(tcpPackage);
   const { host, timeout } = lab.options;
   const server = pumpServer(
     lab,
