@@ -109,6 +109,26 @@ describe('framedIO', () => {
     expect(io.forced).toEqual([130]);
   });
 
+  it("wraps a message's lines (a table's rows too) inside the frame, not output bytes", () => {
+    const { io, shown } = terminalIO();
+    const framed = framedIO(io, { spinner: idle, onInterrupt() {}, columns: 30 });
+    const renderer = createWizardRenderer(framed, client);
+    const event = createEventClock();
+    // netstat's rows are ~99 characters: at 80 columns the terminal wrapped them under no bar.
+    const row = 'tcp        0      0 127.0.0.1:65432         0.0.0.0:*               LISTEN';
+    renderer.event(event('info', { message: `Proto Recv-Q\n${row}` }));
+    renderer.event(event('info', { output: new TextEncoder().encode('[{"proto":"tcp","x":1}]') }));
+    framed.endLine();
+    const screen = shown().split('\n').slice(0, -1);
+    expect(screen.every((line) => line.startsWith('│  '))).toBe(true);
+    expect(screen.slice(0, -1).every((line) => line.length <= 30)).toBe(true);
+    expect(screen.slice(1, -1).join(' ').replace(/│ {2}/g, '').trim().split(/ +/)).toEqual(
+      row.split(/ +/),
+    );
+    // JSON stays one line to copy, whatever the width.
+    expect(screen.at(-1)).toBe('│  [{"proto":"tcp","x":1}]');
+  });
+
   it('wraps stderr lines (words) inside the frame, and leaves stdout lines (maybe JSON) whole', () => {
     const { io, shown } = terminalIO();
     const framed = framedIO(io, { spinner: idle, onInterrupt() {}, columns: 23 });

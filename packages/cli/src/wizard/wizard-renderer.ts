@@ -31,6 +31,11 @@ export const guide = '│  ';
 export interface FramedTarget extends RenderTarget {
   /** Ends the line the last piece left open, if any: what follows starts a line of its own. */
   endLine(): void;
+  /**
+   * Whole lines of words on stdout (an event's message, never JSON): wrapped at the terminal's
+   * width inside the frame, as stderr's lines are. Without it, as stdout.
+   */
+  lines?(text: string): void;
 }
 
 /**
@@ -46,7 +51,15 @@ export function createWizardRenderer(
 ): Renderer {
   // The wizard runs on a terminal: peer text is escaped there.
   const terminal = { stdout: true, stderr: true };
-  const plain = createPlainRenderer(framed, { terminal });
+  // Messages are words (a table view's rows too): they wrap inside the frame, not at the
+  // terminal's edge under no bar.
+  const { lines } = framed;
+  const plain = createPlainRenderer(
+    lines
+      ? { ...framed, stdout: (text) => lines(typeof text === 'string' ? text : utf8.decode(text)) }
+      : framed,
+    { terminal },
+  );
   let ready = false;
   return {
     event(event: LabEvent) {
@@ -90,8 +103,9 @@ export interface FramedIOOptions {
  * The CLI's IO as the running command sees it in the wizard: every line it prints (events, and
  * the failure line) sits behind the guide bar, and stops the spinner first so they never mix.
  * A piece that does not end its line is continued by the next piece, with no bar inside the line;
- * `endLine` ends such a line. Lines on stderr (notices, the failure line: always words) wrap at
- * `columns` inside the frame; stdout's go as they are, as they may be JSON that a bar would cut.
+ * `endLine` ends such a line. Lines on stderr (notices, the failure line: always words) and
+ * `lines` (messages) wrap at `columns` inside the frame; stdout's go as they are, as they may be
+ * JSON that a bar would cut.
  * On Ctrl-C a carriage return lets the next line overwrite the terminal's `^C`.
  *
  * With `keys` (the wizard's terminal), Ctrl-C is read as a key while the command runs, not sent
@@ -110,12 +124,12 @@ export function framedIO(io: CliIO, options: FramedIOOptions): CliIO & FramedTar
     open = undefined;
     io[stream]('\n');
   };
-  const write = (stream: 'stdout' | 'stderr', text: string) => {
+  const write = (stream: 'stdout' | 'stderr', text: string, words = stream === 'stderr') => {
     spinner.stop();
     if (text === '') return;
     if (open !== stream) endLine();
-    const words = stream === 'stderr' && open === undefined && text.endsWith('\n');
-    const shown = words ? `${wrapText(text.slice(0, -1), columns).join('\n')}\n` : text;
+    const wrap = words && open === undefined && text.endsWith('\n');
+    const shown = wrap ? `${wrapText(text.slice(0, -1), columns).join('\n')}\n` : text;
     io[stream](frame(shown, open === undefined));
     open = text.endsWith('\n') ? undefined : stream;
   };
@@ -123,6 +137,7 @@ export function framedIO(io: CliIO, options: FramedIOOptions): CliIO & FramedTar
     ...rest,
     stdout: (text) => write('stdout', typeof text === 'string' ? text : utf8.decode(text)),
     stderr: (text) => write('stderr', text),
+    lines: (text) => write('stdout', text, true),
     endLine,
     // A second Ctrl-C exits at once: close the frame as the outro would have.
     forceExit: io.forceExit
