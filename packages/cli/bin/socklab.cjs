@@ -7,7 +7,8 @@
 // Node's TCP echo server moved 15-25% fewer bytes a second when it ran from a CommonJS bundle
 // (cause not found). This file stays small: every command reads it. Deno runs dist/socklab.js
 // (through this file only when started as `npm:@socklab/cli`: its Node layer for CommonJS costs
-// that start ~35 ms).
+// that start ~35 ms). Before the CommonJS bundle, `inspect` runs dist/socklab-prestart.cjs, the
+// fd scan worker's prestart alone, so that the worker boots while V8 compiles the bundle.
 'use strict';
 
 // Not `--version`: the ES module bin answers it from its first, small file. Not on Deno
@@ -25,6 +26,13 @@ function failed(error) {
 }
 
 if (bundled) {
+  // The fd scan's worker first, from a small file: it boots on the other core while V8 compiles
+  // the big one (the snapshot takes it; it starts only with thousands of open files).
+  try {
+    require('../dist/socklab-prestart.cjs').prestartScanWorker();
+  } catch {
+    // Then the bundle's own prestart tries again.
+  }
   try {
     require(file);
   } catch (error) {

@@ -4,6 +4,7 @@
 // bundle itself, so there is nothing to test there.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,10 @@ describe.skipIf(runtimeName === 'deno')('bin/socklab.cjs', () => {
     const pkg = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8'));
     expect(join(cliDir, pkg.bin.socklab)).toBe(packageBin);
     expect(pkg.files).toContain('bin');
+    // What the bin runs first for `inspect`: the scan worker's prestart, alone.
+    const prestart = createRequire(import.meta.url)(join(cliDir, 'dist', 'socklab-prestart.cjs'));
+    expect(Object.keys(prestart)).toEqual(['prestartScanWorker']);
+    expect(readFileSync(packageBin, 'utf8')).toContain("require('../dist/socklab-prestart.cjs')");
   });
 
   it('inspect lists what the ES module bundle lists, this test’s socket and owner included', () => {

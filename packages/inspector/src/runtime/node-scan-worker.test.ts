@@ -14,6 +14,26 @@ describe.runIf(runtimeName !== 'deno')('the scan worker started ahead', () => {
     await Promise.all([ahead.stop(), next.stop()]);
   });
 
+  it('is handed over by a copy of this module in another bundle', async () => {
+    // The CLI's bin starts it from dist/socklab-prestart.cjs; the CLI's own bundle takes it.
+    const copy = new URL('../../dist/runtime/node-scan-worker.js?copy', import.meta.url).href;
+    const other = (await import(copy)) as typeof import('./node-scan-worker.ts');
+    const waiting = () =>
+      (globalThis as Record<symbol, unknown>)[Symbol.for('@socklab/inspector scan worker')];
+    other.prestartNodeScanWorker();
+    const started = waiting();
+    expect(started).toBeDefined();
+    // Started once: a second prestart, from either copy, is the same worker.
+    prestartNodeScanWorker();
+    expect(waiting()).toBe(started);
+    const ahead = nodeScanWorker();
+    expect(ahead).toBe(started);
+    expect(waiting()).toBeUndefined();
+    const next = other.nodeScanWorker();
+    expect(next).not.toBe(ahead);
+    await Promise.all([ahead.stop(), next.stop()]);
+  });
+
   it('does not keep a process alive when nobody takes it', () => {
     // The built module, in a process of its own that ends right after starting the worker.
     const module = new URL('../../dist/runtime/node-scan-worker.js', import.meta.url).href;

@@ -7,21 +7,26 @@ import {
   scanSource,
 } from './shared-fd-scan.ts';
 
-/** A worker started ahead of the snapshot (prestartNodeScanWorker), not taken yet. */
-let ahead: ScanWorker | undefined;
+/**
+ * Where a worker started ahead of the snapshot (prestartNodeScanWorker) waits to be taken: on
+ * globalThis under a registered symbol, so that a copy of this module in another bundle hands it
+ * over (the CLI's bin starts it from a small bundle of its own, before V8 has compiled the CLI's).
+ */
+const aheadKey = Symbol.for('@socklab/inspector scan worker');
+const slot = globalThis as { [aheadKey]?: ScanWorker };
 
 /**
  * Starts the scan worker now, to be taken by the next snapshot that shares its fd scan: it boots
  * (~45 ms of the other core) while the caller still loads. Unused, it ends with the process.
  */
 export function prestartNodeScanWorker(): void {
-  ahead ??= startNodeScanWorker();
+  slot[aheadKey] ??= startNodeScanWorker();
 }
 
 /** Node and Bun: the worker started ahead, else a new worker_threads worker. */
 export function nodeScanWorker(): ScanWorker {
-  const worker = ahead ?? startNodeScanWorker();
-  ahead = undefined;
+  const worker = slot[aheadKey] ?? startNodeScanWorker();
+  delete slot[aheadKey];
   return worker;
 }
 
