@@ -119,7 +119,10 @@ describe('the WebAssembly module', () => {
     expect([...plain.subarray(0, 8)]).toEqual([0, 97, 115, 109, 1, 0, 0, 0]);
     const typed = Uint8Array as { fromBase64?: unknown };
     const g = globalThis as { Buffer?: unknown };
-    const saved = { fromBase64: typed.fromBase64, Buffer: g.Buffer };
+    const saved = [
+      [typed, 'fromBase64', Object.getOwnPropertyDescriptor(typed, 'fromBase64')],
+      [g, 'Buffer', Object.getOwnPropertyDescriptor(g, 'Buffer')],
+    ] as const;
     const ways: Uint8Array[] = [fromBase64(tableWasm)];
     try {
       // What this runtime has (Bun, Deno: fromBase64), then without it (Node's Buffer), then
@@ -129,8 +132,9 @@ describe('the WebAssembly module', () => {
       delete g.Buffer;
       ways.push(fromBase64(tableWasm));
     } finally {
-      if (saved.fromBase64) typed.fromBase64 = saved.fromBase64;
-      if (saved.Buffer) g.Buffer = saved.Buffer;
+      for (const [owner, key, descriptor] of saved) {
+        if (descriptor) Object.defineProperty(owner, key, descriptor);
+      }
     }
     for (const bytes of ways) expect(bytes).toEqual(plain);
   });
