@@ -1,5 +1,6 @@
 import type { SocketEntry } from '../types.ts';
 import { hiddenText, lsofAddress } from './address-text.ts';
+import { cellText } from './cell-text.ts';
 
 /**
  * A table like `lsof -i -n`: COMMAND PID USER FD TYPE NODE NAME, one row per owning process
@@ -11,7 +12,7 @@ export function renderLsofView(entries: readonly SocketEntry[]): string {
     const unix = entry.proto === 'unix';
     const type = unix ? 'unix' : entry.proto.endsWith('6') ? 'IPv6' : 'IPv4';
     const node = unix ? String(entry.inode) : entry.proto.startsWith('tcp') ? 'TCP' : 'UDP';
-    const name = unix ? entry.local.address || '(unnamed)' : inetName(entry);
+    const name = unix ? cellText(entry.local.address) || '(unnamed)' : inetName(entry);
     const user = entry.user ?? (entry.uid === null ? '-' : String(entry.uid));
     if (entry.processes.length === 0) {
       rows.push([hiddenText(entry), '-', user, '-', type, node, name]);
@@ -19,7 +20,7 @@ export function renderLsofView(entries: readonly SocketEntry[]): string {
     }
     for (const owner of entry.processes) {
       const fd = owner.fd === null ? '-' : `${owner.fd}u`;
-      rows.push([owner.command ?? '?', String(owner.pid), user, fd, type, node, name]);
+      rows.push([cellText(owner.command ?? '?'), String(owner.pid), user, fd, type, node, name]);
     }
   }
   const widths = [0, 0, 0, 0, 0, 0];

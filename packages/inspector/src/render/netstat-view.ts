@@ -1,5 +1,6 @@
 import type { SocketEntry } from '../types.ts';
 import { hiddenText, netstatAddress } from './address-text.ts';
+import { cellText } from './cell-text.ts';
 
 const inetHeader =
   'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name';
@@ -14,10 +15,11 @@ export function renderNetstatView(entries: readonly SocketEntry[]): string {
   const inet: string[] = [];
   const unix: string[] = [];
   for (const entry of entries) {
-    const owner = entry.pid === null ? hiddenText(entry) : `${entry.pid}/${entry.command ?? '?'}`;
+    const owner =
+      entry.pid === null ? hiddenText(entry) : `${entry.pid}/${cellText(entry.command ?? '?')}`;
     if (entry.proto === 'unix') {
       unix.push(
-        `unix  ${entry.state.padEnd(11)} ${String(entry.inode).padEnd(8)} ${owner.padEnd(24)} ${entry.local.address || '-'}`.trimEnd(),
+        `unix  ${entry.state.padEnd(11)} ${String(entry.inode).padEnd(8)} ${owner.padEnd(24)} ${cellText(entry.local.address) || '-'}`.trimEnd(),
       );
       continue;
     }
