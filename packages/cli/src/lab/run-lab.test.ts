@@ -70,4 +70,23 @@ describe('runLab', () => {
     expect(await running).toBe(130);
     expect(io.listeners()).toBe(0);
   });
+
+  it('Ctrl-C during a snapshot prints no table of sockets it has already closed', async () => {
+    let release: () => void = () => {};
+    const { plugin, command } = labWith({
+      snapshot: () => new Promise((resolve) => (release = () => resolve([]))),
+    });
+    const io = createMemoryIO();
+    const running = executeCommand({ io, plugin, command, options: {} });
+    for (let i = 0; i < 200 && !io.out.includes('✓ TCP echo'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    io.signal('SIGINT');
+    // The snapshot answers after the interrupt closed the lab's sockets.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    expect(await running).toBe(130);
+    expect(io.out).not.toContain('while open');
+    expect(io.err).not.toContain('✗ Sockets while open');
+    expect(io.listeners()).toBe(0);
+  });
 });

@@ -217,7 +217,7 @@ async function* tcpStep(lab: LabState): AsyncGenerator<LabEvent, string> {
 }
 
 async function* openSocketsStep(lab: LabState): AsyncGenerator<LabEvent, string> {
-  const entries = labSockets(await lab.snapshot(), lab.ports);
+  const entries = labSockets(await snapshotNow(lab), lab.ports);
   yield tableEvent(lab, entries, 'open');
   const missing = missingOpenRows(entries, lab.ports);
   if (missing.length > 0) throw new Error(`the inspector did not show ${missing.join(', ')}`);
@@ -241,7 +241,7 @@ async function* timeWaitStep(lab: LabState): AsyncGenerator<LabEvent, string> {
   const deadline = performance.now() + lab.options.timeout;
   let rows: SocketEntry[] = [];
   for (;;) {
-    rows = timeWaitRows(await lab.snapshot(), lab.ports);
+    rows = timeWaitRows(await snapshotNow(lab), lab.ports);
     if (rows.length > 0 || performance.now() > deadline) break;
     await sleep(50, lab.signal);
   }
@@ -251,6 +251,13 @@ async function* timeWaitStep(lab: LabState): AsyncGenerator<LabEvent, string> {
       `no TIME_WAIT socket for ${lab.ports.tcpClient} -> ${lab.ports.tcp} after close`,
     );
   return `the client's side ${lab.ports.tcpClient} -> ${lab.ports.tcp} waits in TIME_WAIT`;
+}
+
+/** A snapshot still worth showing: one that returns after Ctrl-C shows sockets already closed. */
+async function snapshotNow(lab: LabState): Promise<SocketEntry[]> {
+  const entries = await lab.snapshot();
+  lab.context.signal.throwIfAborted();
+  return entries;
 }
 
 async function takeSnapshot(): Promise<SocketEntry[]> {
