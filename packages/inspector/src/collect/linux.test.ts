@@ -186,6 +186,29 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
     }
   });
 
+  it('keeps a unix socket path with newlines in it (real socket, real /proc)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-nl-'));
+    const paths = [join(dir, 'new\nline.sock'), join(dir, 'two\n\nnew lines\n.sock')];
+    const servers = paths.map(() => createServer());
+    for (const [i, server] of servers.entries())
+      await new Promise<void>((resolve) => server.listen(paths[i], resolve));
+    try {
+      const entries = await collectLinuxSockets(
+        { proto: 'unix', pid: process.pid },
+        {
+          fs: nodeProcFs,
+          strategy,
+          uid: 0,
+        },
+      );
+      const mine = entries.filter((e) => e.local.address.startsWith(dir));
+      expect(mine.map((e) => e.local.address).sort()).toEqual(paths);
+    } finally {
+      for (const server of servers) await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails clearly when a table cannot be read', async () => {
     const noTables = makeFakeProc([{ pid: 100, comm: 'server', fds: { 3: 305910 } }], []);
     try {

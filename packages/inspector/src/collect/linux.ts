@@ -104,6 +104,8 @@ async function collectTables(
   const strategy = options.strategy ?? fs.collect ?? collectSequential;
   const sort = options.sort ?? false;
   let sortedEarly = false;
+  // The unix table's last row so far: the next piece may start with the rest of its path.
+  let lastUnix: SocketEntry | undefined;
   const owners = await strategy(
     {
       procRoot,
@@ -117,11 +119,11 @@ async function collectTables(
           inet.parse(proto, typeof text === 'string' ? encoder.encode(text) : text, !more);
           return;
         }
-        const header = { header: !more };
         const parsed =
           proto === 'unix'
-            ? parseProcNetUnix(text, header)
-            : parseProcNetInet(text, proto, user, header);
+            ? parseProcNetUnix(text, { header: !more, previous: lastUnix })
+            : parseProcNetInet(text, proto, user, { header: !more });
+        if (proto === 'unix') lastUnix = parsed.entries.at(-1) ?? lastUnix;
         for (const entry of parsed.entries) {
           if (!matchesSocket(entry, filters)) continue;
           const key =

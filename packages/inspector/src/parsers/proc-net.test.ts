@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../test/read-fixture.ts';
 import { isListening } from '../filters.ts';
+import type { SocketEntry } from '../types.ts';
 import { formatIPv6, ipv4ToProcHex, ipv6GroupsToProcHex } from './address.ts';
 import { parseProcNetInet, parseProcNetUnix } from './proc-net.ts';
 
@@ -104,9 +105,9 @@ describe('parseProcNetUnix', () => {
     const text = [
       'Num       RefCount Protocol Flags    Type St Inode Path',
       '0000000000000000: 00000003 00000000 00000000 0001 03  1663',
+      'nonsense line here',
       '0000000000000000: 00000002 00000000 00000000 0002 01 1700 /run/my socket',
       '0000000000000000: 00000002 00000000 00000000 0001 01 1701 @abstract',
-      'nonsense line here',
     ].join('\n');
     const { entries, skipped } = parseProcNetUnix(text);
     expect(skipped).toBe(1);
@@ -115,6 +116,42 @@ describe('parseProcNetUnix', () => {
       ['UNCONN', '/run/my socket', 1700],
       ['UNCONN', '@abstract', 1701],
     ]);
+  });
+});
+
+describe('parseProcNetUnix with newlines in paths', () => {
+  // What the kernel printed for paths "/tmp/a\nb.sock" and "@x\n\ny" (it writes them as they are).
+  const rows = [
+    'Num       RefCount Protocol Flags    Type St Inode Path',
+    '0000000000000000: 00000002 00000000 00010000 0001 01 1800 /tmp/a',
+    'b.sock',
+    '0000000000000000: 00000003 00000000 00000000 0001 03  1801',
+    '0000000000000000: 00000002 00000000 00000000 0002 01 1802 @x',
+    '',
+    'y',
+    '',
+  ];
+  const expected = [
+    ['LISTEN', '/tmp/a\nb.sock', 1800],
+    ['ESTABLISHED', '', 1801],
+    ['UNCONN', '@x\n\ny', 1802],
+  ];
+  const view = (entries: SocketEntry[]) => entries.map((e) => [e.state, e.local.address, e.inode]);
+
+  it('reads the lines after a row with a path that are not rows as the rest of its path', () => {
+    const { entries, skipped } = parseProcNetUnix(rows.join('\n'));
+    expect(skipped).toBe(0);
+    expect(view(entries)).toEqual(expected);
+  });
+
+  it('continues the last row of the piece before (options.previous)', () => {
+    const first = parseProcNetUnix(rows.slice(0, 2).join('\n'));
+    const second = parseProcNetUnix(`${rows.slice(2).join('\n')}`, {
+      header: false,
+      previous: first.entries.at(-1),
+    });
+    expect(first.skipped + second.skipped).toBe(0);
+    expect(view([...first.entries, ...second.entries])).toEqual(expected);
   });
 });
 
@@ -176,11 +213,18 @@ describe('a table parsed in pieces (as the collector reads it)', () => {
           const pieces = [0, ...at, lines.length]
             .slice(1)
             .map((end, i, ends) => lines.slice(i === 0 ? 0 : ends[i - 1], end).join(''));
+          // The collector hands each unix piece the row before it (a path may go on).
+          let previous: SocketEntry | undefined;
           const parse = (piece: string, header: boolean) =>
             table === 'unix'
-              ? parseProcNetUnix(piece, { header })
+              ? parseProcNetUnix(piece, { header, previous })
               : parseProcNetInet(piece, table, user, { header });
-          const parts = pieces.map((piece, i) => parse(piece, i === 0));
+          const parts = pieces.map((piece, i) => {
+            const part = parse(piece, i === 0);
+            previous = part.entries.at(-1) ?? previous;
+            return part;
+          });
+          previous = undefined;
           const whole = parse(text, true);
           expect(parts.flatMap((p) => p.entries)).toEqual(whole.entries);
           expect(parts.reduce((sum, p) => sum + p.skipped, 0)).toBe(whole.skipped);

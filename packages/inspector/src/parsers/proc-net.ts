@@ -11,6 +11,11 @@ export interface ParseResult<T = SocketEntry> {
 /** How a text starts: with the table's header line (the default), or (a later piece) without. */
 export interface ParseOptions {
   header?: boolean;
+  /**
+   * /proc/net/unix in pieces: the last row of the piece before, which lines at the start of this
+   * one may continue (a path with a newline in it).
+   */
+  previous?: SocketEntry;
 }
 
 /** Maps a uid to a user name (null when unknown). */
@@ -146,7 +151,7 @@ function parseInetLine(
 /**
  * Parses /proc/net/unix: "Num RefCount Protocol Flags Type St Inode Path". The listening flag
  * (__SO_ACCEPTCON, 0x10000) makes LISTEN; St 1/2/3/4 are unconnected, connecting, connected,
- * disconnecting. Paths are UTF-8.
+ * disconnecting. Paths are UTF-8, and may go on over several lines (a newline in a path).
  */
 export function parseProcNetUnix(
   text: string | Uint8Array,
@@ -157,11 +162,26 @@ export function parseProcNetUnix(
   let skipped = 0;
   let lineStart = bodyStart(bytes, options);
   if (lineStart < 0) return { entries, skipped: isBlank(bytes, 0, bytes.length) ? 0 : 1 };
+  // The kernel prints a path as it is, newlines too: the lines after a row with a path that are
+  // not rows are the rest of it (blank ones count once text follows them).
+  let last = options.previous;
+  let blanks = 0;
   while (lineStart < bytes.length) {
     const lineEnd = lineEndAt(bytes, lineStart, bytes.length);
     const entry = parseUnixLine(bytes, lineStart, lineEnd);
-    if (entry) entries.push(entry);
-    else if (!isBlank(bytes, lineStart, lineEnd)) skipped++;
+    if (entry) {
+      entries.push(entry);
+      last = entry;
+      blanks = 0;
+    } else if (isBlank(bytes, lineStart, lineEnd)) {
+      blanks++;
+    } else if (last && last.local.address !== '') {
+      const rest = utf8.decode(bytes.subarray(lineStart, lineEnd)).replace(/\s+$/, '');
+      last.local.address += `${'\n'.repeat(blanks + 1)}${rest}`;
+      blanks = 0;
+    } else {
+      skipped++;
+    }
     lineStart = lineEnd + 1;
   }
   return { entries, skipped };
