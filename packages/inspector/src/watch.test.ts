@@ -1,7 +1,12 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeFakeProc } from '../test/fake-proc.ts';
 import { makeEntry } from './parsers/entry.ts';
 import { changeLine } from './render/change-line.ts';
-import { diffSnapshots } from './watch.ts';
+import { nodeProcFs } from './runtime/node.ts';
+import { snapshot } from './snapshot.ts';
+import { diffSnapshots, watch } from './watch.ts';
 
 const entry = (port: number, state: string, inode = port) =>
   makeEntry({
@@ -61,5 +66,39 @@ describe('diffSnapshots', () => {
     expect(diffSnapshots([unseen], []).map(changeLine)).toEqual([
       '- tcp 127.0.0.1:7 127.0.0.1:9 CLOSE_WAIT 42/lab',
     ]);
+  });
+});
+
+describe('watch --pid', () => {
+  it('reports the sockets of a process that exits as closed, then fails with ESRCH', async () => {
+    // Inodes of the real /proc/net fixtures: 305910 LISTEN 127.0.0.1:42807, 305917 a unix socket.
+    const fake = makeFakeProc([{ pid: 100, comm: 'server', fds: { 3: 305910, 9: 305917 } }]);
+    try {
+      const options = {
+        procRoot: fake.root,
+        passwdPath: fake.passwd,
+        fs: nodeProcFs,
+        interval: 50,
+      };
+      const baseline = await snapshot({ pid: 100 }, options);
+      // Then the process exits and is reaped: its /proc entry is gone.
+      rmSync(join(fake.root, '100'), { recursive: true });
+      const seen: string[] = [];
+      const error = await (async () => {
+        try {
+          for await (const change of watch({ pid: 100 }, { ...options, baseline }))
+            seen.push(changeLine(change));
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(seen.sort()).toEqual([
+        '- tcp 127.0.0.1:42807 0.0.0.0:* LISTEN 100/server',
+        '- unix /tmp/fx/lab.sock - LISTEN 100/server',
+      ]);
+      expect(error).toMatchObject({ code: 'ESRCH' });
+    } finally {
+      fake.cleanup();
+    }
   });
 });

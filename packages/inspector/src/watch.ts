@@ -96,7 +96,8 @@ function keepOwner(entry: SocketEntry, previous: SocketEntry): void {
 
 /**
  * Takes a snapshot every `interval` ms and yields what changed since the previous one (the
- * first snapshot is the baseline and yields nothing). Ends, without error, when `signal` aborts.
+ * first snapshot is the baseline and yields nothing). Ends, without error, when `signal` aborts;
+ * with a `pid` filter, when that process is gone: its sockets closed, then the ESRCH SocketError.
  */
 export async function* watch(
   filters: SocketFilters = {},
@@ -110,7 +111,15 @@ export async function* watch(
     } catch {
       return;
     }
-    const current = await snapshot(filters, options);
+    let current: SocketEntry[];
+    try {
+      current = await snapshot(filters, options);
+    } catch (error) {
+      // The --pid process exited (and was reaped): its sockets closed with it; say so first.
+      if (filters.pid !== undefined && (error as { code?: unknown } | null)?.code === 'ESRCH')
+        yield* diffSnapshots(previous, []);
+      throw error;
+    }
     if (signal?.aborted) return;
     yield* diffSnapshots(previous, current);
     previous = current;
