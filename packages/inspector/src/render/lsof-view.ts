@@ -1,6 +1,7 @@
 import type { SocketEntry } from '../types.ts';
 import { hiddenText, lsofAddress } from './address-text.ts';
 import { cellText } from './cell-text.ts';
+import { displayWidth, padEndColumns } from './display-width.ts';
 
 /**
  * A table like `lsof -i -n`: COMMAND PID USER FD TYPE NODE NAME, one row per owning process
@@ -26,7 +27,7 @@ export function renderLsofView(entries: readonly SocketEntry[]): string {
   const widths = [0, 0, 0, 0, 0, 0];
   for (const row of rows)
     for (let i = 0; i < 6; i++)
-      widths[i] = Math.max(widths[i] as number, (row[i] as string).length);
+      widths[i] = Math.max(widths[i] as number, displayWidth(row[i] as string));
   return rows
     .map((row) =>
       row
@@ -35,7 +36,7 @@ export function renderLsofView(entries: readonly SocketEntry[]): string {
             ? cell
             : i === 1
               ? cell.padStart(widths[i] as number)
-              : cell.padEnd(widths[i] as number),
+              : padEndColumns(cell, widths[i] as number),
         )
         .join(' '),
     )

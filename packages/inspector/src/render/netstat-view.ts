@@ -1,6 +1,7 @@
 import type { SocketEntry } from '../types.ts';
 import { hiddenText, netstatAddress } from './address-text.ts';
 import { cellText } from './cell-text.ts';
+import { padEndColumns } from './display-width.ts';
 
 const inetHeader =
   'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name';
@@ -19,7 +20,7 @@ export function renderNetstatView(entries: readonly SocketEntry[]): string {
       entry.pid === null ? hiddenText(entry) : `${entry.pid}/${cellText(entry.command ?? '?')}`;
     if (entry.proto === 'unix') {
       unix.push(
-        `unix  ${entry.state.padEnd(11)} ${String(entry.inode).padEnd(8)} ${owner.padEnd(24)} ${cellText(entry.local.address) || '-'}`.trimEnd(),
+        `unix  ${entry.state.padEnd(11)} ${String(entry.inode).padEnd(8)} ${padEndColumns(owner, 24)} ${cellText(entry.local.address) || '-'}`.trimEnd(),
       );
       continue;
     }
