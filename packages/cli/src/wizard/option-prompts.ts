@@ -9,7 +9,7 @@ import {
   parseOptionValue,
 } from '@socklab/core';
 import type { AnyCommand } from '../parse.ts';
-import type { WizardTerminal } from './terminal.ts';
+import { askWithSignal, type WizardTerminal } from './terminal.ts';
 import { terminalColumns, wrapText } from './wrap-text.ts';
 
 /** What one option's prompt looks like: built from its OptionSpec alone. */
@@ -138,25 +138,24 @@ export async function askOptions(
   terminal: WizardTerminal,
 ): Promise<RawAnswers | undefined> {
   const answers: RawAnswers = {};
-  const streams = { input: terminal.input, output: terminal.output, signal: terminal.signal };
   const columns = terminalColumns(terminal.output);
   for (const prompt of prompts) {
-    let answer: string | boolean | symbol;
     // Clack wraps these itself, keeping a space at the start of a wrapped line: wrapped here, the
     // lines read as a text prompt's do.
     const message = wrapText(prompt.message, columns).join('\n');
-    if (prompt.kind === 'confirm') {
-      answer = await confirm({ ...streams, message, initialValue: prompt.initialValue });
-    } else if (prompt.kind === 'select') {
-      answer = await select({
-        ...streams,
-        message,
-        options: prompt.options,
-        initialValue: prompt.initialValue,
-      });
-    } else {
-      answer = await text({ ...streams, ...textPrompt(prompt, terminal.color !== false, columns) });
-    }
+    const answer = await askWithSignal<string | boolean | symbol>(terminal.signal, (signal) => {
+      const streams = { input: terminal.input, output: terminal.output, signal };
+      if (prompt.kind === 'confirm')
+        return confirm({ ...streams, message, initialValue: prompt.initialValue });
+      if (prompt.kind === 'select')
+        return select({
+          ...streams,
+          message,
+          options: prompt.options,
+          initialValue: prompt.initialValue,
+        });
+      return text({ ...streams, ...textPrompt(prompt, terminal.color !== false, columns) });
+    });
     if (isCancel(answer)) return undefined;
     // An empty answer leaves the option to its default, like leaving it off the command line.
     if (answer !== '') answers[prompt.name] = answer as string | boolean;

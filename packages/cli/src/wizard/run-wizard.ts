@@ -10,7 +10,12 @@ import { commandLine } from './command-line.ts';
 import { askOptions, optionPrompts, type RawAnswers } from './option-prompts.ts';
 import { listScenarios, type Scenario } from './scenarios.ts';
 import { createSpinner } from './spinner.ts';
-import { processTerminal, type WizardTerminal, watchEndOfInput } from './terminal.ts';
+import {
+  askWithSignal,
+  processTerminal,
+  type WizardTerminal,
+  watchEndOfInput,
+} from './terminal.ts';
 import { createWizardRenderer, framedIO } from './wizard-renderer.ts';
 import { terminalColumns, wrapText } from './wrap-text.ts';
 
@@ -40,19 +45,22 @@ async function wizard(
   terminal: WizardTerminal,
   promptsDone: () => void,
 ): Promise<number> {
-  const streams = { input: terminal.input, output: terminal.output, signal: terminal.signal };
   const stopped = () => {
     cancel('Cancelled: nothing was run.', { output: terminal.output });
     return exitCodes.interrupted;
   };
   intro(`socklab ${cliVersion()}: the socket lab`, { output: terminal.output });
   const scenarios = listScenarios(registry);
-  const chosen = await select<Scenario>({
-    ...streams,
-    message: 'What do you want to run?',
-    options: scenarios.map((s) => ({ value: s, label: s.label, hint: s.hint })),
-    maxItems: 12,
-  });
+  const chosen = await askWithSignal(terminal.signal, (signal) =>
+    select<Scenario>({
+      input: terminal.input,
+      output: terminal.output,
+      signal,
+      message: 'What do you want to run?',
+      options: scenarios.map((s) => ({ value: s, label: s.label, hint: s.hint })),
+      maxItems: 12,
+    }),
+  );
   if (isCancel(chosen)) return stopped();
   const { plugin, command, words } = chosen;
   // Said before its questions, not after them: UDP cannot run in this Deno at all.

@@ -21,9 +21,10 @@ export function watchEndOfInput(input: Readable): { signal: AbortSignal; stop():
   const onData = (chunk: Uint8Array | string) => {
     const bytes = typeof chunk === 'string' ? [...chunk].map((c) => c.charCodeAt(0)) : chunk;
     if (!bytes.includes(4)) return;
-    // As the Ctrl-C key, so the prompt closes drawn as cancelled; the signal is the fallback.
+    // As the Ctrl-C key, so the prompt closes drawn as cancelled; the signal is the fallback,
+    // a turn later, for a prompt the key did not close (closed twice, it drew a blank line).
     input.emit('keypress', '\u0003', { sequence: '\u0003', name: 'c', ctrl: true });
-    controller.abort();
+    setTimeout(() => controller.abort(), 0);
   };
   const onEnd = () => controller.abort();
   input.on('data', onData);
@@ -35,6 +36,27 @@ export function watchEndOfInput(input: Readable): { signal: AbortSignal; stop():
       input.off('end', onEnd);
     },
   };
+}
+
+/**
+ * Asks one prompt with a signal of its own that follows `signal`, and detaches it once answered:
+ * clack never removes the abort listener it adds, so one signal shared by every prompt kept one
+ * per prompt (Node warned past ten) and Ctrl-D closed each earlier prompt again (a blank line each).
+ */
+export async function askWithSignal<T>(
+  signal: AbortSignal | undefined,
+  ask: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
+  if (!signal) return ask(undefined);
+  const own = new AbortController();
+  const follow = () => own.abort(signal.reason);
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
+  try {
+    return await ask(own.signal);
+  } finally {
+    signal.removeEventListener('abort', follow);
+  }
 }
 
 export function processTerminal(): WizardTerminal {

@@ -429,4 +429,65 @@ describe('runWizard with injected streams', () => {
       expect(said).toEqual([]);
     }
   });
+
+  it('Ctrl-D at a later prompt draws what Ctrl-C draws (no blank line per earlier prompt)', async () => {
+    const drawn: Record<string, string> = {};
+    for (const [name, key] of [
+      ['ctrlC', keys.ctrlC],
+      ['ctrlD', keys.ctrlD],
+    ] as const) {
+      const term = fakeTerminal();
+      const io = createMemoryIO({ isTTY: { stdin: true, stdout: true } });
+      const code = runWizard(registry, io, term);
+      await term.waitFor(/What do you want to run\?/);
+      term.type(keys.enter);
+      await term.waitFor(/host: where/);
+      term.type(keys.enter);
+      await term.waitFor(/--count/);
+      term.type(keys.enter);
+      await term.waitFor(/--mode/);
+      term.type(keys.enter);
+      await term.waitFor(/--loud/);
+      term.type(key);
+      expect(await code).toBe(130);
+      // Whatever a late abort draws, drawn too.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      drawn[name] = term.text();
+    }
+    expect(drawn.ctrlD).toContain('Cancelled: nothing was run.');
+    expect(drawn.ctrlD).toBe(drawn.ctrlC);
+  });
+
+  it("prompts leave no listener behind on the wizard's signal (Node warned past ten)", async () => {
+    const many: OptionSpecs = {};
+    for (let i = 0; i < 12; i++) many[`opt${i}`] = { type: 'boolean', help: `flag ${i}` };
+    const command = defineCommand({
+      name: 'many',
+      summary: 'many',
+      options: many,
+      run: async function* () {},
+    });
+    const term = fakeTerminal();
+    const controller = new AbortController();
+    let added = 0;
+    let removed = 0;
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      added++;
+      add(...args);
+    }) as typeof add;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      removed++;
+      remove(...args);
+    }) as typeof remove;
+    const answers = askOptions(optionPrompts(command as AnyCommand), { ...term, signal });
+    for (let i = 0; i < 12; i++) {
+      await term.waitFor(new RegExp(`--opt${i}:`));
+      term.type(keys.enter);
+    }
+    expect(Object.keys((await answers) ?? {})).toHaveLength(12);
+    expect(added - removed).toBe(0);
+  });
 });
