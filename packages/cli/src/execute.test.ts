@@ -234,6 +234,31 @@ describe('executeCommand exit codes', () => {
   });
 });
 
+describe("a command's own --json", () => {
+  it('wins over --trace: `inspect --json --trace` prints the JSON array, nothing before it', async () => {
+    const { inspectCommand } = await import('@socklab/inspector');
+    const inspector = definePlugin({ name: 'inspect', summary: 'i', commands: [inspectCommand] });
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const io = createMemoryIO();
+      const options = { json: true, port, pid: process.pid, style: 'netstat', sort: 'proto' };
+      const code = await executeCommand({
+        io,
+        plugin: inspector,
+        command: inspectCommand,
+        options,
+        flags: { trace: true },
+      });
+      expect(code).toBe(0);
+      expect(JSON.parse(io.out)).toMatchObject([{ state: 'LISTEN', local: { port } }]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('port in use', () => {
   let server: Server | undefined;
   afterEach(

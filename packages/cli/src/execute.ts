@@ -40,7 +40,10 @@ export async function executeCommand(run: ExecuteOptions): Promise<number> {
   const { io, plugin, command, options } = run;
   const flags = run.flags ?? {};
   const path = command.name === plugin.name ? [plugin.name] : [plugin.name, command.name];
-  const mode: OutputMode = flags.json ? 'json' : flags.trace ? 'trace' : 'plain';
+  // A command's own --json (inspect's array, its NDJSON changes) is machine output: --trace would
+  // put "info +2 ms" before it, so it wins over --trace as the common --json does.
+  const ownJSON = options.json === true && Object.hasOwn(command.options, 'json');
+  const mode: OutputMode = flags.json ? 'json' : flags.trace && !ownJSON ? 'trace' : 'plain';
   if (udpUnavailable(plugin.name)) {
     const line = escapeLine(
       `socklab: UDP under Deno needs --unstable-net; run: ${denoRerunHint(run.argv ?? path)}`,
