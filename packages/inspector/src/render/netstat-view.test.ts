@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../test/read-fixture.ts';
+import { makeEntry } from '../parsers/entry.ts';
 import { parseProcNetInet, parseProcNetUnix } from '../parsers/proc-net.ts';
 import { renderNetstatView } from './netstat-view.ts';
 
@@ -31,5 +32,28 @@ describe('renderNetstatView', () => {
   it('keeps one header when there are no sockets, and no empty inet table before unix ones', () => {
     expect(renderNetstatView([])).toMatch(/^Proto Recv-Q Send-Q Local Address/);
     expect(renderNetstatView(unix).split('\n')[0]).toMatch(/^Proto State {7}I-Node/);
+  });
+});
+
+describe('renderNetstatView column widths', () => {
+  it('widens a column for a longer value, so the columns after it stay in line', () => {
+    const row = (local: string, recvQ: number) =>
+      makeEntry({
+        proto: 'tcp6',
+        state: 'LISTEN',
+        local: { address: local, port: 52559 },
+        remote: { address: '::', port: 0 },
+        recvQ,
+        inode: 1,
+        processes: [{ pid: 7, command: 'python3', fd: 3 }],
+      });
+    const lines = renderNetstatView([row('::ffff:127.200.200.200', 0), row('::1', 12345678)]).split(
+      '\n',
+    );
+    expect(lines).toEqual([
+      'Proto   Recv-Q Send-Q Local Address                Foreign Address         State       PID/Program name',
+      'tcp6         0      0 ::ffff:127.200.200.200:52559 :::*                    LISTEN      7/python3',
+      'tcp6  12345678      0 ::1:52559                    :::*                    LISTEN      7/python3',
+    ]);
   });
 });

@@ -3,8 +3,6 @@ import { hiddenText, netstatAddress } from './address-text.ts';
 import { cellText } from './cell-text.ts';
 import { padEndColumns } from './display-width.ts';
 
-const inetHeader =
-  'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name';
 const unixHeader = 'Proto State       I-Node   PID/Program name         Path';
 
 /**
@@ -13,7 +11,7 @@ const unixHeader = 'Proto State       I-Node   PID/Program name         Path';
  * the path last so long paths do not push the other columns out of line.
  */
 export function renderNetstatView(entries: readonly SocketEntry[]): string {
-  const inet: string[] = [];
+  const inet: string[][] = [];
   const unix: string[] = [];
   for (const entry of entries) {
     const owner =
@@ -24,13 +22,50 @@ export function renderNetstatView(entries: readonly SocketEntry[]): string {
       );
       continue;
     }
-    inet.push(
-      `${entry.proto.padEnd(5)} ${String(entry.recvQ).padStart(6)} ${String(entry.sendQ).padStart(6)} ` +
-        `${netstatAddress(entry.local).padEnd(23)} ${netstatAddress(entry.remote).padEnd(23)} ${entry.state.padEnd(11)} ${owner}`,
-    );
+    inet.push([
+      entry.proto,
+      String(entry.recvQ),
+      String(entry.sendQ),
+      netstatAddress(entry.local),
+      netstatAddress(entry.remote),
+      entry.state,
+      owner,
+    ]);
   }
   const tables: string[] = [];
-  if (inet.length > 0 || unix.length === 0) tables.push([inetHeader, ...inet].join('\n'));
+  if (inet.length > 0 || unix.length === 0) tables.push(inetTable(inet));
   if (unix.length > 0) tables.push([unixHeader, ...unix].join('\n'));
   return tables.join('\n\n');
+}
+
+/** The inet columns' header and least widths (netstat's); a longer value widens its column. */
+const inetColumns = [
+  ['Proto', 5],
+  ['Recv-Q', 6],
+  ['Send-Q', 6],
+  ['Local Address', 23],
+  ['Foreign Address', 23],
+  ['State', 11],
+  ['PID/Program name', 0],
+] as const;
+
+/**
+ * The inet rows in columns at least as wide as netstat's, wider where a value is longer (a
+ * v4-mapped address such as ::ffff:127.200.200.200:52559, a queue of millions of bytes), so
+ * that no row pushes the columns after it out of line. Queues are right-aligned.
+ */
+function inetTable(rows: readonly string[][]): string {
+  const widths: number[] = inetColumns.map(([, least]) => least);
+  for (const row of rows)
+    for (let i = 0; i < widths.length; i++)
+      widths[i] = Math.max(widths[i] as number, (row[i] as string).length);
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => {
+        if (i === cells.length - 1) return cell;
+        const width = widths[i] as number;
+        return i === 1 || i === 2 ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join(' ');
+  return [line(inetColumns.map(([name]) => name)), ...rows.map(line)].join('\n');
 }
