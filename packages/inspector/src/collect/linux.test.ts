@@ -186,9 +186,13 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
     }
   });
 
-  it('keeps a unix socket path with newlines in it (real socket, real /proc)', async () => {
+  it('keeps unix socket paths with newlines or spaces at the end (real sockets, real /proc)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'socklab-nl-'));
-    const paths = [join(dir, 'new\nline.sock'), join(dir, 'two\n\nnew lines\n.sock')];
+    const paths = [
+      join(dir, 'new\nline.sock'),
+      join(dir, 'trailing  '),
+      join(dir, 'two\n\nnew lines\n.sock'),
+    ];
     const servers = paths.map(() => createServer());
     for (const [i, server] of servers.entries())
       await new Promise<void>((resolve) => server.listen(paths[i], resolve));

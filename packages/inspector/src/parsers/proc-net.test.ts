@@ -144,6 +144,25 @@ describe('parseProcNetUnix with newlines in paths', () => {
     expect(view(entries)).toEqual(expected);
   });
 
+  it('keeps spaces at either end of a path (bind("  lead"), "/tmp/trail  ", abstract "\\0 abs ")', () => {
+    const text = [
+      'Num       RefCount Protocol Flags    Type St Inode Path',
+      '000000000d3e6910: 00000002 00000000 00010000 0001 01 19526383   lead',
+      '000000009739f12b: 00000002 00000000 00010000 0001 01 19526382 /tmp/trail  ',
+      '00000000af6d5eac: 00000002 00000000 00010000 0001 01 19526384 @ abs ',
+      '00000000af6d5eac: 00000002 00000000 00010000 0001 01 19526385 /tmp/nl ',
+      ' x',
+    ].join('\n');
+    const { entries, skipped } = parseProcNetUnix(text);
+    expect(skipped).toBe(0);
+    expect(entries.map((e) => e.local.address)).toEqual([
+      '  lead',
+      '/tmp/trail  ',
+      '@ abs ',
+      '/tmp/nl \n x',
+    ]);
+  });
+
   it('continues the last row of the piece before (options.previous)', () => {
     const first = parseProcNetUnix(rows.slice(0, 2).join('\n'));
     const second = parseProcNetUnix(`${rows.slice(2).join('\n')}`, {

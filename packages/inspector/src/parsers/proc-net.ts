@@ -176,7 +176,7 @@ export function parseProcNetUnix(
     } else if (isBlank(bytes, lineStart, lineEnd)) {
       blanks++;
     } else if (last && last.local.address !== '') {
-      const rest = utf8.decode(bytes.subarray(lineStart, lineEnd)).replace(/\s+$/, '');
+      const rest = utf8.decode(bytes.subarray(lineStart, lineEnd));
       last.local.address += `${'\n'.repeat(blanks + 1)}${rest}`;
       blanks = 0;
     } else {
@@ -206,8 +206,10 @@ function parseUnixLine(s: Uint8Array, start: number, end: number): SocketEntry |
   const st = hex(s, stStart, stEnd - stStart);
   const inode = decimal(s, ...field(6));
   if (flags < 0 || st < 0 || inode < 0) return undefined;
-  // The path is the rest of the line (it may contain spaces); abstract names start with '@'.
-  const path = p < end ? utf8.decode(s.subarray(p, end)).replace(/\s+$/, '') : '';
+  // The path is the rest of the line after one space, as it is (spaces at either end included);
+  // abstract names start with '@'.
+  const inodeEnd = field(6)[1];
+  const path = inodeEnd < end ? utf8.decode(s.subarray(inodeEnd + 1, end)) : '';
   return {
     proto: 'unix',
     state: flags & 0x10000 ? 'LISTEN' : (unixStates[st] ?? 'UNKNOWN'),
