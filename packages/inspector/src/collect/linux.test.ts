@@ -79,10 +79,18 @@ describe.each(Object.entries(strategies))('collectLinuxSockets (%s)', (_name, st
     expect(child.map((e) => e.inode).sort()).toEqual([305910, 305912]);
     expect(child.find((e) => e.inode === 305910)?.processes.map((p) => p.pid)).toEqual([100, 200]);
     // 300's fds cannot be listed: no empty table that would read as "no sockets".
-    await expect(collect({ pid: 300 })).rejects.toMatchObject({
+    await expect(collect({ pid: 300 }, nodeProcFs, 1000)).rejects.toMatchObject({
       code: 'EACCES',
       message:
         "Cannot inspect process 300: permission denied (its sockets' owners are hidden from this user)",
+      hint: 'run as root, e.g. with sudo',
+    });
+    // Root refused too (pid 1 in a container): "run as root" would be no help.
+    await expect(collect({ pid: 300 }, nodeProcFs, 0)).rejects.toMatchObject({
+      code: 'EACCES',
+      message:
+        "Cannot inspect process 300: permission denied (the kernel hides its sockets' owners even from root)",
+      hint: expect.not.stringContaining('run as root'),
     });
     await expect(collect({ pid: 999 })).rejects.toMatchObject({ code: 'ESRCH' });
     // A thread's id: named as such, with its process's.

@@ -96,7 +96,8 @@ async function collectTables(
 }> {
   const { fs } = options;
   const procRoot = options.procRoot ?? '/proc';
-  if (filters.pid !== undefined && options.owners !== false) checkPid(procRoot, filters.pid, fs);
+  if (filters.pid !== undefined && options.owners !== false)
+    checkPid(procRoot, filters.pid, fs, options.uid);
   const user = passwdUsers(options.passwdPath ?? '/etc/passwd', fs.readTextSync);
   const entries: SocketEntry[] = [];
   // A table read in many 4 KB chunks while sockets come and go can list a socket twice.
@@ -247,7 +248,7 @@ function attachOwners(
  * A --pid whose sockets could not be told apart fails rather than show an empty table: a process
  * that is not there, one whose fds this user may not read, a thread of another process.
  */
-function checkPid(procRoot: string, pid: number, fs: ProcFs): void {
+function checkPid(procRoot: string, pid: number, fs: ProcFs, uid: number | undefined): void {
   const target = `process ${pid}`;
   let names: string[];
   try {
@@ -260,10 +261,10 @@ function checkPid(procRoot: string, pid: number, fs: ProcFs): void {
         target,
         hint: 'is it still running? ps -e lists process IDs',
       });
-    throw hidden(target);
+    throw hidden(target, uid === 0);
   }
   if (names.length > 0 && fs.readLink(`${procRoot}/${pid}/fd/${names[0]}`) === null)
-    throw hidden(target);
+    throw hidden(target, uid === 0);
   let status = '';
   try {
     status = fs.readTextSync(`${procRoot}/${pid}/status`);
@@ -278,11 +279,16 @@ function checkPid(procRoot: string, pid: number, fs: ProcFs): void {
     });
 }
 
-function hidden(target: string): SocketError {
+/** "Run as root" is no fix for root: the kernel refuses it too (ptrace rules, another container). */
+function hidden(target: string, root: boolean): SocketError {
   return new SocketError('EACCES', {
     action: 'inspect',
     target,
-    reason: "permission denied (its sockets' owners are hidden from this user)",
-    hint: 'run as root, e.g. with sudo',
+    reason: root
+      ? "permission denied (the kernel hides its sockets' owners even from root)"
+      : "permission denied (its sockets' owners are hidden from this user)",
+    hint: root
+      ? "run socklab in that process's container, or check ptrace rules"
+      : 'run as root, e.g. with sudo',
   });
 }
