@@ -2,9 +2,10 @@ import { createServer } from 'node:net';
 import { type LabEvent, resolveOptions, UsageError, withMessage } from '@socklab/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdConnections } from '../../../test/helpers/connections.ts';
+import { makeFakeProc } from '../test/fake-proc.ts';
 import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
 import { normalizeFilters } from './filters.ts';
-import { inspectCommand } from './inspect-command.ts';
+import { createInspectCommand, inspectCommand } from './inspect-command.ts';
 import plugin from './plugin.ts';
 import { findPortOwners } from './port-owners.ts';
 import { snapshot } from './snapshot.ts';
@@ -208,6 +209,33 @@ describe('the inspect plugin', () => {
     expect(() => resolveOptions(inspectCommand.options, { state: 'new_syn_recv' })).toThrow(
       /unknown state; use one of ESTABLISHED, .*CLOSING, UNCONN$/,
     );
+  });
+});
+
+describe('an empty table', () => {
+  it('has the header of what was asked for: unix sockets for --proto unix', async () => {
+    // The fixture's only unix socket is LISTEN: --state CLOSING finds nothing.
+    const fake = makeFakeProc([]);
+    try {
+      const command = createInspectCommand({
+        procRoot: fake.root,
+        passwdPath: fake.passwd,
+        platform: 'linux',
+      });
+      const table = async (raw: Record<string, unknown>) => {
+        const values = resolveOptions(command.options, raw) as Values;
+        const events: LabEvent[] = [];
+        for await (const event of command.run(values, { signal: new AbortController().signal }))
+          events.push(event);
+        return events[0]?.message;
+      };
+      expect(await table({ proto: 'unix', state: 'CLOSING' })).toBe(
+        'Proto State       I-Node   PID/Program name         Path',
+      );
+      expect(await table({ proto: 'tcp', state: 'CLOSING' })).toMatch(/^Proto Recv-Q Send-Q /);
+    } finally {
+      fake.cleanup();
+    }
   });
 });
 

@@ -136,7 +136,8 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
       if (!values.watch && !values.json) {
         const entries = await snapshot(filters, { ...defaults, sort });
         const details = { entries: entries.length };
-        yield event('info', { message: await render(entries, values.style), details });
+        const unix = values.proto === 'unix';
+        yield event('info', { message: await render(entries, values.style, unix), details });
         return;
       }
       if (!values.watch) {
@@ -188,10 +189,14 @@ export function createInspectCommand(defaults: SnapshotOptions = {}): AnyCommand
   });
 }
 
-async function render(entries: readonly SocketEntry[], style: string): Promise<string> {
+async function render(
+  entries: readonly SocketEntry[],
+  style: string,
+  unix: boolean,
+): Promise<string> {
   return style === 'lsof'
     ? (await import('./render/lsof-view.ts')).renderLsofView(entries)
-    : (await import('./render/netstat-view.ts')).renderNetstatView(entries);
+    : (await import('./render/netstat-view.ts')).renderNetstatView(entries, { unix });
 }
 
 function changeToJSON(change: SocketChange, time: string): Record<string, unknown> {

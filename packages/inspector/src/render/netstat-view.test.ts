@@ -32,6 +32,10 @@ describe('renderNetstatView', () => {
   it('keeps one header when there are no sockets, and no empty inet table before unix ones', () => {
     expect(renderNetstatView([])).toMatch(/^Proto Recv-Q Send-Q Local Address/);
     expect(renderNetstatView(unix).split('\n')[0]).toMatch(/^Proto State {7}I-Node/);
+    // --proto unix and nothing found: the unix table's header, not the Internet one.
+    expect(renderNetstatView([], { unix: true })).toBe(
+      'Proto State       I-Node   PID/Program name         Path',
+    );
   });
 });
 

@@ -3,6 +3,11 @@ import { hiddenText, netstatAddress } from './address-text.ts';
 import { cellText } from './cell-text.ts';
 import { padEndColumns } from './display-width.ts';
 
+export interface NetstatViewOptions {
+  /** Only unix sockets were asked for (`--proto unix`): an empty table has their header. */
+  unix?: boolean;
+}
+
 const unixHeader = 'Proto State       I-Node   PID/Program name         Path';
 
 /**
@@ -10,7 +15,10 @@ const unixHeader = 'Proto State       I-Node   PID/Program name         Path';
  * PID/Program name. Unix sockets follow in a table of their own, as netstat prints them, with
  * the path last so long paths do not push the other columns out of line.
  */
-export function renderNetstatView(entries: readonly SocketEntry[]): string {
+export function renderNetstatView(
+  entries: readonly SocketEntry[],
+  options: NetstatViewOptions = {},
+): string {
   const inet: string[][] = [];
   const unix: string[] = [];
   for (const entry of entries) {
@@ -33,8 +41,9 @@ export function renderNetstatView(entries: readonly SocketEntry[]): string {
     ]);
   }
   const tables: string[] = [];
-  if (inet.length > 0 || unix.length === 0) tables.push(inetTable(inet));
-  if (unix.length > 0) tables.push([unixHeader, ...unix].join('\n'));
+  const empty = inet.length === 0 && unix.length === 0;
+  if (inet.length > 0 || (empty && !options.unix)) tables.push(inetTable(inet));
+  if (unix.length > 0 || (empty && options.unix)) tables.push([unixHeader, ...unix].join('\n'));
   return tables.join('\n\n');
 }
 
