@@ -561,7 +561,7 @@ export const rows: BadInputRow[] = [
     name: 'inspect unexpected argument',
     args: () => ['inspect', 'tcp'],
     code: 2,
-    mentions: fixed('"tcp"'),
+    mentions: fixed('"tcp"', 'use --proto tcp'),
   },
   usage(['inspect', '--state'], 'Missing value for --state'),
   badValue(['inspect', '--port', '0'], 'port must be 1-65535'),

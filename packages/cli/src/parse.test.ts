@@ -152,6 +152,11 @@ describe('parsing bad command lines: one line on stderr, exit 2', () => {
       /^socklab: Missing value for --timeout/,
     ],
     [['solo', 'a', 'b'], /^socklab: Unexpected argument "b" \(see socklab solo --help\)$/],
+    // A stray word that is a value of one option (`inspect tcp`): how to give it.
+    [
+      ['fake', 'opts', '80', 'localhost', 'SLOW'],
+      /^socklab: Unexpected argument "SLOW"; use --mode slow \(see socklab fake opts --help\)$/,
+    ],
     [['--plugin'], /^socklab: Missing value for --plugin; give a module file, a package folder/],
     [
       ['fake', 'fail', 'sideways'],

@@ -285,12 +285,23 @@ function assignPositionals(
     .sort(([, a], [, b]) => (a.positional as number) - (b.positional as number));
   for (const [index, value] of positionals.entries()) {
     const slot = slots[index];
-    if (!slot) throw new UsageError(`Unexpected argument "${value}"`);
+    if (!slot) throw new UsageError(`Unexpected argument "${value}"`, choiceHint(specs, value));
     const [name] = slot;
     if (raw[name] !== undefined)
       throw new UsageError(`${name} is given twice: "${value}" and --${name} "${raw[name]}"`);
     raw[name] = value;
   }
+}
+
+/** `inspect tcp`: the stray word is a value of one option (--proto tcp), so say to give it so. */
+function choiceHint(specs: OptionSpecs, value: string): { hint: string } | undefined {
+  const wanted = value.toLowerCase();
+  const owners = Object.entries(specs).flatMap(([name, spec]) => {
+    const choice = spec.positional === undefined ? spec.choices : undefined;
+    const match = choice?.find((c) => String(c).toLowerCase() === wanted);
+    return match === undefined ? [] : [`--${name} ${match}`];
+  });
+  return owners.length === 1 ? { hint: `use ${owners[0]}` } : undefined;
 }
 
 function outputFlags(flags: Parsed['flags'], specs: OptionSpecs): OutputFlags {
