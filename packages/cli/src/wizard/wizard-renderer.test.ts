@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { createEventClock } from '@socklab/core';
 import { describe, expect, it } from 'vitest';
 import { createMemoryIO } from '../memory-io.ts';
@@ -127,6 +128,26 @@ describe('framedIO', () => {
     );
     // JSON stays one line to copy, whatever the width.
     expect(screen.at(-1)).toBe('│  [{"proto":"tcp","x":1}]');
+  });
+
+  it('wraps a dim trace line inside the frame, each piece dimmed on its own', () => {
+    const { io, shown } = terminalIO();
+    const framed = framedIO(io, { spinner: idle, onInterrupt() {}, columns: 40 });
+    const renderer = createWizardRenderer(framed, { ...client, color: true });
+    const event = createEventClock();
+    const local = { address: '127.0.0.1', port: 38577, family: 'IPv4' as const };
+    const remote = { address: '127.0.0.1', port: 42611, family: 'IPv4' as const };
+    // At 80 columns the lab's send line ran past the edge and the terminal wrapped it under no bar.
+    renderer.event(event('send', { proto: 'udp', local, remote, bytes: 10, text: 'Hello, UDP' }));
+    const screen = shown().split('\n').slice(0, -1);
+    expect(screen.length).toBeGreaterThan(1);
+    for (const line of screen) {
+      expect(line.startsWith('│  \u001b[2m') && line.endsWith('\u001b[22m')).toBe(true);
+      expect(stripVTControlCharacters(line).length).toBeLessThanOrEqual(40);
+    }
+    expect(stripVTControlCharacters(screen.join(' ')).replace(/│ {2}/g, '')).toMatch(
+      /^send udp 127\.0\.0\.1:38577 -> 127\.0\.0\.1:42611 10 B .*"Hello, UDP"$/,
+    );
   });
 
   it('wraps stderr lines (words) inside the frame, and leaves stdout lines (maybe JSON) whole', () => {

@@ -33,9 +33,10 @@ export interface FramedTarget extends RenderTarget {
   endLine(): void;
   /**
    * Whole lines of words on stdout (an event's message, never JSON): wrapped at the terminal's
-   * width inside the frame, as stderr's lines are. Without it, as stdout.
+   * width inside the frame, as stderr's lines are; `style` (dim) is put on each wrapped line, so
+   * its codes never count as width. Without it, as stdout.
    */
-  lines?(text: string): void;
+  lines?(text: string, style?: (line: string) => string): void;
 }
 
 /**
@@ -70,8 +71,13 @@ export function createWizardRenderer(
         framed.endLine();
         if (event.message !== undefined || event.output !== undefined) plain.event(event);
         // A last error or timeout without a line of its own: the failure line that follows says it.
-        else if (event.type !== 'error' && event.type !== 'timeout')
-          framed.stdout(`${dim(formatTraceLine(event, { terminal }), options.color)}\n`);
+        else if (event.type !== 'error' && event.type !== 'timeout') {
+          // Trace lines are words too: at 80 columns a send line ran past the frame's edge.
+          const trace = `${formatTraceLine(event, { terminal })}\n`;
+          const style = (line: string) => dim(line, options.color);
+          if (lines) lines(trace, style);
+          else framed.stdout(`${style(trace.slice(0, -1))}\n`);
+        }
       }
       const started =
         event.type === 'listen' ||
@@ -124,12 +130,17 @@ export function framedIO(io: CliIO, options: FramedIOOptions): CliIO & FramedTar
     open = undefined;
     io[stream]('\n');
   };
-  const write = (stream: 'stdout' | 'stderr', text: string, words = stream === 'stderr') => {
+  const write = (
+    stream: 'stdout' | 'stderr',
+    text: string,
+    words = stream === 'stderr',
+    style = (line: string) => line,
+  ) => {
     spinner.stop();
     if (text === '') return;
     if (open !== stream) endLine();
     const wrap = words && open === undefined && text.endsWith('\n');
-    const shown = wrap ? `${wrapText(text.slice(0, -1), columns).join('\n')}\n` : text;
+    const shown = wrap ? `${wrapText(text.slice(0, -1), columns).map(style).join('\n')}\n` : text;
     io[stream](frame(shown, open === undefined));
     open = text.endsWith('\n') ? undefined : stream;
   };
@@ -137,7 +148,7 @@ export function framedIO(io: CliIO, options: FramedIOOptions): CliIO & FramedTar
     ...rest,
     stdout: (text) => write('stdout', typeof text === 'string' ? text : utf8.decode(text)),
     stderr: (text) => write('stderr', text),
-    lines: (text) => write('stdout', text, true),
+    lines: (text, style) => write('stdout', text, true, style),
     endLine,
     // A second Ctrl-C exits at once: close the frame as the outro would have.
     forceExit: io.forceExit
