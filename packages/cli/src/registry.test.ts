@@ -84,6 +84,29 @@ describe('loadRegistry', () => {
     for (const b of registry.broken) expect(b.error).not.toContain('\n');
   });
 
+  it('a plugin whose import never finishes is listed as broken, and the others still load', async () => {
+    // A top-level await on nothing: the event loop had no work left and the command ended with
+    // exit 0 and no output (Node, Bun); a slow one held every command.
+    const hangs = join(tmp, 'hangs.mjs');
+    writeFileSync(hangs, 'await new Promise(() => {});\nexport default {};\n');
+    const slow = join(tmp, 'slow.mjs');
+    writeFileSync(
+      slow,
+      'await new Promise((r) => setTimeout(r, 60_000).unref?.());\nexport default {};\n',
+    );
+    const registry = await loadRegistry({
+      cwd: tmp,
+      specifiers: [hangs, slow, fakePlugin],
+      loadTimeoutMs: 200,
+      ...none,
+    });
+    expect(registry.plugins.map((p) => p.plugin.name)).toEqual(['fake']);
+    expect(registry.broken.map((b) => [b.from, b.error])).toEqual([
+      [hangs, 'its import did not finish within 200 ms (a top-level await that never ends?)'],
+      [slow, 'its import did not finish within 200 ms (a top-level await that never ends?)'],
+    ]);
+  });
+
   it('keeps the first of two plugins with one name and lists the second as broken', async () => {
     const registry = await loadRegistry({
       cwd: tmp,

@@ -69,7 +69,16 @@ export interface LoadRegistryOptions {
    * run) or looking up the built-ins' versions (nothing shows them for one command).
    */
   only?: string;
+  /** How long a plugin that is not built in may take to import (default: `pluginLoadTimeoutMs`). */
+  loadTimeoutMs?: number;
 }
+
+/**
+ * A plugin's import that never settles (a top-level await on nothing) left no work for the event
+ * loop: Node and Bun ended every command at once with exit 0 and no output, Deno with its own
+ * error. A slow one held every command. Past this, the plugin is listed as broken instead.
+ */
+export const pluginLoadTimeoutMs = 10_000;
 
 /** The built-in plugin packages by command name, imported only when needed. */
 const builtinPackages: readonly { name: string; from: string; load: () => Promise<unknown> }[] = [
@@ -118,7 +127,7 @@ export async function loadRegistry(options: LoadRegistryOptions): Promise<Regist
   const seenDirs = new Set<string>();
   const take = async (candidate: PluginCandidate) => {
     if (candidate.dir) seenDirs.add((await files()).realDir(candidate.dir));
-    const result = await loadCandidate(candidate);
+    const result = await loadCandidate(candidate, options.loadTimeoutMs ?? pluginLoadTimeoutMs);
     if (result && 'error' in result) broken.push(result);
     else if (result) add(result);
   };
@@ -159,6 +168,7 @@ function describeSource(loaded: LoadedPlugin): string {
 
 async function loadCandidate(
   candidate: PluginCandidate,
+  timeoutMs: number,
 ): Promise<LoadedPlugin | BrokenPlugin | undefined> {
   const fail = (error: unknown, name = candidate.name ?? candidate.from): BrokenPlugin => ({
     name,
@@ -167,11 +177,32 @@ async function loadCandidate(
     error: oneLine(error),
   });
   let module: unknown;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    module = await candidate.load();
+    const loading = candidate.load();
+    // Built-ins are part of socklab; the timer also keeps the event loop alive while it waits.
+    module =
+      candidate.source === 'built-in'
+        ? await loading
+        : await Promise.race([
+            loading,
+            new Promise((_, reject) => {
+              timer = setTimeout(
+                () =>
+                  reject(
+                    new Error(
+                      `its import did not finish within ${timeoutMs} ms (a top-level await that never ends?)`,
+                    ),
+                  ),
+                timeoutMs,
+              );
+            }),
+          ]);
   } catch (error) {
     const { loadErrorText } = await import('./load-error.ts');
     return fail(await loadErrorText(error, candidate.file));
+  } finally {
+    clearTimeout(timer);
   }
   const value = (module as { default?: unknown } | undefined)?.default;
   if (value === undefined) {
