@@ -16,6 +16,25 @@ function labWith(deps: LabDeps) {
   return { plugin: definePlugin({ name: 'lab', summary: 'lab', commands: [command] }), command };
 }
 
+/**
+ * The lab with a snapshot that hangs until released, interrupted (SIGINT) once its TCP step
+ * passed; the snapshot answers `releaseAfterMs` after the interrupt.
+ */
+async function interruptedAtSnapshot(releaseAfterMs: number) {
+  let release: () => void = () => {};
+  const { plugin, command } = labWith({
+    snapshot: () => new Promise((resolve) => (release = () => resolve([]))),
+  });
+  const io = createMemoryIO();
+  const running = executeCommand({ io, plugin, command, options: {} });
+  for (let i = 0; i < 200 && !io.out.includes('✓ TCP echo'); i++)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  io.signal('SIGINT');
+  if (releaseAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, releaseAfterMs));
+  release();
+  return { io, code: await running };
+}
+
 describe('runLab', () => {
   it('a step that fails is a ✗ line with the reason; the others still run; exit 1', async () => {
     const { plugin, command } = labWith({ snapshot: async () => [] });
@@ -56,35 +75,15 @@ describe('runLab', () => {
   });
 
   it('Ctrl-C stops it, closes what it opened, and exits 130', async () => {
-    let release: () => void = () => {};
-    const { plugin, command } = labWith({
-      // The snapshot hangs until the test interrupts.
-      snapshot: () => new Promise((resolve) => (release = () => resolve([]))),
-    });
-    const io = createMemoryIO();
-    const running = executeCommand({ io, plugin, command, options: {} });
-    for (let i = 0; i < 200 && !io.out.includes('✓ TCP echo'); i++)
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    io.signal('SIGINT');
-    release();
-    expect(await running).toBe(130);
+    const { io, code } = await interruptedAtSnapshot(0);
+    expect(code).toBe(130);
     expect(io.listeners()).toBe(0);
   });
 
   it('Ctrl-C during a snapshot prints no table of sockets it has already closed', async () => {
-    let release: () => void = () => {};
-    const { plugin, command } = labWith({
-      snapshot: () => new Promise((resolve) => (release = () => resolve([]))),
-    });
-    const io = createMemoryIO();
-    const running = executeCommand({ io, plugin, command, options: {} });
-    for (let i = 0; i < 200 && !io.out.includes('✓ TCP echo'); i++)
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    io.signal('SIGINT');
     // The snapshot answers after the interrupt closed the lab's sockets.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    release();
-    expect(await running).toBe(130);
+    const { io, code } = await interruptedAtSnapshot(50);
+    expect(code).toBe(130);
     expect(io.out).not.toContain('while open');
     expect(io.err).not.toContain('✗ Sockets while open');
     expect(io.listeners()).toBe(0);
