@@ -148,6 +148,10 @@ describe('sendAndReceive', () => {
       expect((error as SocketError).message).toBe(
         `Cannot receive from udp 127.0.0.1:${silent.local.port}: timed out: no reply within 100 ms (3 attempts)`,
       );
+      // --retries was given: the hint asks for more of them, not for the flag.
+      expect((error as SocketError).hint).toMatch(
+        /wait longer with --timeout, or send more times with a higher --retries$/,
+      );
       expect(adapter.open()).toBe(0);
     } finally {
       await silent.close();

@@ -252,13 +252,16 @@ export async function* exchange(
   function noReply(): SocketError {
     if (lastFailure instanceof SocketError) return lastFailure;
     const target = udpTarget(addresses[0] as string, endpoint.port);
+    // With --retries given already, more of them is the advice, not --retries itself.
+    const again =
+      attempts > 1 ? 'or send more times with a higher --retries' : 'or try again with --retries';
     return new SocketError('ETIMEDOUT', {
       action: 'receive from',
       target,
       reason: `timed out: no reply within ${timeout} ms${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
       hint: adapter.capabilities.refused
-        ? 'is the server running and replying? wait longer with --timeout, or try again with --retries'
-        : `nothing may be listening on ${target} (this runtime cannot see "connection refused"); wait longer with --timeout, or try again with --retries`,
+        ? `is the server running and replying? wait longer with --timeout, ${again}`
+        : `nothing may be listening on ${target} (this runtime cannot see "connection refused"); wait longer with --timeout, ${again}`,
     });
   }
 }
