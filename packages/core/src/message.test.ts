@@ -7,6 +7,7 @@ import {
   bytesToText,
   bytesToTextLenient,
   createMessage,
+  escapeControls,
   fromHex,
   hexdump,
   pythonBytesRepr,
@@ -117,6 +118,35 @@ describe('pythonBytesRepr', () => {
     for (const [i, sample] of samples.entries()) {
       expect(pythonBytesRepr(sample), toHex(sample)).toBe(expected[i]);
     }
+  });
+});
+
+describe('escapeControls', () => {
+  // A process name, a socket path or a peer's text: any byte but NUL may be there.
+  const hostile = 'ev\nil\tx\r\x1b[2J\x00\x7f\x9b';
+
+  it('escapes C0 (tab, newline, return by name), DEL and C1, and keeps other text', () => {
+    expect(escapeControls(hostile)).toBe('ev\\nil\\tx\\r\\x1b[2J\\x00\\x7f\\x9b');
+    expect(escapeControls('node café 日本 a\\b ~')).toBe('node café 日本 a\\b ~');
+  });
+
+  it('keeps the characters it is told to keep', () => {
+    expect(escapeControls(hostile, '\n\t')).toBe('ev\nil\tx\\r\\x1b[2J\\x00\\x7f\\x9b');
+    expect(escapeControls(hostile, '\t')).toBe('ev\\nil\tx\\r\\x1b[2J\\x00\\x7f\\x9b');
+  });
+
+  it('leaves nothing a terminal would act on, whatever the text (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        // Only printable text and backslash escapes: no C0, DEL or C1 code unit left.
+        const out = escapeControls(text);
+        for (let i = 0; i < out.length; i++) {
+          const code = out.charCodeAt(i);
+          expect(code < 0x20 || (code >= 0x7f && code <= 0x9f)).toBe(false);
+        }
+      }),
+      { numRuns },
+    );
   });
 });
 

@@ -83,6 +83,29 @@ export function hexdump(data: Uint8Array): string {
   return lines.join('\n');
 }
 
+const namedControls: Record<number, string> = { 9: '\\t', 10: '\\n', 13: '\\r' };
+
+/**
+ * Text safe to show on a terminal: C0 controls, DEL and C1 controls as Python-style escapes
+ * (`\t`, `\n`, `\r`, `\x1b`, `\x9b`), except the characters in `keep` (the CLI keeps newline and
+ * tab in a message, tab in a one-line error; a table cell keeps none), so text from a peer, a
+ * process name or a socket path cannot move the cursor, clear the screen or forge a line.
+ * Everything else, backslashes included, is unchanged.
+ */
+export function escapeControls(text: string, keep = ''): string {
+  let escaped = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code >= 0x20 && code < 0x7f) || code > 0x9f) continue;
+    if (keep !== '' && keep.includes(text[i] as string)) continue;
+    escaped +=
+      text.slice(from, i) + (namedControls[code] ?? `\\x${code.toString(16).padStart(2, '0')}`);
+    from = i + 1;
+  }
+  return from === 0 ? text : escaped + text.slice(from);
+}
+
 /** Python's repr of bytes, as the seed prints them: b'Hello, world'. */
 export function pythonBytesRepr(data: Uint8Array): string {
   let hasSingle = false;

@@ -1,6 +1,6 @@
+import { escapeControls } from '@socklab/core';
 import type { SocketChange } from '../watch.ts';
 import { hiddenText, netstatAddress } from './address-text.ts';
-import { cellText } from './cell-text.ts';
 
 /** "+ tcp 127.0.0.1:5000 127.0.0.1:65432 ESTABLISHED 123/node", "-" closed, "~" state change. */
 export function changeLine(change: SocketChange): string {
@@ -8,9 +8,11 @@ export function changeLine(change: SocketChange): string {
   const mark = change.change === 'opened' ? '+' : change.change === 'closed' ? '-' : '~';
   const state = change.from ? `${change.from} -> ${entry.state}` : entry.state;
   const local =
-    entry.proto === 'unix' ? cellText(entry.local.address) || '-' : netstatAddress(entry.local);
+    entry.proto === 'unix'
+      ? escapeControls(entry.local.address) || '-'
+      : netstatAddress(entry.local);
   const remote = entry.proto === 'unix' ? '-' : netstatAddress(entry.remote);
   const owner =
-    entry.pid === null ? hiddenText(entry) : `${entry.pid}/${cellText(entry.command ?? '?')}`;
+    entry.pid === null ? hiddenText(entry) : `${entry.pid}/${escapeControls(entry.command ?? '?')}`;
   return `${mark} ${entry.proto} ${local} ${remote} ${state} ${owner}`;
 }

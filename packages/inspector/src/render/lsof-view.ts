@@ -1,6 +1,6 @@
+import { escapeControls } from '@socklab/core';
 import type { SocketEntry } from '../types.ts';
 import { hiddenText, lsofAddress } from './address-text.ts';
-import { cellText } from './cell-text.ts';
 import { displayWidth, padEndColumns } from './display-width.ts';
 
 /**
@@ -13,7 +13,7 @@ export function renderLsofView(entries: readonly SocketEntry[]): string {
     const unix = entry.proto === 'unix';
     const type = unix ? 'unix' : entry.proto.endsWith('6') ? 'IPv6' : 'IPv4';
     const node = unix ? String(entry.inode) : entry.proto.startsWith('tcp') ? 'TCP' : 'UDP';
-    const name = unix ? cellText(entry.local.address) || '(unnamed)' : inetName(entry);
+    const name = unix ? escapeControls(entry.local.address) || '(unnamed)' : inetName(entry);
     const user = entry.user ?? (entry.uid === null ? '-' : String(entry.uid));
     if (entry.processes.length === 0) {
       rows.push([hiddenText(entry), '-', user, '-', type, node, name]);
@@ -21,7 +21,15 @@ export function renderLsofView(entries: readonly SocketEntry[]): string {
     }
     for (const owner of entry.processes) {
       const fd = owner.fd === null ? '-' : `${owner.fd}u`;
-      rows.push([cellText(owner.command ?? '?'), String(owner.pid), user, fd, type, node, name]);
+      rows.push([
+        escapeControls(owner.command ?? '?'),
+        String(owner.pid),
+        user,
+        fd,
+        type,
+        node,
+        name,
+      ]);
     }
   }
   const widths = [0, 0, 0, 0, 0, 0];

@@ -1,6 +1,6 @@
+import { escapeControls } from '@socklab/core';
 import type { SocketEntry } from '../types.ts';
 import { hiddenText, netstatAddress } from './address-text.ts';
-import { cellText } from './cell-text.ts';
 import { padEndColumns } from './display-width.ts';
 
 export interface NetstatViewOptions {
@@ -23,10 +23,12 @@ export function renderNetstatView(
   const unix: string[] = [];
   for (const entry of entries) {
     const owner =
-      entry.pid === null ? hiddenText(entry) : `${entry.pid}/${cellText(entry.command ?? '?')}`;
+      entry.pid === null
+        ? hiddenText(entry)
+        : `${entry.pid}/${escapeControls(entry.command ?? '?')}`;
     if (entry.proto === 'unix') {
       unix.push(
-        `unix  ${entry.state.padEnd(11)} ${String(entry.inode).padEnd(8)} ${padEndColumns(owner, 24)} ${cellText(entry.local.address) || '-'}`.trimEnd(),
+        `unix  ${entry.state.padEnd(11)} ${String(entry.inode).padEnd(8)} ${padEndColumns(owner, 24)} ${escapeControls(entry.local.address) || '-'}`.trimEnd(),
       );
       continue;
     }

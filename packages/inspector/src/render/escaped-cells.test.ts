@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeEntry } from '../parsers/entry.ts';
 import type { SocketEntry } from '../types.ts';
-import { cellText } from './cell-text.ts';
 import { changeLine } from './change-line.ts';
 import { renderLsofView } from './lsof-view.ts';
 import { renderNetstatView } from './netstat-view.ts';
@@ -29,11 +28,6 @@ const unix = makeEntry({
 const entries: SocketEntry[] = [tcp, unix];
 
 describe('table cells with control characters', () => {
-  it('cellText escapes C0 (tab and newline too), DEL and C1, and keeps other text', () => {
-    expect(cellText(command)).toBe(escaped);
-    expect(cellText('node café 日本 a\\b')).toBe('node café 日本 a\\b');
-  });
-
   it('netstat view: a row per socket, the command and the path escaped', () => {
     const lines = renderNetstatView(entries).split('\n');
     expect(lines).toHaveLength(5);
