@@ -16,6 +16,7 @@ describe('createWizardRenderer', () => {
       stdout: (text: string | Uint8Array) => out.push(String(text)),
       stderr: (text: string) => out.push(text),
       endLine() {},
+      lines: (text: string) => out.push(text),
     };
     const renderer = createWizardRenderer(target, client);
     const event = createEventClock();
@@ -46,7 +47,7 @@ describe('createWizardRenderer', () => {
     ] as const) {
       let ready = 0;
       const renderer = createWizardRenderer(
-        { stdout: () => {}, stderr: () => {}, endLine() {} },
+        { stdout: () => {}, stderr: () => {}, endLine() {}, lines() {} },
         { spinner: idle, waiting: '', server: true, color: false, onReady: () => ready++ },
       );
       // A host-name line or a notice before the start is not readiness.

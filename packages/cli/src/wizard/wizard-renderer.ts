@@ -34,9 +34,9 @@ export interface FramedTarget extends RenderTarget {
   /**
    * Whole lines of words on stdout (an event's message, never JSON): wrapped at the terminal's
    * width inside the frame, as stderr's lines are; `style` (dim) is put on each wrapped line, so
-   * its codes never count as width. Without it, as stdout.
+   * its codes never count as width.
    */
-  lines?(text: string, style?: (line: string) => string): void;
+  lines(text: string, style?: (line: string) => string): void;
 }
 
 /**
@@ -54,11 +54,11 @@ export function createWizardRenderer(
   const terminal = { stdout: true, stderr: true };
   // Messages are words (a table view's rows too): they wrap inside the frame, not at the
   // terminal's edge under no bar.
-  const { lines } = framed;
   const plain = createPlainRenderer(
-    lines
-      ? { ...framed, stdout: (text) => lines(typeof text === 'string' ? text : utf8.decode(text)) }
-      : framed,
+    {
+      ...framed,
+      stdout: (text) => framed.lines(typeof text === 'string' ? text : utf8.decode(text)),
+    },
     { terminal },
   );
   let ready = false;
@@ -74,9 +74,7 @@ export function createWizardRenderer(
         else if (event.type !== 'error' && event.type !== 'timeout') {
           // Trace lines are words too: at 80 columns a send line ran past the frame's edge.
           const trace = `${formatTraceLine(event, { terminal })}\n`;
-          const style = (line: string) => dim(line, options.color);
-          if (lines) lines(trace, style);
-          else framed.stdout(`${style(trace.slice(0, -1))}\n`);
+          framed.lines(trace, (line) => dim(line, options.color));
         }
       }
       const started =
