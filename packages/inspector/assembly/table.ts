@@ -591,8 +591,9 @@ let unreadable: u32 = 0;
 let callerUid: f64 = -1; // -1: unknown
 
 /**
- * An empty table of `slots` (a power of two, at least 1024) for the JavaScript side to fill: a
- * copy of the scan's own table, then addOwner() for the owners outside it (`filled` in the copy).
+ * An empty table of `slots` (a power of two, at least 1024) for the JavaScript side to fill: the
+ * fd scan's table itself (then ownersFilled()), or a copy of it (`filled` in the copy); then
+ * addOwner() for the owners outside it.
  */
 export function ownersFor(slots: u32, filled: u32): usize {
   ownerSlots = slots;
@@ -600,6 +601,14 @@ export function ownersFor(slots: u32, filled: u32): usize {
   owners = alloc(<usize>slots * 12);
   ownerCount = filled;
   return owners;
+}
+
+/**
+ * The table ownersFor() gave was filled in place (the fd scan wrote into this module's shared
+ * memory): `filled` owners are in it.
+ */
+export function ownersFilled(filled: u32): void {
+  ownerCount = filled;
 }
 
 function ownerSlot(inode: u32): u32 {

@@ -15,9 +15,28 @@ const asc = join(root, '..', '..', 'node_modules', 'assemblyscript', 'bin', 'asc
 const temp = mkdtempSync(join(tmpdir(), 'socklab-wasm-'));
 const wasm = join(temp, 'table.wasm');
 try {
+  // Shared memory (a SharedArrayBuffer, hence the threads feature and a declared maximum, the
+  // 4 GiB a module can address anyway): the fd scan's two threads write the owner table straight
+  // into it, so nothing is copied after the scan.
   const run = spawnSync(
     process.execPath,
-    [asc, source, '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '-o', wasm],
+    [
+      asc,
+      source,
+      '-O3',
+      '--runtime',
+      'stub',
+      '--noAssert',
+      '--use',
+      'abort=',
+      '--enable',
+      'threads',
+      '--sharedMemory',
+      '--maximumMemory',
+      '65536',
+      '-o',
+      wasm,
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   if (run.error || run.status !== 0) {

@@ -21,6 +21,13 @@ export interface TablesAndOwners {
    * overlaps the two): work that needs the entries but not their owners can run meanwhile.
    */
   onTablesRead?(): void;
+  /**
+   * A zeroed owner table of `slots` slots (see SharedScanContext.owners), backed by a
+   * SharedArrayBuffer, for a strategy whose fd scan fills one (collectShared): where the
+   * entries' owners will be looked up, so that nothing is copied after the scan. Default: a new
+   * SharedArrayBuffer.
+   */
+  ownerTable?(slots: number): Int32Array;
 }
 
 /** A way to read the tables and scan owners; runtimes may overlap the two on two cores. */

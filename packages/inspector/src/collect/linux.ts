@@ -114,6 +114,8 @@ async function collectTables(
       owners: options.owners !== false,
       // Every process, even for --pid: its sockets list all their owners (a fork's too).
       pids: undefined,
+      // The WebAssembly rows look owners up in their own memory: the scan fills it in place.
+      ownerTable: inet ? (slots) => inet.ownerTable(slots) : undefined,
       onTable(proto, text, more) {
         if (text === undefined) return;
         if (inet && proto !== 'unix') {

@@ -184,12 +184,50 @@ describe('the WebAssembly module', () => {
   );
 });
 
+describe('the owner table', () => {
+  it('is filled by the fd scan in the module’s own memory: nothing is copied after the scan', async () => {
+    const fake = makeFakeProc([{ pid: 100, comm: 'server', fds: { 3: 305910 } }]);
+    try {
+      let table: Int32Array | undefined;
+      const bits = 10;
+      const slot = ownerSlot(305910, bits);
+      const strategy: CollectStrategy = async (request, fs) => {
+        for (const proto of request.tables) {
+          request.onTable(proto, await readTable(fs, request.procRoot, proto));
+        }
+        table = request.ownerTable?.(2 ** bits);
+        if (!table) throw new Error('no owner table offered');
+        table.set([305910, 100, 3], slot * 3);
+        const control = new Int32Array(4);
+        control[1] = 1;
+        return ownerTable(table, [], control);
+      };
+      const json = await collectLinuxJSON(
+        { proto: 'tcp' },
+        { procRoot: fake.root, passwdPath: fake.passwd, fs: nodeProcFs, strategy },
+      );
+      // Shared, so that the scan's worker writes into it too.
+      expect(table?.buffer).toBeInstanceOf(SharedArrayBuffer);
+      // Changed after the owners were attached, before the JSON is written: a copy would not see it.
+      (table as Int32Array)[slot * 3 + 1] = 101;
+      let text = '';
+      for (const piece of json?.pieces ?? []) text += new TextDecoder().decode(piece);
+      const entries = JSON.parse(text) as { inode: number; pid: number | null }[];
+      expect(entries.find((entry) => entry.inode === 305910)?.pid).toBe(101);
+    } finally {
+      fake.cleanup();
+    }
+  });
+});
+
 // ---- made-up /proc trees ----
 
 interface MadeUpProc {
   fs: ProcFs;
   /** Use a scan's shared owner table (as the two-thread scan makes it) instead of a Map. */
   shared: boolean;
+  /** That table is the one the request offers (the WebAssembly rows' own memory). */
+  inPlace: boolean;
   owners: [inode: number, pid: number, fd: number][];
   unreadable: number;
   callerUid: number | undefined;
@@ -295,6 +333,7 @@ function procArbitrary(): fc.Arbitrary<MadeUpProc> {
       ),
       hidden: fc.boolean(),
       shared: fc.boolean(),
+      inPlace: fc.boolean(),
       callerUid: fc.constantFrom(0, 1000, undefined),
       requests: fc.array(
         fc.tuple(
@@ -372,6 +411,7 @@ function procArbitrary(): fc.Arbitrary<MadeUpProc> {
       return {
         fs,
         shared: made.shared,
+        inPlace: made.inPlace,
         owners,
         unreadable: made.hidden ? 1 : 0,
         callerUid: made.callerUid,
@@ -391,7 +431,8 @@ function sharedTableStrategy(proc: MadeUpProc): CollectStrategy {
     }
     request.onTablesRead?.();
     const slots = 16;
-    const table = new Int32Array(3 * slots);
+    const offered = proc.inPlace ? request.ownerTable?.(slots) : undefined;
+    const table = offered ?? new Int32Array(3 * slots);
     const control = new Int32Array(4);
     const spilled = { inodes: [] as number[], pids: [] as number[], fds: [] as number[] };
     for (const [inode, pid, fd] of proc.owners) {

@@ -79,7 +79,7 @@ export async function collectShared(
     small,
     big,
     control: new Int32Array(new SharedArrayBuffer(4 * (controlHeader + 3 * big.length))),
-    owners: new Int32Array(new SharedArrayBuffer(4 * 3 * slots)),
+    owners: request.ownerTable?.(slots) ?? new Int32Array(new SharedArrayBuffer(4 * 3 * slots)),
   };
   worker.start(data);
   try {
