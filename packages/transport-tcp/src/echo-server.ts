@@ -282,12 +282,13 @@ export async function* createEchoServer(
       details: { adapter: adapter.name, maxConnections, idleTimeout, drainTimeout, once },
     });
     if (!isLoopback(local.address)) {
-      const where = isWildcard(local.address) ? 'every network interface' : local.address;
+      // The UDP server's words: one notice, whichever server.
+      const where = isWildcard(local.address) ? `every interface (${local.address})` : local.address;
       yield event('info', {
         proto: 'tcp',
         local,
         notice: true,
-        message: `Notice: listening on ${where}: other machines can reach this echo server (use --host 127.0.0.1 to stay local)`,
+        message: `notice: listening on ${where}: other machines can reach this echo server: use --host 127.0.0.1 to stay on this one`,
       });
     }
     if (idleTimeout > 0 && !adapter.closesIdle) {
