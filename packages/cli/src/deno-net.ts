@@ -7,9 +7,13 @@ export function denoLacksUnstableNet(): boolean {
   return typeof deno?.listenDatagram !== 'function';
 }
 
-/** A plugin that cannot run here: UDP under Deno without --unstable-net. */
+/**
+ * A plugin that cannot run here: UDP under Deno without --unstable-net, and the lab, whose first
+ * step is a UDP exchange (run anyway, it did the TCP steps and then failed the UDP one with the
+ * UDP adapter's words, not this invocation's command line).
+ */
 export function udpUnavailable(pluginName: string): boolean {
-  return pluginName === 'udp' && denoLacksUnstableNet();
+  return (pluginName === 'udp' || pluginName === 'lab') && denoLacksUnstableNet();
 }
 
 /** The exact command line that runs this same invocation with the flag. */

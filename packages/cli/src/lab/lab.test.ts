@@ -1,6 +1,15 @@
 // `socklab lab` as shipped: the real binary on the runtime running this test.
+import { spawnSync } from 'node:child_process';
+import { detectRuntime } from '@socklab/core';
 import { describe, expect, it } from 'vitest';
-import { collect, killGroup, runCli, spawnCli, waitForLine } from '../../../../test/helpers/cli.ts';
+import {
+  cliBin,
+  collect,
+  killGroup,
+  runCli,
+  spawnCli,
+  waitForLine,
+} from '../../../../test/helpers/cli.ts';
 
 describe('socklab lab', () => {
   it("runs every step, exits 0, and shows the lab's own sockets", async () => {
@@ -86,6 +95,21 @@ describe('socklab lab', () => {
     expect(stdout).toMatch(/^accept tcp #1 127\.0\.0\.1:\d+ <- 127\.0\.0\.1:\d+ /m);
     expect(stdout).toMatch(/^close tcp #1 /m);
   });
+
+  it.runIf(detectRuntime().name === 'deno')(
+    'under Deno without --unstable-net says at once how to run it, and runs nothing',
+    () => {
+      const result = spawnSync(process.execPath, ['run', '-A', cliBin, 'lab'], {
+        encoding: 'utf8',
+        env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+      });
+      expect([result.status, result.stdout, result.stderr]).toEqual([
+        1,
+        '',
+        `socklab: UDP under Deno needs --unstable-net; run: deno run -A --unstable-net ${cliBin} lab\n`,
+      ]);
+    },
+  );
 
   it('--host takes loopback addresses only: exit 2', async () => {
     const { code, stderr } = await runCli(['lab', '--host', '10.0.0.1']);
