@@ -283,7 +283,9 @@ export async function* createEchoServer(
     });
     if (!isLoopback(local.address)) {
       // The UDP server's words: one notice, whichever server.
-      const where = isWildcard(local.address) ? `every interface (${local.address})` : local.address;
+      const where = isWildcard(local.address)
+        ? `every interface (${local.address})`
+        : local.address;
       yield event('info', {
         proto: 'tcp',
         local,
