@@ -104,8 +104,6 @@ export async function connectEcho(
     if (addresses.length > 1) where = `${where} (tried ${addresses.join(', ')})`;
     return fail(error, 'connect to', connecting);
   }
-  // Bytes that arrived beyond the last round trip's length (only a misbehaving server sends them).
-  let extra: Uint8Array | undefined;
   const timedOut = new Error('timed out');
   // Closed by us (close(), or the signal): an end of stream is then no server's doing (Bun
   // reports a local destroy as an end).
@@ -149,8 +147,7 @@ export async function connectEcho(
       try {
         socket.write(data);
         while (got < data.length) {
-          let chunk = extra ?? (await Promise.race([socket.read(), expired]));
-          extra = undefined;
+          const chunk = await Promise.race([socket.read(), expired]);
           if (chunk === null) {
             if (closed) closedHere();
             throw new SocketError('EMISMATCH', {
@@ -159,11 +156,8 @@ export async function connectEcho(
               reason: `the server closed the connection after ${got} of ${data.length} bytes`,
             });
           }
-          if (chunk.length > data.length - got) {
-            extra = chunk.subarray(data.length - got);
-            chunk = chunk.subarray(0, data.length - got);
-          }
-          for (let i = 0; i < chunk.length; i++) {
+          const wanted = Math.min(chunk.length, data.length - got);
+          for (let i = 0; i < wanted; i++) {
             if (chunk[i] !== data[got + i]) {
               throw new SocketError('EMISMATCH', {
                 action: 'verify echo from',
@@ -172,7 +166,16 @@ export async function connectEcho(
               });
             }
           }
-          got += chunk.length;
+          got += wanted;
+          // All that was sent came back, and more with it: bytes the server made up (round trips
+          // take turns, so nothing else can be on its way).
+          if (chunk.length > wanted) {
+            throw new SocketError('EMISMATCH', {
+              action: 'verify echo from',
+              target: where,
+              reason: `the server sent ${chunk.length - wanted} bytes more than the ${data.length} it was sent`,
+            });
+          }
         }
       } catch (error) {
         if (error instanceof SocketError) throw error;

@@ -233,6 +233,16 @@ describe.skipIf(!haveCli)('socklab tcp', () => {
       /Cannot verify echo from tcp 127\.0\.0\.1:\d+: data mismatch at byte 0/,
     );
 
+    // An echo and then some, in one write: "echo verified" would be a lie.
+    const chatty = await fakeServer((socket) =>
+      socket.on('data', (d) => socket.write(Buffer.concat([d, Buffer.from('!!')]))),
+    );
+    const extra = await runCli(['tcp', 'client', '127.0.0.1', String(chatty), 'abc']);
+    expect([extra.code, extra.stdout]).toEqual([1, '']);
+    expect(extra.stderr).toMatch(
+      /Cannot verify echo from tcp 127\.0\.0\.1:\d+: the server sent 2 bytes more than the 3 it was sent/,
+    );
+
     const rude = await fakeServer((socket) => socket.on('data', () => socket.resetAndDestroy()));
     const reset = await runCli(['tcp', 'client', '127.0.0.1', String(rude)]);
     expect(reset.code).toBe(1);
