@@ -67,10 +67,10 @@ describe('network exposure', () => {
   });
 
   it.skipIf(noNamespace !== undefined).each([
-    ['tcp', '0.0.0.0', /every network interface/],
-    ['tcp', '::', /every network interface/],
+    ['tcp', '0.0.0.0', /^notice: listening on every interface \(0\.0\.0\.0\): .*echo server/],
+    ['tcp', '::', /^notice: listening on every interface \(::\): .*echo server/],
     ['tcp', '10.213.9.1', /listening on 10\.213\.9\.1/],
-    ['udp', '0.0.0.0', /every interface/],
+    ['udp', '0.0.0.0', /^notice: listening on every interface \(0\.0\.0\.0\): /],
     ['udp', '10.213.9.1', /listening on 10\.213\.9\.1/],
   ])(
     `%s server on %s prints a notice on stderr${noNamespace ? ` (skipped: ${noNamespace})` : ''}`,

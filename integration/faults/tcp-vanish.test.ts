@@ -93,7 +93,7 @@ describe('tcp server and peers that vanish without FIN', () => {
         await new Promise((r) => setTimeout(r, 100));
       expect(reaped()).toBe(count);
       // With --json the non-loopback notice is an info event on stdout.
-      expect(server.stdout()).toMatch(/"type":"info".*listening on every network interface/i);
+      expect(server.stdout()).toMatch(/"type":"info".*listening on every interface \(/i);
       const stopped = await server.stop('SIGTERM');
       expect(stopped).toEqual({ code: 0, signal: null });
     },
