@@ -457,20 +457,54 @@ function parseLine(start: usize, end: usize, proto: u32): void {
   const inode = decimal(p, skipToken(p, end));
   if (uid < 0 || inode < 0) return;
 
-  // The filters, then each socket once (its inode; a TIME_WAIT row by its addresses).
-  if (load<u8>(stateKeep + <usize>stateSlot(proto, <u32>state)) == 0) return;
-  if (portFilter >= 0 && localPort != portFilter && remotePort != portFilter) return;
-  const family: u32 = v6 ? 6 : 4;
+  // A TIME_WAIT row (06) has no socket left: the kernel prints uid 0 for "unknown", not root.
+  keepRow(
+    proto,
+    <u32>state,
+    l0,
+    l1,
+    l2,
+    l3,
+    localPort,
+    remotePort,
+    <u32>recvQ,
+    <u32>sendQ,
+    state == 6 ? NO_UID : <u64>uid,
+    <u64>inode,
+  );
+}
+
+/**
+ * Keeps a row that passes the filters, once (by its inode; a TIME_WAIT row by its addresses):
+ * local address words l0-l3, the remote's in e0-e3 (as /proc/net prints them).
+ */
+function keepRow(
+  proto: u32,
+  state: u32,
+  l0: u32,
+  l1: u32,
+  l2: u32,
+  l3: u32,
+  localPort: u32,
+  remotePort: u32,
+  recvQ: u32,
+  sendQ: u32,
+  uid: u64,
+  inode: u64,
+): bool {
+  if (load<u8>(stateKeep + <usize>stateSlot(proto, state)) == 0) return false;
+  if (portFilter >= 0 && localPort != portFilter && remotePort != portFilter) return false;
+  const family: u32 = (proto & 1) == 1 ? 6 : 4;
   const localId = addressId(l0, l1, l2, l3, family);
   const remoteId = addressId(e0, e1, e2, e3, family);
   const duplicate =
     inode != 0
-      ? seenBefore(<u64>inode, 0)
+      ? seenBefore(inode, 0)
       : seenBefore(
           ((<u64>localId) << 32) | ((<u64>localPort) << 16) | <u64>remotePort,
           ((<u64>remoteId) << 32) | ((<u64>proto) << 1) | 1,
         );
-  if (duplicate) return;
+  if (duplicate) return false;
   const row = room(rows, ROW, 4096 * ROW);
   rows.used += ROW;
   rowCount++;
@@ -480,11 +514,159 @@ function parseLine(start: usize, end: usize, proto: u32): void {
   store<u32>(row, localId, 4);
   store<u16>(row, <u16>remotePort, 8);
   store<u32>(row, remoteId, 12);
-  store<u32>(row, <u32>recvQ, 16);
-  store<u32>(row, <u32>sendQ, 20);
-  // A TIME_WAIT row (06) has no socket left: the kernel prints uid 0 for "unknown", not root.
-  store<u64>(row, state == 6 ? NO_UID : <u64>uid, 24);
-  store<u64>(row, <u64>inode, 32);
+  store<u32>(row, recvQ, 16);
+  store<u32>(row, sendQ, 20);
+  store<u64>(row, uid, 24);
+  store<u64>(row, inode, 32);
+  return true;
+}
+
+// ---- the same rows from the kernel's sock_diag netlink dump (what `ss` reads) ----
+
+const NLMSG_ERROR: u16 = 2;
+const NLMSG_DONE: u16 = 3;
+const SOCK_DIAG_BY_FAMILY: u16 = 20;
+/** struct inet_diag_msg, after each message's 16-byte header (linux/inet_diag.h). */
+const DIAG_MSG: u32 = 72;
+/** Returned by parseDiag for bytes that are not a netlink dump. */
+const NOT_NETLINK: i32 = -1000;
+
+/** The listeners of a dump (proto, port, uid, address words) and its request sockets (proto,
+ * port, row number, address words), for the request sockets' uid (settleRequests). */
+const listeners = new Region();
+const requests = new Region();
+const ENTRY: usize = 28;
+
+/**
+ * Parses `length` bytes at input() of a sock_diag dump (NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY)
+ * of table `proto` (as parse()), whole messages as one recv gives them, and keeps the rows that
+ * pass the filters, as parse() keeps the lines of /proc/net that print the same sockets. Returns
+ * 0 when more messages are to come, 1 at the dump's end (NLMSG_DONE), a negative errno when the
+ * kernel answered with an error, NOT_NETLINK for bytes that are not netlink messages.
+ */
+export function parseDiag(length: usize, proto: u32): i32 {
+  let p = inputRegion.base;
+  const end = p + length;
+  while (end - p >= 16) {
+    const size = load<u32>(p);
+    const type = load<u16>(p, 4);
+    if (size < 16 || <usize>size > end - p) return NOT_NETLINK;
+    if (type == NLMSG_DONE || type == NLMSG_ERROR) {
+      const error = size >= 20 ? load<i32>(p, 16) : 0;
+      if (error < 0) return error;
+      return type == NLMSG_DONE ? 1 : NOT_NETLINK;
+    }
+    if (type == SOCK_DIAG_BY_FAMILY && size >= 16 + DIAG_MSG) diagRow(p + 16, proto);
+    p += (<usize>size + 3) & ~(<usize>3);
+  }
+  return 0;
+}
+
+function swap16(v: u32): u32 {
+  return ((v & 0xff) << 8) | (v >>> 8);
+}
+
+/** One inet_diag_msg: family, state, timer, retrans, id (ports, addresses), queues, uid, inode. */
+function diagRow(m: usize, proto: u32): void {
+  const v6 = (proto & 1) == 1;
+  if (load<u8>(m) != (v6 ? 10 : 2)) return;
+  const state = <u32>load<u8>(m, 1);
+  const localPort = swap16(load<u16>(m, 4));
+  const remotePort = swap16(load<u16>(m, 6));
+  const l0 = load<u32>(m, 8);
+  const l1 = v6 ? load<u32>(m, 12) : 0;
+  const l2 = v6 ? load<u32>(m, 16) : 0;
+  const l3 = v6 ? load<u32>(m, 20) : 0;
+  e0 = load<u32>(m, 24);
+  e1 = v6 ? load<u32>(m, 28) : 0;
+  e2 = v6 ? load<u32>(m, 32) : 0;
+  e3 = v6 ? load<u32>(m, 36) : 0;
+  const recvQ = load<u32>(m, 56);
+  let sendQ = load<u32>(m, 60);
+  const uid = load<u32>(m, 64);
+  const inode = load<u32>(m, 68);
+  const tcp = proto < 2;
+  if (tcp && state == 10) {
+    // A listener: sock_diag gives its backlog's limit as the send queue, /proc/net its unsent
+    // bytes (none). Kept aside for its request sockets' uid (settleRequests).
+    sendQ = 0;
+    const at = room(listeners, ENTRY, 64 * ENTRY);
+    listeners.used += ENTRY;
+    storeEntry(at, proto, localPort, uid, l0, l1, l2, l3);
+  }
+  // A TIME_WAIT row (06) has no socket left: the kernel gives uid 0 for "unknown", not root.
+  const kept = keepRow(
+    proto,
+    state,
+    l0,
+    l1,
+    l2,
+    l3,
+    localPort,
+    remotePort,
+    recvQ,
+    sendQ,
+    state == 6 ? NO_UID : <u64>uid,
+    <u64>inode,
+  );
+  if (kept && tcp && state == 3 && inode == 0 && uid == 0) {
+    // A request socket (a handshake not done): sock_diag gives uid 0, /proc/net its listener's,
+    // which may be in the other table (a v6 listener's IPv4 handshakes are in tcp's).
+    const at = room(requests, ENTRY, 64 * ENTRY);
+    requests.used += ENTRY;
+    storeEntry(at, proto, localPort, rowCount - 1, l0, l1, l2, l3);
+  }
+}
+
+function storeEntry(at: usize, a: u32, b: u32, c: u32, w0: u32, w1: u32, w2: u32, w3: u32): void {
+  store<u32>(at, a);
+  store<u32>(at, b, 4);
+  store<u32>(at, c, 8);
+  store<u32>(at, w0, 12);
+  store<u32>(at, w1, 16);
+  store<u32>(at, w2, 20);
+  store<u32>(at, w3, 24);
+}
+
+/**
+ * The request sockets' rows get their listener's uid (as /proc/net prints them): the listener on
+ * their port and address, else on their port and any address of their family, else one of the
+ * other family whose address takes theirs (::, or ::ffff: and the IPv4 address); else 0. Run
+ * before the rows are read (sort, wanted, write).
+ */
+function settleRequests(): void {
+  for (let at = requests.base; at < requests.base + requests.used; at += ENTRY) {
+    const proto = load<u32>(at);
+    const port = load<u32>(at, 4);
+    const row = rows.base + <usize>load<u32>(at, 8) * ROW;
+    const a0 = load<u32>(at, 12);
+    const a1 = load<u32>(at, 16);
+    const a2 = load<u32>(at, 20);
+    const a3 = load<u32>(at, 24);
+    let best: i32 = 0;
+    let uid: u32 = 0;
+    for (let l = listeners.base; l < listeners.base + listeners.used; l += ENTRY) {
+      if (load<u32>(l, 4) != port) continue;
+      const w0 = load<u32>(l, 12);
+      const w1 = load<u32>(l, 16);
+      const w2 = load<u32>(l, 20);
+      const w3 = load<u32>(l, 24);
+      const any = (w0 | w1 | w2 | w3) == 0;
+      let fit: i32 = 0;
+      if (load<u32>(l) == proto) {
+        if (w0 == a0 && w1 == a1 && w2 == a2 && w3 == a3) fit = 3;
+        else if (any) fit = 2;
+      } else if (proto == 0 && (any || (w0 == 0 && w1 == 0 && w2 == 0xffff0000 && w3 == a0))) {
+        fit = 1;
+      }
+      if (fit > best) {
+        best = fit;
+        uid = load<u32>(l, 8);
+      }
+    }
+    store<u64>(row, <u64>uid, 24);
+  }
+  requests.used = 0;
 }
 
 export function count(): u32 {
@@ -568,6 +750,7 @@ function identity(n: u32): usize {
 
 /** Puts the rows in netstat's order (protocol, local port, local address, remote…, inode). */
 export function sort(): void {
+  if (requests.used > 0) settleRequests();
   const ids = mergeSort(identity(textCount), textCount, false);
   let r: u32 = 0;
   for (let i: u32 = 0; i < textCount; i++) {
@@ -731,6 +914,7 @@ const wantedUids = new Region(); // f64 each
 
 /** Lists the pids (owners) and uids (rows) to name: then pidList()/pidCount(), uidList()/uidCount(). */
 export function wanted(): void {
+  if (requests.used > 0) settleRequests();
   wantedPids.used = 0;
   wantedUids.used = 0;
   for (let i: u32 = 0; i < rowCount; i++) {
@@ -881,6 +1065,7 @@ const OWNER_NOT_VISIBLE: u32 = 39;
  * `last` closes it; others end with a comma) and returns the length written at output().
  */
 export function write(from: u32, to: u32, last: u32): usize {
+  if (requests.used > 0) settleRequests();
   out.used = 0;
   if (order == 0) order = identity(rowCount);
   if (from == 0) {

@@ -18,12 +18,14 @@ export interface FakeProcess {
 export function makeFakeProc(
   processes: FakeProcess[],
   tables = ['tcp', 'tcp6', 'udp', 'udp6', 'unix'],
-  { unlistable = true } = {},
+  {
+    unlistable = true,
+    fixture = (table: string) => `proc-net-${table}.txt`,
+  }: { unlistable?: boolean; fixture?: (table: string) => string } = {},
 ) {
   const root = mkdtempSync(join(tmpdir(), 'socklab-proc-'));
   mkdirSync(join(root, 'net'));
-  for (const table of tables)
-    writeFileSync(join(root, 'net', table), readFixture(`proc-net-${table}.txt`));
+  for (const table of tables) writeFileSync(join(root, 'net', table), readFixture(fixture(table)));
   for (const process of processes) {
     mkdirSync(join(root, String(process.pid), 'fd'), { recursive: true });
     writeFileSync(join(root, String(process.pid), 'comm'), `${process.comm}\n`);

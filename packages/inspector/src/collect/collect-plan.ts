@@ -17,6 +17,13 @@ export interface TablesAndOwners {
    */
   onTable(proto: SocketProto, text: string | Uint8Array | undefined, more?: boolean): void;
   /**
+   * Offered when the tables' consumer also reads the kernel's sock_diag dump (WasmRows.parseDiag):
+   * a strategy that can get an inet table that way hands it each recv's messages instead of the
+   * table's text (0: more to come, 1: the end, < 0: failed, then the text is read; rows already
+   * taken are not taken twice).
+   */
+  onDiag?(proto: SocketProto, bytes: Uint8Array): number;
+  /**
    * Called once every table is in, when the fd scan is still to be done (a strategy that
    * overlaps the two): work that needs the entries but not their owners can run meanwhile.
    */

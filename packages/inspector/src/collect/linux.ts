@@ -116,6 +116,7 @@ async function collectTables(
       pids: undefined,
       // The WebAssembly rows look owners up in their own memory: the scan fills it in place.
       ownerTable: inet ? (slots) => inet.ownerTable(slots) : undefined,
+      onDiag: inet ? (proto, bytes) => inet.parseDiag(proto, bytes) : undefined,
       onTable(proto, text, more) {
         if (text === undefined) return;
         if (inet && proto !== 'unix') {

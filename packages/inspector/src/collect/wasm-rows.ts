@@ -12,6 +12,7 @@ interface TableExports {
   filters(port: number): number;
   input(size: number): number;
   parse(length: number, proto: number, header: number): void;
+  parseDiag(length: number, proto: number): number;
   count(): number;
   reserve(rows: number): void;
   sort(): void;
@@ -115,6 +116,18 @@ export class WasmRows {
     const at = x.input(bytes.length);
     new Uint8Array(x.memory.buffer, at, bytes.length).set(bytes);
     x.parse(bytes.length, inetProtos.indexOf(proto), header ? 1 : 0);
+  }
+
+  /**
+   * Parses the messages of one recv of a sock_diag dump of one table (NETLINK_SOCK_DIAG): 0 when
+   * more are to come, 1 at the dump's end, a negative errno when the kernel refused it, -1000 for
+   * bytes that are not netlink messages.
+   */
+  parseDiag(proto: SocketProto, bytes: Uint8Array): number {
+    const x = this.#x;
+    const at = x.input(bytes.length);
+    new Uint8Array(x.memory.buffer, at, bytes.length).set(bytes);
+    return x.parseDiag(bytes.length, inetProtos.indexOf(proto));
   }
 
   get count(): number {

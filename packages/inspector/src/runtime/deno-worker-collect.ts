@@ -1,4 +1,5 @@
 import type { CollectStrategy } from '../collect/collect-plan.ts';
+import { openSockDiag, type SockDiag } from './deno-sock-diag.ts';
 import type { TableFile } from './line-pieces.ts';
 import {
   collectShared,
@@ -12,6 +13,7 @@ import { type SharedScanResult, scanSource, scanWorkerMinFds } from './shared-fd
 export function createDenoWorkerCollect(
   minFds = scanWorkerMinFds,
   bigAbove = 1000,
+  sockDiag: () => SockDiag | null = openSockDiag,
 ): CollectStrategy {
   const hooks: SharedCollectHooks = {
     minFds,
@@ -25,6 +27,9 @@ export function createDenoWorkerCollect(
     },
     startWorker,
     openTable,
+    // The dump is of this process's network: only for the live /proc.
+    dumpTable: (procRoot, proto, onBytes) =>
+      procRoot === '/proc' && (sockDiag()?.dump(proto, onBytes) ?? false),
   };
   return (request, fs) => collectShared(request, fs, hooks);
 }

@@ -10,6 +10,8 @@ export interface WorkerCollectOptions {
   minFds?: number;
   /** A process with more fds than this is not listed: its fd numbers are shared out in chunks. */
   bigAbove?: number;
+  /** Gets an inet table as a sock_diag dump (SharedCollectHooks.dumpTable; default: /proc/net). */
+  dumpTable?: SharedCollectHooks['dumpTable'];
 }
 
 /** Node and Bun: a worker_threads worker shares the fd scan (see collectShared). */
@@ -26,6 +28,7 @@ export function createWorkerCollect(options: WorkerCollectOptions = {}): Collect
     },
     startWorker: nodeScanWorker,
     openTable: openNodeTable,
+    dumpTable: options.dumpTable,
   };
   return (request, fs) => collectShared(request, fs, hooks);
 }

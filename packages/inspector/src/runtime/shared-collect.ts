@@ -5,7 +5,7 @@ import {
   ownersFromMap,
   scanSocketOwners,
 } from '../collect/socket-owners.ts';
-import type { SocketOwner } from '../types.ts';
+import type { SocketOwner, SocketProto } from '../types.ts';
 import { readTablePieces, type TableFile } from './line-pieces.ts';
 import {
   controlHeader,
@@ -40,6 +40,11 @@ export interface SharedCollectHooks {
   startWorker(): ScanWorker | undefined;
   /** Opens a /proc/net table for readTablePieces (synchronous reads). */
   openTable(path: string): TableFile;
+  /**
+   * Dumps an inet table of this /proc's network over netlink instead (see TablesAndOwners.onDiag):
+   * true when it reached the end; false when it cannot (another /proc root) or failed.
+   */
+  dumpTable?(procRoot: string, proto: SocketProto, onBytes: (bytes: Uint8Array) => number): boolean;
 }
 
 /**
@@ -84,6 +89,7 @@ export async function collectShared(
   worker.start(data);
   try {
     for (const table of request.tables) {
+      if (dumped(request, hooks, table)) continue;
       readTablePieces(request.procRoot, table, hooks.openTable, (bytes, more) =>
         request.onTable(table, bytes, more),
       );
@@ -112,6 +118,17 @@ export async function collectShared(
     return ownersFromMap(scanSocketOwners(request.procRoot, fs));
   }
   return ownerTable(data.owners, [mine, theirs], control);
+}
+
+/** Whether the table came as a netlink dump. */
+function dumped(
+  request: Parameters<CollectStrategy>[0],
+  hooks: SharedCollectHooks,
+  table: SocketProto,
+): boolean {
+  const { onDiag } = request;
+  if (!onDiag || !hooks.dumpTable || table === 'unix') return false;
+  return hooks.dumpTable(request.procRoot, table, (bytes) => onDiag(table, bytes));
 }
 
 /** Waits (blocking, at most `ms`) for both scanning threads to count themselves out. */
