@@ -1,4 +1,5 @@
 import type { CollectStrategy } from '../collect/collect-plan.ts';
+import { denoLinkReader } from './deno-link-reader.ts';
 import { openSockDiag, type SockDiag } from './deno-sock-diag.ts';
 import type { TableFile } from './line-pieces.ts';
 import {
@@ -14,6 +15,7 @@ export function createDenoWorkerCollect(
   minFds = scanWorkerMinFds,
   bigAbove = 1000,
   sockDiag: () => SockDiag | null = openSockDiag,
+  links = true,
 ): CollectStrategy {
   const hooks: SharedCollectHooks = {
     minFds,
@@ -25,11 +27,12 @@ export function createDenoWorkerCollect(
         return 0;
       }
     },
-    startWorker,
+    startWorker: () => startWorker(links),
     openTable,
     // The dump is of this process's network: only for the live /proc.
     dumpTable: (procRoot, proto, onBytes) =>
       procRoot === '/proc' && (sockDiag()?.dump(proto, onBytes) ?? false),
+    linkReader: links ? denoLinkReader : undefined,
   };
   return (request, fs) => collectShared(request, fs, hooks);
 }
@@ -49,7 +52,8 @@ function openTable(path: string): TableFile {
   };
 }
 
-// Runs in the worker: Deno's own sync calls, then the result back and close.
+// Runs in the worker: Deno's own sync calls (links through FFI where allowed), then the result
+// back and close.
 const workerBody = `
 self.onmessage = (event) => {
   const result = scanSharedFds({
@@ -66,16 +70,16 @@ self.onmessage = (event) => {
         return isDenied(error) ? null : undefined;
       }
     },
+    ...(useLinks ? denoLinkReader() : undefined),
   });
   self.postMessage(result);
   self.close();
 };
 `;
 
-function startWorker(): ScanWorker {
-  const url = URL.createObjectURL(
-    new Blob([scanSource() + workerBody], { type: 'text/javascript' }),
-  );
+function startWorker(links: boolean): ScanWorker {
+  const source = `${scanSource()}const denoLinkReader = ${denoLinkReader.toString()};\nconst useLinks = ${links};\n${workerBody}`;
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   const worker = new Worker(url, { type: 'module' });
   URL.revokeObjectURL(url);
   const result = new Promise<SharedScanResult | undefined>((resolve) => {

@@ -6,6 +6,7 @@ import {
   scanSocketOwners,
 } from '../collect/socket-owners.ts';
 import type { SocketOwner, SocketProto } from '../types.ts';
+import type { LinkReader } from './deno-link-reader.ts';
 import { readTablePieces, type TableFile } from './line-pieces.ts';
 import {
   controlHeader,
@@ -45,6 +46,8 @@ export interface SharedCollectHooks {
    * true when it reached the end; false when it cannot (another /proc root) or failed.
    */
   dumpTable?(procRoot: string, proto: SocketProto, onBytes: (bytes: Uint8Array) => number): boolean;
+  /** Reads this thread's links without readlink's strings (SharedScanContext.linkInode). */
+  linkReader?(): LinkReader | undefined;
 }
 
 /**
@@ -104,6 +107,7 @@ export async function collectShared(
     backward: true,
     readdir: (path) => fs.listDir(path),
     readlink: (path) => fs.readLink(path),
+    ...hooks.linkReader?.(),
   });
   // Both threads counted out and nothing spilled: all is in the table, no need of its message.
   // The worker has at most a chunk or a small process left: wait briefly, else for its message

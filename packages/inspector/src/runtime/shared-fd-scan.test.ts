@@ -49,28 +49,31 @@ const big: [string, number][] = [
   ['900', 40],
 ];
 
-/** One thread's whole scan into a table of `slots` slots, and the lookup over it. */
-function scan(slots: number, backward?: boolean) {
+/**
+ * One thread's whole scan into a table of `slots` slots, and the lookup over it; `byInode`: the
+ * links read through linkInode (as Deno's FFI reader gives them) instead of readlink.
+ */
+function scan(slots: number, backward?: boolean, byInode = false) {
   const control = new Int32Array(new SharedArrayBuffer(4 * (controlHeader + 3 * big.length)));
   const asked = new Map<string, number>();
   const listed: string[] = [];
   const order: string[] = [];
   const owners = new Int32Array(new SharedArrayBuffer(4 * 3 * slots));
-  const spilled = scanSharedFds({
+  const context = {
     procRoot: '/p',
     small: ['200', '300', '400'],
     big,
     backward,
     control,
     owners,
-    readdir(path) {
+    readdir(path: string) {
       listed.push(path);
       const fds = tree.get(`${path}`);
       if (path === '/p/700/fd/') throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
       if (!fds) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
       return [...fds.keys()];
     },
-    readlink(path) {
+    readlink(path: string) {
       const cut = path.lastIndexOf('/') + 1;
       const dir = path.slice(0, cut);
       if (path === '/p/900/fd/30') {
@@ -83,7 +86,22 @@ function scan(slots: number, backward?: boolean) {
       if (order.at(-1) !== dir) order.push(dir);
       return refused.has(dir) ? null : tree.get(dir)?.get(path.slice(cut));
     },
-  });
+  };
+  const released: string[] = [];
+  const spilled = scanSharedFds(
+    byInode
+      ? {
+          ...context,
+          linkInode(dir, fd) {
+            const target = context.readlink(dir + fd);
+            if (target === null) return -2;
+            if (target === undefined) return -1;
+            return target.startsWith('socket:[') ? Number(target.slice(8, -1)) : 0;
+          },
+          release: () => released.push('released'),
+        }
+      : context,
+  );
   return {
     spilled,
     lookup: ownerTable(owners, [spilled], control),
@@ -91,6 +109,7 @@ function scan(slots: number, backward?: boolean) {
     asked,
     listed,
     order,
+    released,
   };
 }
 
@@ -111,47 +130,56 @@ function expectedOwners(): Map<number, { pid: number; command: null; fd: number 
 
 describe('the shared fd scan', () => {
   it.each([
-    ['fits', 8192, 0, false],
+    ['fits', 8192, 0, false, false],
     // 1,024 slots hold 768; the other owners come back in the result, and are found too.
-    ['overflows', 1024, 2005 + 1102 + 1000 + 40 - 768, false],
-    ['fits, big processes taken last to first', 8192, 0, true],
-  ])('finds every owner of every inode when the table %s', (_name, slots, spills, backward) => {
-    const { spilled, lookup, done } = scan(slots, backward);
-    expect(done).toBe(1);
-    expect(spilled.inodes).toHaveLength(spills);
-    // 300 (not listed), 400 and 500 (links refused); not 700, which exited.
-    expect(lookup.unreadable).toBe(3);
-    const expected = expectedOwners();
-    expect(expected.size).toBe(2000 + 1102 + 1000 + 40);
-    for (const [inode, owners] of expected) {
-      expect(lookup.of(inode)?.sort((a, b) => a.pid - b.pid)).toEqual(owners);
-    }
-    expect(lookup.of(base + 2000)).toBeUndefined();
-    expect(lookup.of(9)).toBeUndefined();
-  });
+    ['overflows', 1024, 2005 + 1102 + 1000 + 40 - 768, false, false],
+    ['fits, big processes taken last to first', 8192, 0, true, false],
+    ['fits, links read as inodes', 8192, 0, false, true],
+    ['overflows, links read as inodes', 1024, 2005 + 1102 + 1000 + 40 - 768, true, true],
+  ])(
+    'finds every owner of every inode when the table %s',
+    (_name, slots, spills, backward, byInode) => {
+      const { spilled, lookup, done, released } = scan(slots, backward, byInode);
+      expect(done).toBe(1);
+      expect(released).toEqual(byInode ? ['released'] : []);
+      expect(spilled.inodes).toHaveLength(spills);
+      // 300 (not listed), 400 and 500 (links refused); not 700, which exited.
+      expect(lookup.unreadable).toBe(3);
+      const expected = expectedOwners();
+      expect(expected.size).toBe(2000 + 1102 + 1000 + 40);
+      for (const [inode, owners] of expected) {
+        expect(lookup.of(inode)?.sort((a, b) => a.pid - b.pid)).toEqual(owners);
+      }
+      expect(lookup.of(base + 2000)).toBeUndefined();
+      expect(lookup.of(9)).toBeUndefined();
+    },
+  );
 
-  it('lists a big process only when its fd numbers have too many holes', () => {
-    const { asked, listed } = scan(8192);
-    // 100: fds 0 to 2,002 read, all it had open; never listed. The others may miss 64 links and
-    // one more per 16 found; the next miss stops their chunks, and they are listed for the fds
-    // past the chunk in hand. 600: 100 found, 70 holes, then the miss at fd 170 (its fds from
-    // 5,000 come from the listing). 700: 65 gone; the listing finds it gone. 800: its 1,000, then
-    // 127 misses (it closed 500 fds since it was sized).
-    expect(asked.get('/p/100/fd/')).toBe(2003);
-    expect(asked.get('/p/600/fd/')).toBe(100 + 71 + 2 + 1000);
-    // 900: its first chunk read to fd 109, where it had found all 40 (the chunks being stopped).
-    expect(asked.get('/p/900/fd/')).toBe(110);
-    expect(asked.get('/p/700/fd/')).toBe(65);
-    expect(asked.get('/p/800/fd/')).toBe(1000 + 64 + (1000 >> 4) + 1);
-    expect(listed).toEqual([
-      '/p/600/fd/',
-      '/p/700/fd/',
-      '/p/800/fd/',
-      '/p/200/fd/',
-      '/p/300/fd/',
-      '/p/400/fd/',
-    ]);
-  });
+  it.each([false, true])(
+    'lists a big process only when its fd numbers have too many holes (as inodes: %s)',
+    (byInode) => {
+      const { asked, listed } = scan(8192, false, byInode);
+      // 100: fds 0 to 2,002 read, all it had open; never listed. The others may miss 64 links and
+      // one more per 16 found; the next miss stops their chunks, and they are listed for the fds
+      // past the chunk in hand. 600: 100 found, 70 holes, then the miss at fd 170 (its fds from
+      // 5,000 come from the listing). 700: 65 gone; the listing finds it gone. 800: its 1,000, then
+      // 127 misses (it closed 500 fds since it was sized).
+      expect(asked.get('/p/100/fd/')).toBe(2003);
+      expect(asked.get('/p/600/fd/')).toBe(100 + 71 + 2 + 1000);
+      // 900: its first chunk read to fd 109, where it had found all 40 (the chunks being stopped).
+      expect(asked.get('/p/900/fd/')).toBe(110);
+      expect(asked.get('/p/700/fd/')).toBe(65);
+      expect(asked.get('/p/800/fd/')).toBe(1000 + 64 + (1000 >> 4) + 1);
+      expect(listed).toEqual([
+        '/p/600/fd/',
+        '/p/700/fd/',
+        '/p/800/fd/',
+        '/p/200/fd/',
+        '/p/300/fd/',
+        '/p/400/fd/',
+      ]);
+    },
+  );
 
   it('takes the big processes first to last, or last to first (the other thread)', () => {
     // Two threads on one process's fds slow each other: each starts on its own.
@@ -164,13 +192,16 @@ describe('the shared fd scan', () => {
     );
   });
 
-  it('asks for one link of a process whose links are refused, then moves on', () => {
-    const { asked, lookup } = scan(8192);
-    expect(asked.get('/p/400/fd/')).toBe(1);
-    expect(asked.get('/p/500/fd/')).toBe(1);
-    expect(lookup.of(7)).toBeUndefined();
-    expect(lookup.of(8)).toBeUndefined();
-  });
+  it.each([false, true])(
+    'asks for one link of a process whose links are refused, then moves on (as inodes: %s)',
+    (byInode) => {
+      const { asked, lookup } = scan(8192, false, byInode);
+      expect(asked.get('/p/400/fd/')).toBe(1);
+      expect(asked.get('/p/500/fd/')).toBe(1);
+      expect(lookup.of(7)).toBeUndefined();
+      expect(lookup.of(8)).toBeUndefined();
+    },
+  );
 
   it('tells a refused link (Node, Bun, Deno) from one that is gone, in the workers too', () => {
     const refusals = [{ code: 'EACCES' }, { code: 'EPERM' }, { name: 'PermissionDenied' }];

@@ -35,6 +35,14 @@ export interface SharedScanContext {
   readdir(path: string): string[];
   /** undefined when the link is gone; null when we may not read it (isDenied). */
   readlink(path: string): string | undefined | null;
+  /**
+   * Used instead of readlink when given: the socket inode of link `fd` in `dir` (…/fd/), 0 when
+   * it is not a socket, -1 when it is gone, -2 when refused (a runtime that reads links without
+   * making strings: Deno's FFI, denoLinkReader).
+   */
+  linkInode?(dir: string, fd: number | string): number;
+  /** Called when this thread's scan is done (closes what linkInode holds open). */
+  release?(): void;
 }
 
 /** Owners that did not fit the table (fds opened after it was sized): usually none. */
@@ -111,6 +119,11 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
    * links will be too (ptrace rules).
    */
   const read = (pid: number, dir: string, fd: number | string): number => {
+    if (ctx.linkInode) {
+      const inode = ctx.linkInode(dir, fd);
+      if (inode > 0) store(inode | 0, pid, Number(fd));
+      return inode >= 0 ? 1 : inode === -1 ? 0 : -1;
+    }
     const target = ctx.readlink(dir + fd);
     if (target === null) return -1;
     if (target === undefined) return 0;
@@ -207,6 +220,7 @@ export function scanSharedFds(ctx: SharedScanContext): SharedScanResult {
     if (index >= small.length) break;
     whole(small[index] as string);
   }
+  ctx.release?.();
   // Release: the table entries written above are seen by whoever reads this count.
   Atomics.add(control, 2, 1);
   Atomics.notify(control, 2);

@@ -1,0 +1,88 @@
+/** What the fd scan calls instead of readlink where it can (SharedScanContext.linkInode). */
+export interface LinkReader {
+  /** The socket inode of link `fd` in `dir` (…/fd/); 0: not a socket; -1: gone; -2: refused. */
+  linkInode(dir: string, fd: number | string): number;
+  /** Closes what it holds open. */
+  release(): void;
+}
+
+/**
+ * Deno, with FFI permission: fd links read with libc's readlinkat on the process's open fd
+ * directory, into one reused buffer, so that no path or target string is made per link: ~3.2 µs
+ * a link against ~4.7 µs for Deno.readLinkSync warm (6 µs cold) on 10,000 sockets. undefined
+ * without the permission (never asked for) or without glibc. Self-contained (no imports, no outer
+ * variables): the scan worker runs it from its source text.
+ */
+export function denoLinkReader(): LinkReader | undefined {
+  let libc: {
+    open(path: Uint8Array, flags: number): number;
+    close(fd: number): number;
+    readlinkat(dirFd: number, name: Uint8Array, target: Uint8Array, size: bigint): number | bigint;
+    __errno_location(): Deno.PointerValue;
+  };
+  try {
+    if (Deno.build.os !== 'linux') return undefined;
+    if (Deno.permissions.querySync({ name: 'ffi' }).state !== 'granted') return undefined;
+    libc = Deno.dlopen('libc.so.6', {
+      open: { parameters: ['buffer', 'i32'], result: 'i32' },
+      close: { parameters: ['i32'], result: 'i32' },
+      readlinkat: { parameters: ['i32', 'buffer', 'buffer', 'usize'], result: 'isize' },
+      __errno_location: { parameters: [], result: 'pointer' },
+    }).symbols;
+  } catch {
+    return undefined;
+  }
+  const errnoAt = libc.__errno_location();
+  if (errnoAt === null) return undefined;
+  const errno = new Deno.UnsafePointerView(errnoAt);
+  // EPERM, EACCES: refused (the kernel hides this process); anything else: gone.
+  const failed = () => {
+    const code = errno.getInt32();
+    return code === 1 || code === 13 ? -2 : -1;
+  };
+  const O_DIRECTORY_CLOEXEC = 0o200000 | 0o2000000;
+  const encoder = new TextEncoder();
+  const path = new Uint8Array(4096);
+  const name = new Uint8Array(32);
+  const target = new Uint8Array(64);
+  const targetSize = BigInt(target.length);
+  let lastDir = '';
+  let dirFd = -1;
+  let dirFailed = -1;
+  return {
+    linkInode(dir, fd) {
+      if (dir !== lastDir) {
+        if (dirFd >= 0) libc.close(dirFd);
+        lastDir = dir;
+        const { written } = encoder.encodeInto(dir, path.subarray(0, path.length - 1));
+        path[written] = 0;
+        dirFd = libc.open(path, O_DIRECTORY_CLOEXEC);
+        if (dirFd < 0) dirFailed = failed();
+      }
+      if (dirFd < 0) return dirFailed;
+      let end = 0;
+      if (typeof fd === 'string') {
+        if (fd.length >= name.length) return -1;
+        for (; end < fd.length; end++) name[end] = fd.charCodeAt(end);
+      } else {
+        let digits = 1;
+        for (let v = fd; v >= 10; v = (v / 10) | 0) digits++;
+        end = digits;
+        for (let i = digits - 1, v = fd; i >= 0; i--, v = (v / 10) | 0) name[i] = 48 + (v % 10);
+      }
+      name[end] = 0;
+      const length = Number(libc.readlinkat(dirFd, name, target, targetSize));
+      if (length < 0) return failed();
+      // "socket:[12345]": 's' at 0, '[' at 7, ']' last.
+      if (length < 10 || target[0] !== 115 || target[7] !== 91) return 0;
+      let inode = 0;
+      for (let i = 8; i < length - 1; i++) inode = inode * 10 + ((target[i] as number) - 48);
+      return inode;
+    },
+    release() {
+      if (dirFd >= 0) libc.close(dirFd);
+      dirFd = -1;
+      lastDir = '';
+    },
+  };
+}
