@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,30 @@ describe.runIf(detectRuntime().name === 'deno')('the link reader on Deno (FFI re
     } finally {
       reader?.release();
       server.close();
+    }
+  });
+
+  it('steps aside without FFI permission (no error, no prompt to answer)', async () => {
+    // A Deno of its own with read permission only: both FFI readers step aside (the scan and the
+    // tables then go through Deno's own calls), with no prompt.
+    const here = new URL('.', import.meta.url).pathname;
+    const script = [
+      `const { denoLinkReader } = await import(${JSON.stringify(`${here}deno-link-reader.ts`)});`,
+      `const { openSockDiag } = await import(${JSON.stringify(`${here}deno-sock-diag.ts`)});`,
+      'console.log(JSON.stringify([denoLinkReader() ?? "none", openSockDiag() ?? "none"]));',
+    ].join('\n');
+    const root = mkdtempSync(join(tmpdir(), 'socklab-noffi-'));
+    try {
+      writeFileSync(join(root, 'check.ts'), script);
+      const run = new Deno.Command(Deno.execPath(), {
+        args: ['run', '--no-config', '--allow-read', join(root, 'check.ts')],
+        env: { DENO_NO_UPDATE_CHECK: '1' },
+        stdin: 'null',
+      }).outputSync();
+      expect(new TextDecoder().decode(run.stderr)).toBe('');
+      expect(new TextDecoder().decode(run.stdout).trim()).toBe('["none","none"]');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 
