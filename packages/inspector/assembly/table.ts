@@ -547,7 +547,7 @@ const ENTRY: usize = 28;
 export function parseDiag(length: usize, proto: u32): i32 {
   let p = inputRegion.base;
   const end = p + length;
-  while (end - p >= 16) {
+  while (p + 16 <= end) {
     const size = load<u32>(p);
     const type = load<u16>(p, 4);
     if (size < 16 || <usize>size > end - p) return NOT_NETLINK;

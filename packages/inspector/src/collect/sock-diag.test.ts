@@ -172,6 +172,27 @@ describe('a sock_diag dump (netlink) gives the rows /proc/net gives', () => {
     expect(rows.count).toBe(0);
   });
 
+  it('reads nothing past the bytes it was given', () => {
+    // The module's input buffer still holds a dump from before (given as text: no row from it);
+    // then a message of 17 bytes, whose padded end is past the bytes given.
+    const rows = WasmRows.create({}) as WasmRows;
+    const dump = dumps.tcp as Uint8Array;
+    const stale = new Uint8Array(20 + dump.length);
+    new DataView(stale.buffer).setUint32(0, 20, true);
+    new DataView(stale.buffer).setUint16(4, 1, true); // NLMSG_NOOP
+    stale.set(dump, 20);
+    rows.parse('tcp', stale, false);
+    expect(rows.count).toBe(0);
+    const odd = new Uint8Array(17);
+    new DataView(odd.buffer).setUint32(0, 17, true);
+    new DataView(odd.buffer).setUint16(4, 1, true);
+    expect(rows.parseDiag('tcp', odd)).toBe(0);
+    expect(rows.count).toBe(0);
+    // The same dump given as a dump: its rows.
+    expect(rows.parseDiag('tcp', stale)).toBe(1);
+    expect(rows.count).toBe(12);
+  });
+
   it('never traps on malformed or cut dumps (fuzzed)', () => {
     const whole = dumps.tcp6 as Uint8Array;
     fc.assert(
