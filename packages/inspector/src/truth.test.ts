@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabSockets, openLabSockets } from '../test/lab-sockets.ts';
 import { collectLinuxSockets } from './collect/linux.ts';
 import { runtimeProcFs } from './runtime/pick-proc-fs.ts';
-import { snapshot, snapshotJSON } from './snapshot.ts';
+import { type SnapshotOptions, snapshot, snapshotJSON } from './snapshot.ts';
 import { stateFromSs } from './states.ts';
 import type { SocketEntry, SocketFilters } from './types.ts';
 
@@ -62,8 +62,8 @@ function asSs(entry: SocketEntry): SsRow {
 }
 
 /** snapshotJSON's text, parsed (its pieces are views: each decoded before the next). */
-async function viaJSON(filters: SocketFilters): Promise<SocketEntry[]> {
-  const json = await snapshotJSON(filters);
+async function viaJSON(filters: SocketFilters, options?: SnapshotOptions): Promise<SocketEntry[]> {
+  const json = await snapshotJSON(filters, options);
   const decoder = new TextDecoder();
   let text = '';
   for (const piece of json.pieces) text += decoder.decode(piece);
@@ -72,11 +72,18 @@ async function viaJSON(filters: SocketFilters): Promise<SocketEntry[]> {
   return entries;
 }
 
+async function viaSharedJSON(filters: SocketFilters): Promise<SocketEntry[]> {
+  return viaJSON(filters, { fs: { ...(await runtimeProcFs()), collect: await sharedScan() } });
+}
+
 // The entries as objects, and as the JSON `socklab inspect --json` prints (rows that never
 // became objects: WebAssembly on Linux).
 describe.skipIf(!ss).each([
   ['snapshot', snapshot],
   ['snapshotJSON', viaJSON],
+  // With the scan worker whatever the machine's open files: on Deno with FFI permission, the
+  // tables from the kernel's sock_diag dump and the links read with readlinkat.
+  ['snapshotJSON, shared scan', viaSharedJSON],
 ])('the collector agrees with ss on sockets this test opens (%s)', (_name, snapshot) => {
   let lab: LabSockets;
   beforeAll(async () => {
