@@ -457,34 +457,26 @@ function parseLine(start: usize, end: usize, proto: u32): void {
   const inode = decimal(p, skipToken(p, end));
   if (uid < 0 || inode < 0) return;
 
-  // A TIME_WAIT row (06) has no socket left: the kernel prints uid 0 for "unknown", not root.
-  keepRow(
-    proto,
-    <u32>state,
-    l0,
-    l1,
-    l2,
-    l3,
-    localPort,
-    remotePort,
-    <u32>recvQ,
-    <u32>sendQ,
-    state == 6 ? NO_UID : <u64>uid,
-    <u64>inode,
-  );
+  a0 = l0;
+  a1 = l1;
+  a2 = l2;
+  a3 = l3;
+  keepRow(proto, <u32>state, localPort, remotePort, <u32>recvQ, <u32>sendQ, uid, inode);
 }
+
+// The local address words of the row keepRow is given (the remote's: e0-e3).
+let a0: u32 = 0;
+let a1: u32 = 0;
+let a2: u32 = 0;
+let a3: u32 = 0;
 
 /**
  * Keeps a row that passes the filters, once (by its inode; a TIME_WAIT row by its addresses):
- * local address words l0-l3, the remote's in e0-e3 (as /proc/net prints them).
+ * local address words in a0-a3, the remote's in e0-e3 (as /proc/net prints them).
  */
 function keepRow(
   proto: u32,
   state: u32,
-  l0: u32,
-  l1: u32,
-  l2: u32,
-  l3: u32,
   localPort: u32,
   remotePort: u32,
   recvQ: u32,
@@ -495,7 +487,7 @@ function keepRow(
   if (load<u8>(stateKeep + <usize>stateSlot(proto, state)) == 0) return false;
   if (portFilter >= 0 && localPort != portFilter && remotePort != portFilter) return false;
   const family: u32 = (proto & 1) == 1 ? 6 : 4;
-  const localId = addressId(l0, l1, l2, l3, family);
+  const localId = addressId(a0, a1, a2, a3, family);
   const remoteId = addressId(e0, e1, e2, e3, family);
   const duplicate =
     inode != 0
@@ -516,7 +508,8 @@ function keepRow(
   store<u32>(row, remoteId, 12);
   store<u32>(row, recvQ, 16);
   store<u32>(row, sendQ, 20);
-  store<u64>(row, uid, 24);
+  // A TIME_WAIT row (06) has no socket left: the kernel gives uid 0 for "unknown", not root.
+  store<u64>(row, state == 6 ? NO_UID : uid, 24);
   store<u64>(row, inode, 32);
   return true;
 }
@@ -594,21 +587,11 @@ function diagRow(m: usize, proto: u32): void {
     listeners.used += ENTRY;
     storeEntry(at, proto, localPort, uid, l0, l1, l2, l3);
   }
-  // A TIME_WAIT row (06) has no socket left: the kernel gives uid 0 for "unknown", not root.
-  const kept = keepRow(
-    proto,
-    state,
-    l0,
-    l1,
-    l2,
-    l3,
-    localPort,
-    remotePort,
-    recvQ,
-    sendQ,
-    state == 6 ? NO_UID : <u64>uid,
-    <u64>inode,
-  );
+  a0 = l0;
+  a1 = l1;
+  a2 = l2;
+  a3 = l3;
+  const kept = keepRow(proto, state, localPort, remotePort, recvQ, sendQ, uid, inode);
   if (kept && tcp && state == 3 && inode == 0 && uid == 0) {
     // A request socket (a handshake not done): sock_diag gives uid 0, /proc/net its listener's,
     // which may be in the other table (a v6 listener's IPv4 handshakes are in tcp's).

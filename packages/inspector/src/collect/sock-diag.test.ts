@@ -3,12 +3,12 @@ import { detectRuntime } from '@socklab/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeFakeProc } from '../../test/fake-proc.ts';
+import { jsonText } from '../../test/json-text.ts';
 import { openLabSockets } from '../../test/lab-sockets.ts';
 import { readFixtureBytes } from '../../test/read-fixture.ts';
 import { nodeProcFs } from '../runtime/node.ts';
 import { createWorkerCollect } from '../runtime/node-worker-collect.ts';
 import type { SocketFilters, SocketProto } from '../types.ts';
-import { collectLinuxJSON, type LinuxCollectOptions } from './linux.ts';
 import { WasmRows } from './wasm-rows.ts';
 
 const inet = ['tcp', 'tcp6', 'udp', 'udp6'] as const;
@@ -28,16 +28,6 @@ function recvs(dump: Uint8Array, per: number): Uint8Array[] {
     }
   }
   return out;
-}
-
-/** What collectLinuxJSON writes, as one text. */
-async function jsonText(filters: SocketFilters, options: LinuxCollectOptions): Promise<string> {
-  const json = await collectLinuxJSON(filters, options);
-  if (!json) throw new Error('collectLinuxJSON declined');
-  const decoder = new TextDecoder();
-  let text = '';
-  for (const piece of json.pieces) text += decoder.decode(piece);
-  return text;
 }
 
 /** The rows' JSON (no owners: none were attached), sorted as netstat's order. */

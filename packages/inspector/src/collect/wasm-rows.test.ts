@@ -5,6 +5,7 @@ import { detectRuntime } from '@socklab/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeFakeProc } from '../../test/fake-proc.ts';
+import { jsonText } from '../../test/json-text.ts';
 import { readFixture } from '../../test/read-fixture.ts';
 import { entriesToJSON } from '../render/entries-json.ts';
 import { nodeProcFs } from '../runtime/node.ts';
@@ -20,17 +21,6 @@ import { tableWasm } from './table-wasm.ts';
 import { fromBase64 } from './wasm-rows.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** What collectLinuxJSON writes, as one text (pieces are views: each decoded before the next). */
-async function jsonText(filters: SocketFilters, options: LinuxCollectOptions): Promise<string> {
-  const json = await collectLinuxJSON(filters, options);
-  if (!json) throw new Error('collectLinuxJSON declined');
-  const decoder = new TextDecoder();
-  let text = '';
-  for (const piece of json.pieces) text += decoder.decode(piece);
-  expect(JSON.parse(text)).toHaveLength(json.entries);
-  return text;
-}
 
 /** The JavaScript path's JSON of the same snapshot, without the newlines between pieces. */
 async function entriesText(filters: SocketFilters, options: LinuxCollectOptions): Promise<string> {
