@@ -21,7 +21,9 @@ export function denoLinkReader(): LinkReader | undefined {
     __errno_location(): Deno.PointerValue;
   };
   try {
+    // The flag values below are those of x86_64 and aarch64 (where Deno runs on Linux).
     if (Deno.build.os !== 'linux') return undefined;
+    if (Deno.build.arch !== 'x86_64' && Deno.build.arch !== 'aarch64') return undefined;
     if (Deno.permissions.querySync({ name: 'ffi' }).state !== 'granted') return undefined;
     libc = Deno.dlopen('libc.so.6', {
       open: { parameters: ['buffer', 'i32'], result: 'i32' },
@@ -40,7 +42,9 @@ export function denoLinkReader(): LinkReader | undefined {
     const code = errno.getInt32();
     return code === 1 || code === 13 ? -2 : -1;
   };
-  const O_DIRECTORY_CLOEXEC = 0o200000 | 0o2000000;
+  // O_RDONLY | O_CLOEXEC; not O_DIRECTORY, whose value differs between the two (on aarch64,
+  // x86_64's O_DIRECTORY is O_DIRECT, which /proc refuses).
+  const O_CLOEXEC = 0o2000000;
   const encoder = new TextEncoder();
   const path = new Uint8Array(4096);
   const name = new Uint8Array(32);
@@ -56,7 +60,7 @@ export function denoLinkReader(): LinkReader | undefined {
         lastDir = dir;
         const { written } = encoder.encodeInto(dir, path.subarray(0, path.length - 1));
         path[written] = 0;
-        dirFd = libc.open(path, O_DIRECTORY_CLOEXEC);
+        dirFd = libc.open(path, O_CLOEXEC);
         if (dirFd < 0) dirFailed = failed();
       }
       if (dirFd < 0) return dirFailed;

@@ -55,7 +55,9 @@ export function openSockDiag(): SockDiag | null {
   if (opened !== undefined) return opened;
   opened = null;
   try {
+    // The constants above are those of x86_64 and aarch64 (where Deno runs on Linux).
     if (Deno.build.os !== 'linux') return null;
+    if (Deno.build.arch !== 'x86_64' && Deno.build.arch !== 'aarch64') return null;
     if (Deno.permissions.querySync({ name: 'ffi' }).state !== 'granted') return null;
     const libc = Deno.dlopen('libc.so.6', symbols).symbols;
     opened = { dump: (proto, onBytes) => dump(libc, proto, onBytes) };
