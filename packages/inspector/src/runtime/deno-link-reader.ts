@@ -2,7 +2,7 @@
 export interface LinkReader {
   /** The socket inode of link `fd` in `dir` (…/fd/); 0: not a socket; -1: gone; -2: refused. */
   linkInode(dir: string, fd: number | string): number;
-  /** Closes what it holds open. */
+  /** Closes what it holds open (the library too): the reader is done. */
   release(): void;
 }
 
@@ -14,28 +14,32 @@ export interface LinkReader {
  * variables): the scan worker runs it from its source text.
  */
 export function denoLinkReader(): LinkReader | undefined {
-  let libc: {
-    open(path: Uint8Array, flags: number): number;
-    close(fd: number): number;
-    readlinkat(dirFd: number, name: Uint8Array, target: Uint8Array, size: bigint): number | bigint;
-    __errno_location(): Deno.PointerValue;
-  };
+  let library: Deno.DynamicLibrary<{
+    open: { parameters: ['buffer', 'i32']; result: 'i32' };
+    close: { parameters: ['i32']; result: 'i32' };
+    readlinkat: { parameters: ['i32', 'buffer', 'buffer', 'usize']; result: 'isize' };
+    __errno_location: { parameters: []; result: 'pointer' };
+  }>;
   try {
     // The flag values below are those of x86_64 and aarch64 (where Deno runs on Linux).
     if (Deno.build.os !== 'linux') return undefined;
     if (Deno.build.arch !== 'x86_64' && Deno.build.arch !== 'aarch64') return undefined;
     if (Deno.permissions.querySync({ name: 'ffi' }).state !== 'granted') return undefined;
-    libc = Deno.dlopen('libc.so.6', {
+    library = Deno.dlopen('libc.so.6', {
       open: { parameters: ['buffer', 'i32'], result: 'i32' },
       close: { parameters: ['i32'], result: 'i32' },
       readlinkat: { parameters: ['i32', 'buffer', 'buffer', 'usize'], result: 'isize' },
       __errno_location: { parameters: [], result: 'pointer' },
-    }).symbols;
+    });
   } catch {
     return undefined;
   }
+  const libc = library.symbols;
   const errnoAt = libc.__errno_location();
-  if (errnoAt === null) return undefined;
+  if (errnoAt === null) {
+    library.close();
+    return undefined;
+  }
   const errno = new Deno.UnsafePointerView(errnoAt);
   // EPERM, EACCES: refused (the kernel hides this process); anything else: gone.
   const failed = () => {
@@ -53,8 +57,10 @@ export function denoLinkReader(): LinkReader | undefined {
   let lastDir = '';
   let dirFd = -1;
   let dirFailed = -1;
+  let released = false;
   return {
     linkInode(dir, fd) {
+      if (released) return -1;
       if (dir !== lastDir) {
         if (dirFd >= 0) libc.close(dirFd);
         lastDir = dir;
@@ -84,9 +90,11 @@ export function denoLinkReader(): LinkReader | undefined {
       return inode;
     },
     release() {
+      if (released) return;
+      released = true;
       if (dirFd >= 0) libc.close(dirFd);
-      dirFd = -1;
-      lastDir = '';
+      // A snapshot's threads each make one: closed, or `--watch` would gather them.
+      library.close();
     },
   };
 }
