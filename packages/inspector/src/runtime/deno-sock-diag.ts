@@ -3,7 +3,7 @@ import type { SocketProto } from '../types.ts';
 /**
  * The inet tables from the kernel's sock_diag netlink dump (NETLINK_SOCK_DIAG, as `ss` reads
  * them), through Deno's FFI to libc's socket calls: the same sockets as /proc/net/tcp and the
- * others, as binary records (inet_diag_msg) instead of hex text, with ~30 system calls per 10,000
+ * others, as binary records (inet_diag_msg) instead of hex text, with ~40 system calls per 10,000
  * sockets instead of ~370 (the kernel gives /proc/net one page per read). Only where the process
  * already has FFI permission (`-A` or `--allow-ffi`): never asked for.
  */
