@@ -483,9 +483,9 @@ function keepRow(
   sendQ: u32,
   uid: u64,
   inode: u64,
-): bool {
-  if (load<u8>(stateKeep + <usize>stateSlot(proto, state)) == 0) return false;
-  if (portFilter >= 0 && localPort != portFilter && remotePort != portFilter) return false;
+): void {
+  if (load<u8>(stateKeep + <usize>stateSlot(proto, state)) == 0) return;
+  if (portFilter >= 0 && localPort != portFilter && remotePort != portFilter) return;
   const family: u32 = (proto & 1) == 1 ? 6 : 4;
   const localId = addressId(a0, a1, a2, a3, family);
   const remoteId = addressId(e0, e1, e2, e3, family);
@@ -496,7 +496,7 @@ function keepRow(
           ((<u64>localId) << 32) | ((<u64>localPort) << 16) | <u64>remotePort,
           ((<u64>remoteId) << 32) | ((<u64>proto) << 1) | 1,
         );
-  if (duplicate) return false;
+  if (duplicate) return;
   const row = room(rows, ROW, 4096 * ROW);
   rows.used += ROW;
   rowCount++;
@@ -511,7 +511,6 @@ function keepRow(
   // A TIME_WAIT row (06) has no socket left: the kernel gives uid 0 for "unknown", not root.
   store<u64>(row, state == 6 ? NO_UID : uid, 24);
   store<u64>(row, inode, 32);
-  return true;
 }
 
 // ---- the same rows from the kernel's sock_diag netlink dump (what `ss` reads) ----
@@ -524,11 +523,9 @@ const DIAG_MSG: u32 = 72;
 /** Returned by parseDiag for bytes that are not a netlink dump. */
 const NOT_NETLINK: i32 = -1000;
 
-/** The listeners of a dump (proto, port, uid, address words) and its request sockets (proto,
- * port, row number, address words), for the request sockets' uid (settleRequests). */
+/** The listeners of the dumps (proto, port, uid, address words), for their request sockets' uid. */
 const listeners = new Region();
-const requests = new Region();
-const ENTRY: usize = 28;
+const LISTENER: usize = 28;
 
 /**
  * Parses `length` bytes at input() of a sock_diag dump (NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY)
@@ -579,77 +576,45 @@ function diagRow(m: usize, proto: u32): void {
   const uid = load<u32>(m, 64);
   const inode = load<u32>(m, 68);
   const tcp = proto < 2;
+  let owner = uid;
   if (tcp && state == 10) {
     // A listener: sock_diag gives its backlog's limit as the send queue, /proc/net its unsent
-    // bytes (none). Kept aside for its request sockets' uid (settleRequests).
+    // bytes (none). Kept for its request sockets, which a dump lists after the listeners.
     sendQ = 0;
-    const at = room(listeners, ENTRY, 64 * ENTRY);
-    listeners.used += ENTRY;
-    storeEntry(at, proto, localPort, uid, l0, l1, l2, l3);
+    const at = room(listeners, LISTENER, 64 * LISTENER);
+    listeners.used += LISTENER;
+    store<u32>(at, proto);
+    store<u32>(at, localPort, 4);
+    store<u32>(at, uid, 8);
+    store<u32>(at, l0, 12);
+    store<u32>(at, l1, 16);
+    store<u32>(at, l2, 20);
+    store<u32>(at, l3, 24);
+  } else if (tcp && state == 3 && inode == 0 && uid == 0) {
+    // A request socket (a handshake not done): sock_diag gives uid 0, /proc/net its listener's.
+    // In its listener's table (a dual-stack listener's IPv4 handshakes too, v4-mapped).
+    owner = listenerUid(proto, localPort, l0, l1, l2, l3);
   }
   a0 = l0;
   a1 = l1;
   a2 = l2;
   a3 = l3;
-  const kept = keepRow(proto, state, localPort, remotePort, recvQ, sendQ, uid, inode);
-  if (kept && tcp && state == 3 && inode == 0 && uid == 0) {
-    // A request socket (a handshake not done): sock_diag gives uid 0, /proc/net its listener's,
-    // which may be in the other table (a v6 listener's IPv4 handshakes are in tcp's).
-    const at = room(requests, ENTRY, 64 * ENTRY);
-    requests.used += ENTRY;
-    storeEntry(at, proto, localPort, rowCount - 1, l0, l1, l2, l3);
-  }
+  keepRow(proto, state, localPort, remotePort, recvQ, sendQ, owner, inode);
 }
 
-function storeEntry(at: usize, a: u32, b: u32, c: u32, w0: u32, w1: u32, w2: u32, w3: u32): void {
-  store<u32>(at, a);
-  store<u32>(at, b, 4);
-  store<u32>(at, c, 8);
-  store<u32>(at, w0, 12);
-  store<u32>(at, w1, 16);
-  store<u32>(at, w2, 20);
-  store<u32>(at, w3, 24);
-}
-
-/**
- * The request sockets' rows get their listener's uid (as /proc/net prints them): the listener on
- * their port and address, else on their port and any address of their family, else one of the
- * other family whose address takes theirs (::, or ::ffff: and the IPv4 address); else 0. Run
- * before the rows are read (sort, wanted, write).
- */
-function settleRequests(): void {
-  for (let at = requests.base; at < requests.base + requests.used; at += ENTRY) {
-    const proto = load<u32>(at);
-    const port = load<u32>(at, 4);
-    const row = rows.base + <usize>load<u32>(at, 8) * ROW;
-    const a0 = load<u32>(at, 12);
-    const a1 = load<u32>(at, 16);
-    const a2 = load<u32>(at, 20);
-    const a3 = load<u32>(at, 24);
-    let best: i32 = 0;
-    let uid: u32 = 0;
-    for (let l = listeners.base; l < listeners.base + listeners.used; l += ENTRY) {
-      if (load<u32>(l, 4) != port) continue;
-      const w0 = load<u32>(l, 12);
-      const w1 = load<u32>(l, 16);
-      const w2 = load<u32>(l, 20);
-      const w3 = load<u32>(l, 24);
-      const any = (w0 | w1 | w2 | w3) == 0;
-      let fit: i32 = 0;
-      if (load<u32>(l) == proto) {
-        if (w0 == a0 && w1 == a1 && w2 == a2 && w3 == a3) fit = 3;
-        else if (any) fit = 2;
-      } else if (proto == 0 && (any || (w0 == 0 && w1 == 0 && w2 == 0xffff0000 && w3 == a0))) {
-        fit = 1;
-      }
-      if (fit > best) {
-        best = fit;
-        uid = load<u32>(l, 8);
-      }
-    }
-    store<u64>(row, <u64>uid, 24);
+/** The uid of the listener on this port and address, else on this port and any address; else 0. */
+function listenerUid(proto: u32, port: u32, a0: u32, a1: u32, a2: u32, a3: u32): u32 {
+  let any: u32 = 0;
+  for (let l = listeners.base; l < listeners.base + listeners.used; l += LISTENER) {
+    if (load<u32>(l) != proto || load<u32>(l, 4) != port) continue;
+    const w0 = load<u32>(l, 12);
+    const w1 = load<u32>(l, 16);
+    const w2 = load<u32>(l, 20);
+    const w3 = load<u32>(l, 24);
+    if (w0 == a0 && w1 == a1 && w2 == a2 && w3 == a3) return load<u32>(l, 8);
+    if ((w0 | w1 | w2 | w3) == 0) any = load<u32>(l, 8);
   }
-  requests.used = 0;
+  return any;
 }
 
 export function count(): u32 {
@@ -733,7 +698,6 @@ function identity(n: u32): usize {
 
 /** Puts the rows in netstat's order (protocol, local port, local address, remote…, inode). */
 export function sort(): void {
-  if (requests.used > 0) settleRequests();
   const ids = mergeSort(identity(textCount), textCount, false);
   let r: u32 = 0;
   for (let i: u32 = 0; i < textCount; i++) {
@@ -897,7 +861,6 @@ const wantedUids = new Region(); // f64 each
 
 /** Lists the pids (owners) and uids (rows) to name: then pidList()/pidCount(), uidList()/uidCount(). */
 export function wanted(): void {
-  if (requests.used > 0) settleRequests();
   wantedPids.used = 0;
   wantedUids.used = 0;
   for (let i: u32 = 0; i < rowCount; i++) {
@@ -1048,7 +1011,6 @@ const OWNER_NOT_VISIBLE: u32 = 39;
  * `last` closes it; others end with a comma) and returns the length written at output().
  */
 export function write(from: u32, to: u32, last: u32): usize {
-  if (requests.used > 0) settleRequests();
   out.used = 0;
   if (order == 0) order = identity(rowCount);
   if (from == 0) {
